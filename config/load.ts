@@ -1,0 +1,119 @@
+import { readAlerting } from "./alerting";
+import { ConfigError } from "./errors";
+import { readExporters } from "./exporters";
+import { readSecrets } from "./secrets";
+import { ConfigSource } from "./source";
+import { readThresholds } from "./thresholds";
+import { readSlos } from "./slos";
+import { PlatformName, ScrapeTarget, StackConfig } from "./types";
+import * as v from "./validate";
+
+/** Every top-level key `monitoring:<key>` the program reads; anything else in the namespace is a typo. */
+export const CONFIG_KEYS = [
+    "platform",
+    "bindAddress",
+    "ports",
+    "scrapeInterval",
+    "evaluationInterval",
+    "retention",
+    "targets",
+    "ruleFiles",
+    "alerting",
+    "prometheus",
+    "alertmanager",
+    "grafana",
+    "exporters",
+    "thresholds",
+    "slos",
+] as const;
+
+const PLATFORMS: readonly PlatformName[] = ["docker", "kubernetes"];
+
+/**
+ * Reads and validates the stack configuration. Throws a ConfigError naming the key on the
+ * first mistake, before any resource exists.
+ */
+export function loadConfig(source: ConfigSource, stack: string): StackConfig {
+    const secrets = readSecrets(source);
+    const platform = v.optional(source.value("platform"), "docker" as PlatformName, (x) => v.oneOf("platform", x, PLATFORMS));
+    const scrapeInterval = v.optional(source.value("scrapeInterval"), "15s", (x) => v.duration("scrapeInterval", x));
+
+    const portsRaw = v.fields("ports", source.value("ports") ?? {}, ["prometheus", "alertmanager", "grafana", "loki"]);
+    const ports = {
+        prometheus: v.optional(portsRaw.prometheus, 19090, (x) => v.port("ports.prometheus", x)),
+        alertmanager: v.optional(portsRaw.alertmanager, 19093, (x) => v.port("ports.alertmanager", x)),
+        grafana: v.optional(portsRaw.grafana, 13000, (x) => v.port("ports.grafana", x)),
+        loki: v.optional(portsRaw.loki, 13100, (x) => v.port("ports.loki", x)),
+    };
+    v.unique("ports", Object.values(ports).map(String), "port");
+
+    const retentionRaw = v.fields("retention", source.value("retention") ?? {}, ["time", "size"]);
+    const promRaw = v.fields("prometheus", source.value("prometheus") ?? {}, [
+        "replicas", "storageSize", "adminApi", "remoteWriteReceiver", "externalLabels",
+    ]);
+    const amRaw = v.fields("alertmanager", source.value("alertmanager") ?? {}, ["replicas", "storageSize", "retention"]);
+    const grafanaRaw = v.fields("grafana", source.value("grafana") ?? {}, ["replicas", "storageSize"]);
+
+    const targets = v.optional(source.value("targets"), [] as ScrapeTarget[], (x) =>
+        v.list("targets", x, (key, t) => readTarget(key, t)),
+    );
+    v.unique("targets", targets.map((t) => t.job), "job");
+
+    return {
+        stack,
+        platform,
+        bindAddress: v.optional(source.value("bindAddress"), "127.0.0.1", (x) => v.ipv4("bindAddress", x)),
+        ports,
+        scrapeInterval,
+        evaluationInterval: v.optional(source.value("evaluationInterval"), "15s", (x) => v.duration("evaluationInterval", x)),
+        retention: {
+            time: v.optional(retentionRaw.time, "15d", (x) => v.duration("retention.time", x)),
+            size: v.optional(retentionRaw.size, "10GB", (x) => v.size("retention.size", x)),
+        },
+        targets,
+        ruleFiles: v.optional(source.value("ruleFiles"), [] as string[], (x) => v.list("ruleFiles", x, v.string)),
+        alerting: readAlerting(source.value("alerting"), secrets),
+        prometheus: {
+            replicas: v.optional(promRaw.replicas, 1, (x) => v.number("prometheus.replicas", x, { min: 1, max: 10, integer: true })),
+            storageSize: v.optional(promRaw.storageSize, "20Gi", (x) => v.quantity("prometheus.storageSize", x)),
+            adminApi: v.optional(promRaw.adminApi, false, (x) => v.boolean("prometheus.adminApi", x)),
+            remoteWriteReceiver: v.optional(promRaw.remoteWriteReceiver, false, (x) => v.boolean("prometheus.remoteWriteReceiver", x)),
+            externalLabels: v.optional(promRaw.externalLabels, {}, (x) => labels("prometheus.externalLabels", x)),
+        },
+        alertmanager: {
+            replicas: v.optional(amRaw.replicas, 1, (x) => v.number("alertmanager.replicas", x, { min: 1, max: 9, integer: true })),
+            storageSize: v.optional(amRaw.storageSize, "1Gi", (x) => v.quantity("alertmanager.storageSize", x)),
+            retention: v.optional(amRaw.retention, "120h", (x) => v.duration("alertmanager.retention", x)),
+        },
+        grafana: {
+            replicas: v.optional(grafanaRaw.replicas, 1, (x) => v.number("grafana.replicas", x, { min: 1, max: 10, integer: true })),
+            storageSize: v.optional(grafanaRaw.storageSize, "5Gi", (x) => v.quantity("grafana.storageSize", x)),
+        },
+        exporters: readExporters(source.value("exporters")),
+        thresholds: readThresholds(source.value("thresholds")),
+        slos: readSlos(source.value("slos")),
+        secrets,
+    };
+}
+
+function labels(key: string, raw: unknown): Record<string, string> {
+    const obj = v.object(key, raw);
+    for (const [name, value] of Object.entries(obj)) {
+        v.labelName(`${key}.${name}`, name);
+        v.string(`${key}.${name}`, value);
+    }
+    return obj as Record<string, string>;
+}
+
+function readTarget(key: string, raw: unknown): ScrapeTarget {
+    const obj = v.fields(key, raw, ["job", "targets", "interval", "metricsPath", "scheme", "labels"]);
+    if (obj.job === undefined) throw new ConfigError(`${key}.job`, "is missing; every target needs a job name");
+    return {
+        job: v.jobName(`${key}.job`, obj.job),
+        targets: v.list(`${key}.targets`, obj.targets, v.hostPort, { nonEmpty: true }),
+        interval: v.optional(obj.interval, undefined, (x) => v.duration(`${key}.interval`, x)),
+        metricsPath: v.optional(obj.metricsPath, "/metrics", (x) => v.urlPath(`${key}.metricsPath`, x)),
+        scheme: v.optional(obj.scheme, "http" as const, (x) => v.oneOf(`${key}.scheme`, x, ["http", "https"] as const)),
+        labels: v.optional(obj.labels, {}, (x) => labels(`${key}.labels`, x)),
+    };
+}

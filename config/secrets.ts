@@ -1,0 +1,51 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError } from "./errors";
+import { ConfigSource } from "./source";
+
+/** Every key set with `pulumi config set --secret`. Pulumi.yaml declares the same list as secret. */
+export const SECRET_KEYS = [
+    "slackWebhookUrl",
+    "smtpPassword",
+    "pagerdutyRoutingKey",
+    "webhookUrl",
+    "postgresDsn",
+    "redisPassword",
+    "grafanaDatabaseUrl",
+    "remoteWritePassword",
+    "lokiS3SecretAccessKey",
+] as const;
+
+export type SecretKey = (typeof SECRET_KEYS)[number];
+
+/** Secret values as secret Outputs; a key that is not set is absent. */
+export type Secrets = { readonly [K in SecretKey]?: pulumi.Output<string> };
+
+/** Shape checks that can be made without ever showing the value. */
+const SHAPES: Partial<Record<SecretKey, { test: (v: string) => boolean; expected: string }>> = {
+    slackWebhookUrl: { test: (v) => /^https:\/\/\S+$/.test(v), expected: "an https:// Slack incoming-webhook URL" },
+    webhookUrl: { test: (v) => /^https?:\/\/\S+$/.test(v), expected: "an http(s):// URL" },
+    pagerdutyRoutingKey: { test: (v) => /^[A-Za-z0-9]{20,64}$/.test(v), expected: "a 32-character PagerDuty Events v2 routing key" },
+    postgresDsn: {
+        test: (v) => /^postgres(ql)?:\/\/[^\s@]+(@[^\s/]+)?(\/\S*)?$/.test(v),
+        expected: "a DSN like postgresql://user:password@host:5432/db?sslmode=disable",
+    },
+    grafanaDatabaseUrl: {
+        test: (v) => /^postgres(ql)?:\/\/\S+@\S+\/\S+$/.test(v),
+        expected: "a URL like postgres://grafana:password@db:5432/grafana",
+    },
+};
+
+export function readSecrets(source: ConfigSource): Secrets {
+    const secrets: { [K in SecretKey]?: pulumi.Output<string> } = {};
+    for (const key of SECRET_KEYS) {
+        const text = source.secretText(key);
+        if (text === undefined || text === "") continue;
+        const shape = SHAPES[key];
+        if (shape && !shape.test(text)) {
+            // The value itself stays out of the message: it is a secret.
+            throw new ConfigError(key, `the secret value is not ${shape.expected}`);
+        }
+        secrets[key] = pulumi.secret(text);
+    }
+    return secrets;
+}

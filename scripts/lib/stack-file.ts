@@ -1,0 +1,34 @@
+import * as fs from "fs";
+import * as yaml from "js-yaml";
+
+/** The configuration of a Pulumi stack file (`Pulumi.<stack>.yaml` format), keyed as `monitoring:<key>`. */
+export interface StackFile {
+    /** `monitoring:<key>` -> value (objects and lists kept as parsed YAML). */
+    readonly config: Record<string, unknown>;
+    /** Keys whose value was stored encrypted (`secure:`); their plain text is not known offline. */
+    readonly encryptedKeys: string[];
+}
+
+export function readStackFile(file: string): StackFile {
+    const doc = (yaml.load(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+    const config: Record<string, unknown> = {};
+    const encryptedKeys: string[] = [];
+    for (const [key, value] of Object.entries(doc.config ?? {})) {
+        if (value !== null && typeof value === "object" && "secure" in (value as object)) {
+            encryptedKeys.push(key);
+            config[key] = "encrypted-secret-placeholder";
+        } else {
+            config[key] = value;
+        }
+    }
+    return { config, encryptedKeys };
+}
+
+/** The `monitoring:` namespace of a stack file, without the prefix, as `objectConfigSource` takes it. */
+export function monitoringValues(file: StackFile): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(file.config)) {
+        if (key.startsWith("monitoring:")) out[key.slice("monitoring:".length)] = value;
+    }
+    return out;
+}
