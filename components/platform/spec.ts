@@ -82,6 +82,18 @@ export interface Addressing {
     addressOf(service: string, port: number): string;
     /** `host:port` of each replica, for clustering and alert fan-out (never through a load balancer). */
     replicaAddresses(service: string, replicas: number, port: number): string[];
+    /**
+     * How Prometheus finds every instance of a service (each pod of a DaemonSet, each replica):
+     * `static_configs` on Docker, Kubernetes service discovery on Kubernetes.
+     */
+    scrapeTargets(service: string, port: number): ScrapeTargets;
+}
+
+/** The target part of a scrape job, in Prometheus' own field names. */
+export interface ScrapeTargets {
+    readonly static_configs?: { readonly targets: string[] }[];
+    readonly kubernetes_sd_configs?: Record<string, unknown>[];
+    readonly relabel_configs?: Record<string, unknown>[];
 }
 
 /** Turns ServiceSpecs into cloud resources. The only place that knows Docker or Kubernetes. */

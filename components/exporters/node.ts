@@ -1,0 +1,34 @@
+import { IMAGES } from "../images";
+import { serviceJob } from "../render/prometheus";
+import { ExporterDefinition } from "./exporter";
+
+const PORT = 9100;
+
+/** Host metrics: CPU, memory, disks, filesystems, network, load, clock. */
+export const nodeExporter: ExporterDefinition = {
+    name: "node-exporter",
+    enabled: (config) => config.exporters.node,
+    spec: () => ({
+        name: "node-exporter",
+        image: IMAGES.nodeExporter,
+        kind: "daemonset",
+        args: [
+            "--path.procfs=/host/proc",
+            "--path.sysfs=/host/sys",
+            "--path.rootfs=/host/root",
+            `--web.listen-address=:${PORT}`,
+            "--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run|var/lib/docker/.+|var/lib/kubelet/.+)($|/)",
+        ],
+        ports: [{ name: "metrics", port: PORT }],
+        hostMounts: [
+            { hostPath: "/proc", path: "/host/proc", readOnly: true },
+            { hostPath: "/sys", path: "/host/sys", readOnly: true },
+            { hostPath: "/", path: "/host/root", readOnly: true },
+        ],
+        health: { path: "/metrics", port: PORT },
+        user: "65534:65534",
+        readOnlyRootFilesystem: true,
+        resources: { cpuRequest: "50m", memoryRequest: "32Mi", cpuLimit: "250m", memoryLimit: "128Mi" },
+    }),
+    scrapeConfigs: (_config, addressing) => [serviceJob("node-exporter", addressing.scrapeTargets("node-exporter", PORT))],
+};

@@ -1,0 +1,106 @@
+import * as pulumi from "@pulumi/pulumi";
+import { GrafanaConfig, Secrets } from "../config";
+import { ALERTMANAGER_PORT } from "./alertmanager";
+import { IMAGES } from "./images";
+import { generatePassword } from "./passwords";
+import { FileSpec, Platform, ServiceSpec } from "./platform/spec";
+import { listProjectFiles, readProjectFile } from "./project-files";
+import { PROMETHEUS_PORT } from "./prometheus";
+import { renderDashboardProvider, renderGrafanaDatasources } from "./render/grafana";
+
+export const GRAFANA_PORT = 3000;
+const SECRETS_DIR = "/etc/grafana/secrets";
+const DASHBOARDS_DIR = "/etc/grafana/dashboards";
+const SECRET_FILES = {
+    adminPassword: `${SECRETS_DIR}/admin_password`,
+    prometheusPassword: `${SECRETS_DIR}/prometheus_password`,
+    alertmanagerPassword: `${SECRETS_DIR}/alertmanager_password`,
+    databaseUrl: `${SECRETS_DIR}/database_url`,
+};
+
+export interface GrafanaArgs {
+    readonly settings: GrafanaConfig;
+    /** Host port the UI is published on (Docker). */
+    readonly hostPort: number;
+    /** Passwords of the datasources Grafana queries. */
+    readonly prometheusPassword: pulumi.Output<string>;
+    readonly alertmanagerPassword: pulumi.Output<string>;
+    /** Loki's `host:port` when logs are on; adds the Loki datasource. */
+    readonly lokiAddress?: string;
+    /** `grafanaDatabaseUrl` for a shared PostgreSQL database (needed for replicas > 1). */
+    readonly secrets: Secrets;
+    readonly platform: Platform;
+}
+
+/** Grafana with provisioned datasources (fixed UIDs) and the dashboards under dashboards/. */
+export class Grafana extends pulumi.ComponentResource {
+    public readonly url: pulumi.Output<string>;
+    public readonly adminPassword: pulumi.Output<string>;
+
+    constructor(name: string, args: GrafanaArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("monitoring:index:Grafana", name, {}, opts);
+        const admin = generatePassword(`${name}-admin-password`, this);
+        this.adminPassword = admin.password;
+        const svc = args.platform.deploy(grafanaSpec(args, admin.password), { parent: this });
+        this.url = svc.url ?? pulumi.output(`http://${args.platform.addressOf("grafana", GRAFANA_PORT)}`);
+        this.registerOutputs({ url: this.url, adminPassword: this.adminPassword });
+    }
+}
+
+/** Provisioning files and dashboards: everything Grafana reads that is not a secret. */
+export function grafanaProvisioningFiles(args: Pick<GrafanaArgs, "platform" | "lokiAddress">): FileSpec[] {
+    const { platform } = args;
+    const dashboards = listProjectFiles("dashboards", ".json").map((file) => ({
+        path: `${DASHBOARDS_DIR}/${file}`,
+        content: readProjectFile("dashboards", file),
+        hotReload: true,
+    }));
+    return [
+        {
+            path: "/etc/grafana/provisioning/datasources/datasources.yml",
+            content: renderGrafanaDatasources({
+                prometheusUrl: `http://${platform.addressOf("prometheus", PROMETHEUS_PORT)}`,
+                alertmanagerUrl: `http://${platform.addressOf("alertmanager", ALERTMANAGER_PORT)}`,
+                lokiUrl: args.lokiAddress ? `http://${args.lokiAddress}` : undefined,
+                prometheusPasswordFile: SECRET_FILES.prometheusPassword,
+                alertmanagerPasswordFile: SECRET_FILES.alertmanagerPassword,
+            }),
+        },
+        { path: "/etc/grafana/provisioning/dashboards/dashboards.yml", content: renderDashboardProvider(DASHBOARDS_DIR) },
+        ...dashboards,
+    ];
+}
+
+function grafanaSpec(args: GrafanaArgs, adminPassword: pulumi.Output<string>): ServiceSpec {
+    const database = args.secrets.grafanaDatabaseUrl;
+    return {
+        name: "grafana",
+        image: IMAGES.grafana,
+        kind: "deployment",
+        replicas: args.settings.replicas,
+        env: {
+            GF_SECURITY_ADMIN_USER: "admin",
+            GF_SECURITY_ADMIN_PASSWORD__FILE: SECRET_FILES.adminPassword,
+            GF_AUTH_ANONYMOUS_ENABLED: "false",
+            GF_USERS_ALLOW_SIGN_UP: "false",
+            GF_SECURITY_DISABLE_GRAVATAR: "true",
+            GF_ANALYTICS_REPORTING_ENABLED: "false",
+            GF_ANALYTICS_CHECK_FOR_UPDATES: "false",
+            GF_PATHS_PROVISIONING: "/etc/grafana/provisioning",
+            ...(database ? { GF_DATABASE_URL__FILE: SECRET_FILES.databaseUrl } : {}),
+        },
+        ports: [{ name: "http", port: GRAFANA_PORT, expose: { hostPort: args.hostPort } }],
+        files: [
+            ...grafanaProvisioningFiles(args),
+            { path: SECRET_FILES.adminPassword, content: adminPassword, secret: true },
+            { path: SECRET_FILES.prometheusPassword, content: args.prometheusPassword, secret: true },
+            { path: SECRET_FILES.alertmanagerPassword, content: args.alertmanagerPassword, secret: true },
+            ...(database ? [{ path: SECRET_FILES.databaseUrl, content: database, secret: true }] : []),
+        ],
+        data: { path: "/var/lib/grafana", size: args.settings.storageSize },
+        health: { path: "/api/health", port: GRAFANA_PORT },
+        user: "472:0",
+        readOnlyRootFilesystem: false,
+        resources: { cpuRequest: "100m", memoryRequest: "256Mi", cpuLimit: "1", memoryLimit: "1Gi" },
+    };
+}

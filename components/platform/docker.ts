@@ -1,0 +1,120 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { Addressing, DeployedService, HealthSpec, Platform, ScrapeTargets, ServiceSpec } from "./spec";
+
+export interface DockerPlatformArgs {
+    /** Stack name, used in container, network and volume names so stacks can sit side by side. */
+    readonly stack: string;
+    /** Address published ports listen on: 127.0.0.1 unless the user says otherwise. */
+    readonly bindAddress: string;
+}
+
+/** Resolves services by their alias on the stack's Docker network. */
+export const dockerAddressing: Addressing = {
+    addressOf: (service, port) => `${service}:${port}`,
+    replicaAddresses: (service, replicas, port) =>
+        Array.from({ length: replicas }, (_, i) => `${replicaName(service, i)}:${port}`),
+    scrapeTargets: (service, port): ScrapeTargets => ({ static_configs: [{ targets: [`${service}:${port}`] }] }),
+};
+
+/** Replica 0 answers to the service name itself; the others to `name-N`. */
+function replicaName(service: string, index: number): string {
+    return index === 0 ? service : `${service}-${index}`;
+}
+
+/** `512Mi` / `4Gi` / `500M` -> megabytes, as Docker's `memory` takes them. */
+export function megabytes(quantity: string): number {
+    const match = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(quantity);
+    if (!match) throw new Error(`not a memory quantity: ${quantity}`);
+    const factor: Record<string, number> = { Ki: 1 / 1024, Mi: 1, Gi: 1024, Ti: 1024 * 1024, k: 1 / 1000, M: 1, G: 1000, T: 1e6 };
+    return Math.ceil(Number(match[1]) * (match[2] ? factor[match[2]] : 1 / (1024 * 1024)));
+}
+
+/** `500m` / `2` -> CPUs as Docker's `cpus` takes them. */
+export function cpus(quantity: string): string {
+    return quantity.endsWith("m") ? String(Number(quantity.slice(0, -1)) / 1000) : quantity;
+}
+
+/** The shell check Docker runs; the password, when needed, is read from its file inside the container. */
+export function healthcheckCommand(health: HealthSpec): string {
+    const auth = health.basicAuthPasswordFile ? `admin:$(cat ${health.basicAuthPasswordFile})@` : "";
+    return `wget -q -O /dev/null http://${auth}127.0.0.1:${health.port}${health.path} || exit 1`;
+}
+
+/** Local Docker: one network, pinned images, ports on the bind address, data on named volumes. */
+export class DockerPlatform implements Platform {
+    public readonly name = "docker" as const;
+    public readonly addressOf = dockerAddressing.addressOf;
+    public readonly replicaAddresses = dockerAddressing.replicaAddresses;
+    public readonly scrapeTargets = dockerAddressing.scrapeTargets;
+    private readonly network: docker.Network;
+
+    constructor(private readonly args: DockerPlatformArgs) {
+        if (args.bindAddress === "0.0.0.0") {
+            pulumi.log.warn(
+                "monitoring:bindAddress is 0.0.0.0: Prometheus, Alertmanager and Grafana are published on every interface. " +
+                    "Use 127.0.0.1 unless a firewall or VPN protects this machine.",
+            );
+        }
+        this.network = new docker.Network("monitoring-network", { name: `monitoring-${args.stack}`, driver: "bridge" });
+    }
+
+    deploy(spec: ServiceSpec, opts: pulumi.CustomResourceOptions): DeployedService {
+        const image = new docker.RemoteImage(`${spec.name}-image`, { name: spec.image, keepLocally: true }, opts);
+        const volume = spec.data
+            ? new docker.Volume(`${spec.name}-data`, { name: `monitoring-${this.args.stack}-${spec.name}-data` }, opts)
+            : undefined;
+        const replicas = spec.kind === "daemonset" ? 1 : spec.replicas ?? 1;
+        for (let i = 0; i < replicas; i++) {
+            this.container(spec, i, image, volume, opts);
+        }
+        const exposed = spec.ports.find((p) => p.expose);
+        // A wildcard bind is still reached on loopback from this machine.
+        const host = this.args.bindAddress === "0.0.0.0" ? "127.0.0.1" : this.args.bindAddress;
+        return { url: exposed?.expose ? pulumi.output(`http://${host}:${exposed.expose.hostPort}`) : undefined };
+    }
+
+    private container(
+        spec: ServiceSpec,
+        index: number,
+        image: docker.RemoteImage,
+        volume: docker.Volume | undefined,
+        opts: pulumi.CustomResourceOptions,
+    ): docker.Container {
+        const name = replicaName(spec.name, index);
+        // Only the first replica publishes: two containers cannot share a host port.
+        const published = index === 0 ? spec.ports.filter((p) => p.expose) : [];
+        return new docker.Container(
+            name,
+            {
+                name: `monitoring-${this.args.stack}-${name}`,
+                image: image.imageId,
+                command: spec.args,
+                envs: Object.entries(spec.env ?? {}).map(([key, value]) => `${key}=${value}`),
+                ports: published.map((p) => ({ internal: p.port, external: p.expose!.hostPort, ip: this.args.bindAddress })),
+                uploads: (spec.files ?? []).map((f) => ({ file: f.path, content: f.content })),
+                volumes: [
+                    ...(volume && spec.data ? [{ volumeName: volume.name, containerPath: spec.data.path }] : []),
+                    ...(spec.hostMounts ?? []).map((m) => ({ hostPath: m.hostPath, containerPath: m.path, readOnly: m.readOnly })),
+                ],
+                networksAdvanced: [{ name: this.network.name, aliases: [name] }],
+                // Lets Prometheus scrape the user's applications running on the host.
+                hosts: [{ host: "host.docker.internal", ip: "host-gateway" }],
+                restart: "unless-stopped",
+                user: spec.user,
+                memory: megabytes(spec.resources.memoryLimit),
+                cpus: cpus(spec.resources.cpuLimit),
+                securityOpts: ["no-new-privileges:true"],
+                labels: [
+                    { label: "com.docker.compose.project", value: `monitoring-${this.args.stack}` },
+                    { label: "com.docker.compose.service", value: spec.name },
+                ],
+                healthcheck: spec.health
+                    ? { tests: ["CMD-SHELL", healthcheckCommand(spec.health)], interval: "15s", timeout: "5s", retries: 5, startPeriod: "30s" }
+                    : undefined,
+            },
+            // Fixed container names and host ports: the old container must go before its replacement starts.
+            { ...opts, deleteBeforeReplace: true, replaceOnChanges: ["healthcheck"] },
+        );
+    }
+}

@@ -1,0 +1,28 @@
+import * as pulumi from "@pulumi/pulumi";
+import { StackConfig } from "../config";
+import { createPlatform } from "./platform";
+import { Platform } from "./platform/spec";
+import { MonitoringStack } from "./stack";
+
+/** What `pulumi stack output` shows: URLs in plain text, passwords as secrets. */
+export interface StackOutputs {
+    readonly grafanaUrl: pulumi.Output<string>;
+    readonly prometheusUrl: pulumi.Output<string>;
+    readonly alertmanagerUrl: pulumi.Output<string>;
+    readonly grafanaAdminPassword: pulumi.Output<string>;
+    readonly prometheusPassword: pulumi.Output<string>;
+    readonly alertmanagerPassword: pulumi.Output<string>;
+}
+
+/** The program as a function of its configuration, so tests and the render can build any stack. */
+export function deployMonitoring(config: StackConfig, platform: Platform = createPlatform(config)): StackOutputs {
+    const stack = new MonitoringStack("monitoring", { config, platform });
+    return {
+        grafanaUrl: stack.grafanaUrl,
+        prometheusUrl: stack.prometheusUrl,
+        alertmanagerUrl: stack.alertmanagerUrl,
+        grafanaAdminPassword: pulumi.secret(stack.grafanaAdminPassword),
+        prometheusPassword: pulumi.secret(stack.prometheusPassword),
+        alertmanagerPassword: pulumi.secret(stack.alertmanagerPassword),
+    };
+}

@@ -1,0 +1,142 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { StackConfig } from "../config";
+import { IMAGES } from "./images";
+import { BASIC_AUTH_USER, GeneratedPassword, generatePassword } from "./passwords";
+import { FileSpec, Platform, ServiceSpec } from "./platform/spec";
+import { renderPrometheusConfig, renderWebConfig, ScrapeConfig, staticJob } from "./render/prometheus";
+import { renderRuleFiles } from "./render/rules";
+
+export const PROMETHEUS_PORT = 9090;
+const RULES_DIR = "/etc/prometheus/rules";
+const SECRETS_DIR = "/etc/prometheus/secrets";
+/** Files Prometheus reads credentials from; the scrape and alerting configs point here. */
+export const PROMETHEUS_SECRET_FILES = {
+    password: `${SECRETS_DIR}/password`,
+    alertmanagerPassword: `${SECRETS_DIR}/alertmanager_password`,
+};
+
+export interface PrometheusArgs {
+    /** The validated stack configuration. */
+    readonly config: StackConfig;
+    /** Scrape jobs of the exporters and the other services of the stack. */
+    readonly scrapeConfigs: ScrapeConfig[];
+    /** `host:port` of every Alertmanager replica. */
+    readonly alertmanagerEndpoints: string[];
+    /** Basic-auth password of Alertmanager, to send alerts and scrape it. */
+    readonly alertmanagerPassword: pulumi.Output<string>;
+    /** Where the workload runs. */
+    readonly platform: Platform;
+}
+
+/** Prometheus: scrapes the stack and the user's applications, evaluates rules, alerts Alertmanager. */
+export class Prometheus extends pulumi.ComponentResource {
+    public readonly url: pulumi.Output<string>;
+    /** Basic-auth password for the UI and API (user `admin`). */
+    public readonly password: pulumi.Output<string>;
+
+    constructor(name: string, args: PrometheusArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("monitoring:index:Prometheus", name, {}, opts);
+        const auth = generatePassword(`${name}-password`, this);
+        this.password = auth.password;
+        const svc = args.platform.deploy(prometheusSpec(args, auth), { parent: this });
+        this.url = svc.url ?? pulumi.output(`http://${args.platform.addressOf("prometheus", PROMETHEUS_PORT)}`);
+        this.registerOutputs({ url: this.url, password: this.password });
+    }
+}
+
+/** The scrape jobs for the user's applications (`monitoring:targets`). */
+export function applicationJobs(config: StackConfig): ScrapeConfig[] {
+    return config.targets.map((t) =>
+        staticJob(t.job, t.targets, {
+            ...(t.interval ? { scrape_interval: t.interval } : {}),
+            metrics_path: t.metricsPath,
+            scheme: t.scheme,
+            labels: t.labels,
+        }),
+    );
+}
+
+/** Prometheus' own job and Alertmanager's, both behind basic auth. */
+export function stackJobs(platform: Platform, replicas: number, alertmanagerEndpoints: string[]): ScrapeConfig[] {
+    return [
+        staticJob("prometheus", platform.replicaAddresses("prometheus", replicas, PROMETHEUS_PORT), {
+            basic_auth: { username: BASIC_AUTH_USER, password_file: PROMETHEUS_SECRET_FILES.password },
+        }),
+        staticJob("alertmanager", alertmanagerEndpoints, {
+            basic_auth: { username: BASIC_AUTH_USER, password_file: PROMETHEUS_SECRET_FILES.alertmanagerPassword },
+        }),
+    ];
+}
+
+/** The user's own rule files, mounted beside the stack's. */
+function userRuleFiles(config: StackConfig): FileSpec[] {
+    return config.ruleFiles.map((file) => ({
+        path: `${RULES_DIR}/user-${path.basename(file)}`,
+        content: fs.readFileSync(file, "utf8"),
+        hotReload: true,
+    }));
+}
+
+export function renderPrometheusFiles(args: PrometheusArgs): { path: string; content: string }[] {
+    const { config, platform } = args;
+    const prometheusYml = renderPrometheusConfig({
+        scrapeInterval: config.scrapeInterval,
+        evaluationInterval: config.evaluationInterval,
+        externalLabels: { stack: config.stack, ...config.prometheus.externalLabels },
+        ruleFiles: [`${RULES_DIR}/*.yml`],
+        alertmanagers: {
+            targets: args.alertmanagerEndpoints,
+            scheme: "http",
+            basicAuth: { username: BASIC_AUTH_USER, passwordFile: PROMETHEUS_SECRET_FILES.alertmanagerPassword },
+        },
+        scrapeConfigs: [
+            ...stackJobs(platform, config.prometheus.replicas, args.alertmanagerEndpoints),
+            ...args.scrapeConfigs,
+            ...applicationJobs(config),
+        ],
+    });
+    const rules = renderRuleFiles(config).map((rule) => ({ path: `${RULES_DIR}/${rule.name}`, content: rule.content }));
+    return [{ path: "/etc/prometheus/prometheus.yml", content: prometheusYml }, ...rules];
+}
+
+function prometheusSpec(args: PrometheusArgs, auth: GeneratedPassword): ServiceSpec {
+    const { config } = args;
+    const { prometheus, retention } = config;
+    return {
+        name: "prometheus",
+        image: IMAGES.prometheus,
+        kind: "statefulset",
+        replicas: prometheus.replicas,
+        args: [
+            "--config.file=/etc/prometheus/prometheus.yml",
+            "--web.config.file=/etc/prometheus/web.yml",
+            "--storage.tsdb.path=/prometheus",
+            `--storage.tsdb.retention.time=${retention.time}`,
+            `--storage.tsdb.retention.size=${retention.size}`,
+            `--web.listen-address=:${PROMETHEUS_PORT}`,
+            "--web.enable-lifecycle",
+            ...(prometheus.adminApi ? ["--web.enable-admin-api"] : []),
+            ...(prometheus.remoteWriteReceiver ? ["--web.enable-remote-write-receiver"] : []),
+        ],
+        ports: [{ name: "http", port: PROMETHEUS_PORT, expose: { hostPort: config.ports.prometheus } }],
+        files: [
+            ...renderPrometheusFiles(args).map((f) => ({ ...f, hotReload: true })),
+            ...userRuleFiles(config),
+            {
+                path: "/etc/prometheus/web.yml",
+                content: auth.bcryptHash.apply((hash) => renderWebConfig({ [BASIC_AUTH_USER]: hash })),
+                secret: true,
+            },
+            { path: PROMETHEUS_SECRET_FILES.password, content: auth.password, secret: true },
+            { path: PROMETHEUS_SECRET_FILES.alertmanagerPassword, content: args.alertmanagerPassword, secret: true },
+        ],
+        data: { path: "/prometheus", size: prometheus.storageSize },
+        health: { path: "/-/healthy", port: PROMETHEUS_PORT, basicAuthPasswordFile: PROMETHEUS_SECRET_FILES.password },
+        reload: { port: PROMETHEUS_PORT, path: "/-/reload", basicAuthPasswordFile: PROMETHEUS_SECRET_FILES.password },
+        user: "65534:65534",
+        readOnlyRootFilesystem: true,
+        resources: { cpuRequest: "250m", memoryRequest: "1Gi", cpuLimit: "2", memoryLimit: "4Gi" },
+    };
+}

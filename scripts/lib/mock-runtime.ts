@@ -1,0 +1,117 @@
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { setMockOptions } from "@pulumi/pulumi/runtime/settings";
+
+/** One resource the program registered, with its inputs as the engine would receive them. */
+export interface RecordedResource {
+    readonly type: string;
+    readonly name: string;
+    /** Name of the parent resource; absent for top-level resources. */
+    readonly parent?: string;
+    readonly custom: boolean;
+    /** Inputs with every secret value replaced by the string `[secret]`. */
+    readonly inputs: Record<string, unknown>;
+}
+
+// Markers of Pulumi's wire format (sdk/nodejs/runtime/rpc.ts).
+const SPECIAL_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export const SECRET_PLACEHOLDER = "[secret]";
+
+/** Replaces secret values by `[secret]` and unknowns by `[unknown]`, recursively. */
+function redact(value: unknown): unknown {
+    if (value === UNKNOWN) return "[unknown]";
+    if (Array.isArray(value)) return value.map(redact);
+    if (value !== null && typeof value === "object") {
+        const obj = value as Record<string, unknown>;
+        if (obj[SPECIAL_SIG] === SECRET_SIG) return SECRET_PLACEHOLDER;
+        return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, redact(v)]));
+    }
+    return value;
+}
+
+function nameFromUrn(urn: string): string | undefined {
+    return urn ? urn.split("::").pop() : undefined;
+}
+
+/** Outputs the providers would compute, filled in so the program sees realistic values. */
+function computedOutputs(args: pulumi.runtime.MockResourceArgs): Record<string, unknown> {
+    switch (args.type) {
+        case "random:index/randomPassword:RandomPassword":
+            return { result: `mock-password-${args.name}`, bcryptHash: `$2a$10$mockhash.${args.name}` };
+        case "docker:index/remoteImage:RemoteImage":
+            return { imageId: `sha256:mock-${args.inputs.name}`, repoDigest: `${args.inputs.name}@sha256:mock` };
+        case "tls:index/privateKey:PrivateKey":
+            return { privateKeyPem: `mock-private-key-${args.name}`, publicKeyPem: `mock-public-key-${args.name}` };
+        case "tls:index/selfSignedCert:SelfSignedCert":
+        case "tls:index/locallySignedCert:LocallySignedCert":
+            return { certPem: `mock-cert-${args.name}` };
+        default:
+            return {};
+    }
+}
+
+export interface MockRunOptions {
+    readonly project: string;
+    readonly stack: string;
+    /** Full keys (`monitoring:retention`) to plain values; objects are passed as JSON like the CLI does. */
+    readonly config: Record<string, unknown>;
+    /** Full keys to treat as secrets, as if set with `pulumi config set --secret`. */
+    readonly secretKeys: string[];
+}
+
+/**
+ * Runs `program` under Pulumi's mock runtime and returns what it registered. Nothing talks to
+ * a Pulumi service, a cloud, Docker or a cluster.
+ */
+export async function runUnderMocks<T>(options: MockRunOptions, program: () => T): Promise<{ result: T; resources: RecordedResource[] }> {
+    const resources: RecordedResource[] = [];
+    const mocks: pulumi.runtime.Mocks = {
+        newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs, ...computedOutputs(args) } }),
+        call: (args) => args.inputs,
+    };
+    class RecordingMonitor extends MockMonitor {
+        async registerResource(req: any, callback: (err: any, resp: any) => void): Promise<void> {
+            resources.push({
+                type: req.getType(),
+                name: req.getName(),
+                parent: nameFromUrn(req.getParent()),
+                custom: req.getCustom(),
+                inputs: redact(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+            });
+            return super.registerResource(req, callback);
+        }
+    }
+    // setMocks turns on the features (secrets, resource references); then our recording monitor takes over.
+    await pulumi.runtime.setMocks(mocks, options.project, options.stack, false);
+    setMockOptions(new RecordingMonitor(mocks), options.project, options.stack, false);
+    const config = Object.fromEntries(
+        Object.entries(options.config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+    );
+    pulumi.runtime.setAllConfig(config, options.secretKeys);
+
+    const result = program();
+    await settle();
+    return { result, resources };
+}
+
+/** Waits until every pending registration and output has resolved. */
+async function settle(): Promise<void> {
+    const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void> };
+    await waitForRPCs();
+    await new Promise((resolve) => setImmediate(resolve));
+    await waitForRPCs();
+}
+
+/** The value of an Output and whether it is secret (mocks resolve every value). */
+export async function resolveOutput<T>(value: pulumi.Input<T>): Promise<{ value: T; secret: boolean }> {
+    if (!pulumi.Output.isInstance(value)) return { value: value as T, secret: false };
+    const output = value as pulumi.Output<T>;
+    const [resolved, secret] = await Promise.all([
+        new Promise<T>((resolve) => output.apply((v) => { resolve(v); return v; })),
+        pulumi.isSecret(output),
+    ]);
+    return { value: resolved, secret };
+}
