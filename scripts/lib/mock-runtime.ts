@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
-import { setMockOptions } from "@pulumi/pulumi/runtime/settings";
+import { getMonitor } from "@pulumi/pulumi/runtime/settings";
+
+// Internal to the SDK (not in its typings): resolves when every outstanding registration is done.
+const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void> };
 
 /** One resource the program registered, with its inputs as the engine would receive them. */
 export interface RecordedResource {
@@ -72,21 +74,20 @@ export async function runUnderMocks<T>(options: MockRunOptions, program: () => T
         newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs, ...computedOutputs(args) } }),
         call: (args) => args.inputs,
     };
-    class RecordingMonitor extends MockMonitor {
-        async registerResource(req: any, callback: (err: any, resp: any) => void): Promise<void> {
-            resources.push({
-                type: req.getType(),
-                name: req.getName(),
-                parent: nameFromUrn(req.getParent()),
-                custom: req.getCustom(),
-                inputs: redact(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
-            });
-            return super.registerResource(req, callback);
-        }
-    }
-    // setMocks turns on the features (secrets, resource references); then our recording monitor takes over.
     await pulumi.runtime.setMocks(mocks, options.project, options.stack, false);
-    setMockOptions(new RecordingMonitor(mocks), options.project, options.stack, false);
+    // Record each registration as the engine would receive it: secrets still marked.
+    const monitor = getMonitor() as unknown as { registerResource: (req: any, callback: (err: any, resp: any) => void) => Promise<void> };
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, callback) => {
+        resources.push({
+            type: req.getType(),
+            name: req.getName(),
+            parent: nameFromUrn(req.getParent()),
+            custom: req.getCustom(),
+            inputs: redact(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+        });
+        return register(req, callback);
+    };
     const config = Object.fromEntries(
         Object.entries(options.config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
     );
@@ -99,7 +100,6 @@ export async function runUnderMocks<T>(options: MockRunOptions, program: () => T
 
 /** Waits until every pending registration and output has resolved. */
 async function settle(): Promise<void> {
-    const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void> };
     await waitForRPCs();
     await new Promise((resolve) => setImmediate(resolve));
     await waitForRPCs();
