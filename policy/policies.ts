@@ -11,10 +11,12 @@ import type {
 } from "@pulumi/policy";
 import {
     ContainerView,
+    EnvVar,
     LabelSelector,
     Labels,
     containersOf,
     kindOf,
+    listOf,
     namespaceOf,
     objectName,
     podOf,
@@ -131,7 +133,7 @@ export const dockerPortsOnLoopback = policy({
         "ip binds 0.0.0.0, every interface. Fix: set monitoring:bindAddress to 127.0.0.1 (ports[].ip) and reach " +
         "the UIs from elsewhere through an SSH tunnel or a reverse proxy with TLS and authentication.",
     validateResource: onType(dockerContainer, (args, report) => {
-        for (const port of (args.props.ports ?? []) as { internal?: number; external?: number; ip?: string }[]) {
+        for (const port of listOf<{ internal?: number; external?: number; ip?: string }>(args.props.ports)) {
             if (!isLoopback(port.ip)) {
                 report(
                     `container ${args.props.name ?? args.name} publishes port ${port.internal}` +
@@ -152,7 +154,7 @@ export const dockerNoSecretEnv = policy({
     configSchema: secretEnvConfig,
     validateResource: onType(dockerContainer, (args, report) => {
         const allowed = allowedEnvNames(args);
-        for (const entry of (args.props.envs ?? []) as string[]) {
+        for (const entry of listOf<string>(args.props.envs)) {
             const [key, ...rest] = entry.split("=");
             if (rest.join("=") !== "" && looksSecret(key) && !allowed.includes(key)) {
                 report(
@@ -200,7 +202,7 @@ export const kubernetesNoSecretEnv = policy({
     configSchema: secretEnvConfig,
     validateResource: onEachContainer(({ container, where }, report, args) => {
         const allowed = allowedEnvNames(args);
-        for (const { name, value } of container.env ?? []) {
+        for (const { name, value } of listOf<EnvVar>(container.env)) {
             if (name && value && looksSecret(name) && !allowed.includes(name)) {
                 report(`${where}: env ${name} has an inline value; use valueFrom.secretKeyRef or a mounted Secret file`);
             }
@@ -260,13 +262,13 @@ export const kubernetesIngressTls = policy({
         "annotation or an existing certificate Secret, and give every rule a host.",
     validateResource: onType(ingress, (args, report) => {
         const name = objectName(args.props, args.name);
-        const tls = (args.props.spec?.tls ?? []) as { hosts?: string[] }[];
+        const tls = listOf<{ hosts?: string[] }>(args.props.spec?.tls);
         if (tls.length === 0) {
             report(`Ingress ${name} has no spec.tls; serve it over TLS with a certificate for each host`);
             return;
         }
-        const tlsHosts = tls.flatMap((entry) => entry.hosts ?? []);
-        for (const rule of (args.props.spec?.rules ?? []) as { host?: string }[]) {
+        const tlsHosts = tls.flatMap((entry) => listOf<string>(entry.hosts));
+        for (const rule of listOf<{ host?: string }>(args.props.spec?.rules)) {
             if (!rule.host) {
                 report(`Ingress ${name} has a rule without a host, which no certificate covers; give the rule a host`);
             } else if (!tlsHosts.some((tlsHost) => tlsCovers(tlsHost, rule.host!))) {

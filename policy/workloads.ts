@@ -72,6 +72,11 @@ export const replicatedKinds: ReadonlySet<string> = new Set([
     "kubernetes:apps/v1:StatefulSet",
 ]);
 
+/** The array at a field, or none when it is absent or redacted (a secret list renders as one string). */
+export function listOf<T>(value: unknown): T[] {
+    return Array.isArray(value) ? value : [];
+}
+
 /** `Deployment`, from `kubernetes:apps/v1:Deployment`. */
 export function kindOf(type: string): string {
     return type.slice(type.lastIndexOf(":") + 1);
@@ -109,8 +114,8 @@ export function containersOf(pod: PodView): ContainerView[] {
         where: `${pod.owner}, ${kind} ${container.name ?? "(unnamed)"}`,
     });
     return [
-        ...(pod.spec.containers ?? []).map(named("container")),
-        ...(pod.spec.initContainers ?? []).map(named("init container")),
+        ...listOf<Container>(pod.spec.containers).map(named("container")),
+        ...listOf<Container>(pod.spec.initContainers).map(named("init container")),
     ];
 }
 
@@ -120,7 +125,7 @@ export function selectorMatches(selector: LabelSelector | undefined, labels: Lab
         return false;
     }
     const byLabel = Object.entries(selector.matchLabels ?? {}).every(([key, value]) => labels[key] === value);
-    const byExpression = (selector.matchExpressions ?? []).every(({ key, operator, values = [] }) => {
+    const byExpression = listOf<Required<LabelSelector>["matchExpressions"][number]>(selector.matchExpressions).every(({ key, operator, values = [] }) => {
         switch (operator) {
             case "In": return key in labels && values.includes(labels[key]);
             case "NotIn": return !(key in labels) || !values.includes(labels[key]);
