@@ -4,6 +4,7 @@ import { readExporters } from "./exporters";
 import { readSecrets } from "./secrets";
 import { ConfigSource } from "./source";
 import { readThresholds } from "./thresholds";
+import { readHttp, readRunbookBaseUrl } from "./http";
 import { readSlos } from "./slos";
 import { PlatformName, ScrapeTarget, StackConfig } from "./types";
 import * as v from "./validate";
@@ -25,6 +26,8 @@ export const CONFIG_KEYS = [
     "exporters",
     "thresholds",
     "slos",
+    "http",
+    "runbookBaseUrl",
 ] as const;
 
 const PLATFORMS: readonly PlatformName[] = ["docker", "kubernetes"];
@@ -92,6 +95,8 @@ export function loadConfig(source: ConfigSource, stack: string): StackConfig {
         exporters: readExporters(source.value("exporters")),
         thresholds: readThresholds(source.value("thresholds")),
         slos: readSlos(source.value("slos")),
+        http: readHttp(source.value("http")),
+        runbookBaseUrl: readRunbookBaseUrl(source.value("runbookBaseUrl")),
         secrets,
     };
 }

@@ -1,17 +1,146 @@
+import * as fs from "fs";
+import * as yaml from "js-yaml";
+import * as path from "path";
+import { ConfigError } from "./errors";
+import { Severity, SEVERITIES } from "./types";
 import * as v from "./validate";
 
-/** Alert thresholds by name; the rules issue fills in the catalogue of names and defaults. */
-export type ThresholdsConfig = Readonly<Record<string, number>>;
+/** One tunable number of the stack's alerts. */
+export interface ThresholdSpec {
+    /** The value written literally in the rule files on disk. */
+    readonly default: number;
+    readonly unit: "percent" | "seconds" | "hours" | "days" | "messages" | "count" | "ratio" | "per second";
+    readonly description: string;
+    /** The alerts whose expression holds the value (exactly once each). */
+    readonly alerts: readonly string[];
+}
 
-export const THRESHOLD_DEFAULTS: ThresholdsConfig = {
-    httpErrorRatePercent: 5,
-    httpLatencyP95Seconds: 1,
-};
+const t = (value: number, unit: ThresholdSpec["unit"], description: string, ...alerts: string[]): ThresholdSpec => ({
+    default: value, unit, description, alerts,
+});
+
+/** Every name `monitoring:thresholds.<name>` accepts, its default and the alerts it tunes. */
+export const THRESHOLDS = {
+    httpErrorRatePercent: t(5, "percent", "Share of a job's requests answered with 5xx", "HTTPHighErrorRate"),
+    httpLatencyP95Seconds: t(1, "seconds", "p95 request duration of a job", "HTTPHighLatencyP95"),
+    httpLatencyP99Seconds: t(2.5, "seconds", "p99 request duration of a job", "HTTPHighLatencyP99"),
+    httpRouteErrorRatePercent: t(10, "percent", "Share of one route's requests answered with 5xx", "HTTPRouteHighErrorRate"),
+    httpRouteLatencyP95Seconds: t(2, "seconds", "p95 request duration of one route", "HTTPRouteHighLatency"),
+    httpRequestRateDropPercent: t(30, "percent", "Request rate as a share of the same time last week, below which traffic has dropped", "HTTPRequestRateDrop"),
+    httpAuthFailurePercent: t(20, "percent", "Share of requests answered 401/403", "HTTPAuthFailuresSpike"),
+    httpRateLimitedPercent: t(5, "percent", "Share of requests answered 429", "HTTPRateLimitedSpike"),
+    consumerBacklogMessages: t(10000, "messages", "Unconsumed messages of a consumer group on a topic", "ConsumerBacklogHigh"),
+    kafkaPartitionLagMessages: t(5000, "messages", "Lag of a consumer group on its most-lagging partition", "KafkaConsumerPartitionLagHigh"),
+    kafkaMinBrokers: t(1, "count", "Brokers the Kafka cluster should have at least", "KafkaBrokersMissing"),
+    diskSpaceLowPercent: t(85, "percent", "Filesystem use that warns", "HostDiskSpaceLow"),
+    diskFullPercent: t(95, "percent", "Filesystem use that pages", "HostDiskAlmostFull"),
+    diskFillHours: t(4, "hours", "Horizon within which a filesystem predicted to fill alerts", "HostDiskWillFillSoon"),
+    inodesFreePercent: t(10, "percent", "Free inodes below which a filesystem alerts", "HostInodesLow"),
+    memoryUsedPercent: t(90, "percent", "Host memory in use", "HostMemoryHigh"),
+    cpuUsedPercent: t(90, "percent", "Host CPU busy", "HostCpuHigh"),
+    cpuStealPercent: t(10, "percent", "CPU time stolen by the hypervisor", "HostCpuStealHigh"),
+    loadPerCpu: t(2, "ratio", "1-minute load average per CPU", "HostLoadHigh"),
+    fileDescriptorsPercent: t(80, "percent", "System-wide file descriptors allocated", "HostFileDescriptorsHigh"),
+    clockSkewSeconds: t(0.05, "seconds", "Clock offset from the NTP source", "HostClockSkew"),
+    networkErrorsPerSecond: t(1, "per second", "Network interface receive + transmit errors", "HostNetworkErrors"),
+    conntrackPercent: t(80, "percent", "Connection-tracking table in use", "HostConntrackNearLimit"),
+    diskIoBusyPercent: t(90, "percent", "Time a disk is busy with I/O", "HostDiskIOSaturated"),
+    containerRestartsPerHour: t(3, "count", "Container restarts within an hour", "ContainerRestarting"),
+    containerCpuThrottlingPercent: t(25, "percent", "CPU periods throttled by the container's limit", "ContainerCpuThrottled"),
+    containerMemoryPercent: t(90, "percent", "Container working set as a share of its memory limit", "ContainerMemoryNearLimit"),
+    postgresConnectionsPercent: t(80, "percent", "Connections as a share of max_connections", "PostgresTooManyConnections"),
+    postgresLongTransactionSeconds: t(300, "seconds", "Age of the oldest open transaction", "PostgresLongRunningTransaction"),
+    postgresReplicationLagSeconds: t(30, "seconds", "Replica lag behind the primary", "PostgresReplicationLag"),
+    postgresRollbackPercent: t(10, "percent", "Share of transactions rolled back", "PostgresHighRollbackRate"),
+    redisMemoryPercent: t(90, "percent", "Memory used as a share of maxmemory", "RedisMemoryNearMax"),
+    redisConnectionsPercent: t(80, "percent", "Clients as a share of maxclients", "RedisTooManyConnections"),
+    probeSlowSeconds: t(1, "seconds", "Average probe duration over 5 minutes", "ProbeSlow"),
+    certExpiryDays: t(14, "days", "Days before TLS certificate expiry that warn", "TLSCertificateExpiringSoon"),
+    certExpiryCriticalDays: t(3, "days", "Days before TLS certificate expiry that page", "TLSCertificateExpiringVerySoon"),
+    prometheusStoragePercent: t(90, "percent", "TSDB blocks as a share of retention.size", "PrometheusStorageFilling"),
+    prometheusNotificationErrorPercent: t(1, "percent", "Failed notifications from Prometheus to Alertmanager", "PrometheusNotificationsFailing"),
+    alertmanagerNotificationErrorPercent: t(1, "percent", "Failed notifications from Alertmanager to an integration", "AlertmanagerNotificationsFailing"),
+    lokiErrorRatePercent: t(5, "percent", "Share of Loki requests answered with 5xx, per route", "LokiRequestErrors"),
+    promtailErrorRatePercent: t(5, "percent", "Share of Promtail pushes that fail", "PromtailRequestErrors"),
+} satisfies Record<string, ThresholdSpec>;
+
+export type ThresholdName = keyof typeof THRESHOLDS;
+export const THRESHOLD_NAMES = Object.keys(THRESHOLDS) as ThresholdName[];
+
+export const THRESHOLD_DEFAULTS = Object.fromEntries(
+    THRESHOLD_NAMES.map((name) => [name, THRESHOLDS[name].default]),
+) as Readonly<Record<ThresholdName, number>>;
+
+/** Per-alert changes to the rule files' `for` and `severity`. */
+export interface AlertOverride {
+    readonly for?: string;
+    readonly severity?: Severity;
+}
+
+export interface ThresholdsConfig {
+    /** Every threshold, defaults applied. */
+    readonly values: Readonly<Record<ThresholdName, number>>;
+    /** Keyed by alert name. */
+    readonly alerts: Readonly<Record<string, AlertOverride>>;
+}
+
+/** The stack's own rule files (rules/*.yml next to the program). */
+export const RULES_DIR = path.resolve(__dirname, "..", "rules");
+
+/** Alerts generated from monitoring:slos rather than read from rules/. */
+export const SLO_ALERTS = [
+    "SLOErrorBudgetBurnFast",
+    "SLOErrorBudgetBurnSlow",
+    "SLOLatencyBudgetBurnFast",
+    "SLOLatencyBudgetBurnSlow",
+] as const;
+
+let alertNamesCache: string[] | undefined;
+
+/** Every alert the stack can ship: the rule files' and the generated SLO alerts. */
+export function knownAlertNames(): string[] {
+    if (!alertNamesCache) {
+        const names: string[] = [];
+        for (const file of fs.readdirSync(RULES_DIR).filter((f) => f.endsWith(".yml")).sort()) {
+            const doc = yaml.load(fs.readFileSync(path.join(RULES_DIR, file), "utf8")) as {
+                groups: { rules: { alert?: string }[] }[];
+            };
+            for (const group of doc.groups) for (const rule of group.rules) if (rule.alert) names.push(rule.alert);
+        }
+        alertNamesCache = [...names, ...SLO_ALERTS];
+    }
+    return alertNamesCache;
+}
 
 export function readThresholds(raw: unknown): ThresholdsConfig {
     const key = "thresholds";
-    const obj = v.fields(key, raw ?? {}, Object.keys(THRESHOLD_DEFAULTS));
-    const out: Record<string, number> = { ...THRESHOLD_DEFAULTS };
-    for (const [name, value] of Object.entries(obj)) out[name] = v.number(`${key}.${name}`, value, { min: 0 });
+    const obj = v.object(key, raw ?? {});
+    const values: Record<string, number> = { ...THRESHOLD_DEFAULTS };
+    for (const [name, value] of Object.entries(obj)) {
+        if (name === "alerts") continue;
+        if (!(name in THRESHOLDS)) {
+            throw new ConfigError(`${key}.${name}`, `unknown threshold; expected one of ${THRESHOLD_NAMES.join(", ")}`);
+        }
+        const spec = THRESHOLDS[name as ThresholdName];
+        values[name] = v.number(`${key}.${name}`, value, { min: 0, max: spec.unit === "percent" ? 100 : undefined });
+    }
+    return { values: values as Record<ThresholdName, number>, alerts: readOverrides(`${key}.alerts`, obj.alerts) };
+}
+
+function readOverrides(key: string, raw: unknown): Record<string, AlertOverride> {
+    const obj = v.object(key, raw ?? {});
+    const known = knownAlertNames();
+    const out: Record<string, AlertOverride> = {};
+    for (const [alert, value] of Object.entries(obj)) {
+        if (!known.includes(alert)) {
+            const near = known.find((a) => a.toLowerCase() === alert.toLowerCase());
+            throw new ConfigError(`${key}.${alert}`, `no such alert${near ? `; did you mean ${near}?` : "; see RUNBOOK.md for the names"}`);
+        }
+        const fields = v.fields(`${key}.${alert}`, value, ["for", "severity"]);
+        out[alert] = {
+            for: v.optional(fields.for, undefined, (x) => v.duration(`${key}.${alert}.for`, x)),
+            severity: v.optional(fields.severity, undefined, (x) => v.oneOf(`${key}.${alert}.severity`, x, SEVERITIES)),
+        };
+    }
     return out;
 }

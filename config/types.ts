@@ -2,6 +2,7 @@ import { Secrets } from "./secrets";
 import { ExportersConfig } from "./exporters";
 import { ThresholdsConfig } from "./thresholds";
 import { SloConfig } from "./slos";
+import { HttpConfig } from "./http";
 
 export type PlatformName = "docker" | "kubernetes";
 export type Severity = "critical" | "warning" | "info";
@@ -93,5 +94,9 @@ export interface StackConfig {
     readonly exporters: ExportersConfig;
     readonly thresholds: ThresholdsConfig;
     readonly slos: SloConfig[];
+    /** Label names of the user's HTTP metrics, used by rules/http.yml and the SLO rules. */
+    readonly http: HttpConfig;
+    /** Base URL alerts' runbook_url links point under (ends with /). */
+    readonly runbookBaseUrl: string;
     readonly secrets: Secrets;
 }

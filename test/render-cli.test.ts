@@ -1,0 +1,36 @@
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+const ROOT = path.resolve(__dirname, "..");
+
+function render(args: string[]) {
+    return spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "scripts/render.ts", ...args], {
+        cwd: ROOT,
+        encoding: "utf8",
+    });
+}
+
+describe("npm run render", () => {
+    it("writes resources.json and the files of the dev stack", () => {
+        const out = fs.mkdtempSync(path.join(os.tmpdir(), "render-cli-"));
+        const result = render(["--stack", "dev", "--out", out]);
+        assert.strictEqual(result.status, 0, result.stderr);
+        const resources = JSON.parse(fs.readFileSync(path.join(out, "resources.json"), "utf8"));
+        assert.ok(resources.every((r: any) => typeof r.type === "string" && typeof r.name === "string" && "inputs" in r));
+        assert.ok(fs.existsSync(path.join(out, "files/prometheus/etc/prometheus/prometheus.yml")));
+        assert.ok(fs.existsSync(path.join(out, "files/alertmanager/etc/alertmanager/alertmanager.yml")));
+    });
+
+    it("exits 1 with one line naming the key on bad configuration", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "render-cli-"));
+        const file = path.join(dir, "bad.yaml");
+        fs.writeFileSync(file, "config:\n  monitoring:retention:\n    size: 50 GB\n");
+        const result = render(["--stack", "dev", "--config", file, "--out", path.join(dir, "out")]);
+        assert.strictEqual(result.status, 1);
+        assert.strictEqual(result.stderr.trim(), 'monitoring:retention.size: "50 GB" is not a size; use e.g. 50GB');
+        assert.ok(!fs.existsSync(path.join(dir, "out")), "nothing is written for a bad config");
+    });
+});
