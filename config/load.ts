@@ -1,7 +1,7 @@
 import { readAlerting } from "./alerting";
 import { ConfigError } from "./errors";
 import { readExporters } from "./exporters";
-import { readSecrets } from "./secrets";
+import { readSecrets, SECRET_KEYS } from "./secrets";
 import { ConfigSource } from "./source";
 import { readThresholds } from "./thresholds";
 import { readHttp, readRunbookBaseUrl } from "./http";
@@ -37,6 +37,10 @@ const PLATFORMS: readonly PlatformName[] = ["docker", "kubernetes"];
  * first mistake, before any resource exists.
  */
 export function loadConfig(source: ConfigSource, stack: string): StackConfig {
+    const known: readonly string[] = [...CONFIG_KEYS, ...SECRET_KEYS];
+    for (const key of source.keys()) {
+        if (!known.includes(key)) throw new ConfigError(key, "unknown key; see the configuration reference in README.md");
+    }
     const secrets = readSecrets(source);
     const platform = v.optional(source.value("platform"), "docker" as PlatformName, (x) => v.oneOf("platform", x, PLATFORMS));
     const scrapeInterval = v.optional(source.value("scrapeInterval"), "15s", (x) => v.duration("scrapeInterval", x));

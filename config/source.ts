@@ -6,6 +6,8 @@ export interface ConfigSource {
     value(key: string): unknown;
     /** A secret key's value, still plain, for shape checks only; never log or render it. */
     secretText(key: string): string | undefined;
+    /** Every key set in the namespace, so a typo is caught instead of silently ignored. */
+    keys(): string[];
 }
 
 function parse(raw: string | undefined): unknown {
@@ -23,6 +25,10 @@ export function pulumiConfigSource(namespace = "monitoring"): ConfigSource {
     return {
         value: (key) => parse(config.get(key)),
         secretText: (key) => config.get(key),
+        keys: () =>
+            Object.keys(pulumi.runtime.allConfig())
+                .filter((k) => k.startsWith(`${namespace}:`))
+                .map((k) => k.slice(namespace.length + 1)),
     };
 }
 
@@ -34,5 +40,6 @@ export function objectConfigSource(values: Record<string, unknown>): ConfigSourc
             const v = values[key];
             return v === undefined ? undefined : String(v);
         },
+        keys: () => Object.keys(values),
     };
 }

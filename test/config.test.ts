@@ -143,3 +143,9 @@ describe("config: receivers", () => {
         });
     });
 });
+
+describe("config: unknown keys", () => {
+    it("rejects a misspelt top-level key, naming it", () => {
+        assert.throws(() => load({ retension: { time: "30d" } }), { message: /^monitoring:retension: unknown key/ });
+    });
+});
