@@ -1,13 +1,384 @@
-// Placeholder (lead): the rules helper replaces this file with the threshold-aware renderer.
-import { listProjectFiles, readProjectFile } from "../project-files";
+import * as fs from "fs";
+import * as path from "path";
+import { HttpConfig } from "../../config/http";
+import { SloConfig } from "../../config/slos";
+import {
+    AlertOverride, knownAlertNames, RULES_DIR, SLO_ALERTS, THRESHOLD_NAMES, THRESHOLDS, ThresholdName, ThresholdsConfig,
+} from "../../config/thresholds";
 
+export { THRESHOLDS, THRESHOLD_NAMES } from "../../config/thresholds";
+export type { ThresholdSpec, ThresholdName } from "../../config/thresholds";
+
+// The package is an ES module with a CommonJS build; under node16 resolution only require() reaches the latter.
+type LezerPromql = typeof import("@prometheus-io/lezer-promql", { with: { "resolution-mode": "import" } });
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { parser } = require("@prometheus-io/lezer-promql") as LezerPromql;
+
+/** A rendered rule file; `name` is its basename under /etc/prometheus/rules/. */
 export interface RuleFile {
     readonly name: string;
     readonly content: string;
 }
 
-export function renderRuleFiles(_opts: unknown): RuleFile[] {
-    return listProjectFiles("rules", ".yml")
-        .filter((f) => !f.includes("/"))
-        .map((name) => ({ name, content: readProjectFile("rules", name) }));
+export interface RenderRulesOptions {
+    readonly thresholds: ThresholdsConfig;
+    readonly slos: readonly SloConfig[];
+    readonly http: HttpConfig;
+    /** Prefix of the on-disk `runbook_url: "RUNBOOK.md#..."`; ends with /. */
+    readonly runbookBaseUrl: string;
+}
+
+/** Files written for the common HTTP metric names, whose `code`/`route` labels follow monitoring:http. */
+const HTTP_RULE_FILES = ["http.yml", "slo.yml"];
+const DEFAULT_HTTP_LABELS = { code: "statusLabel", route: "routeLabel" } as const;
+/** Windows the multi-window, multi-burn-rate alerts read (static ones in rules/slo.yml). */
+export const SLO_WINDOWS = ["5m", "30m", "1h", "2h", "6h", "1d", "3d"] as const;
+const SLO_PERIOD = "30d";
+
+/** Every alert name the stack can ship, rule files first, then the generated SLO alerts. */
+export function alertNames(): string[] {
+    return knownAlertNames();
+}
+
+/** The rule files on disk, as users read them. */
+export function ruleSources(): RuleFile[] {
+    return fs.readdirSync(RULES_DIR)
+        .filter((f) => f.endsWith(".yml"))
+        .sort()
+        .map((name) => ({ name, content: fs.readFileSync(path.join(RULES_DIR, name), "utf8") }));
+}
+
+/** Every rule file with the stack's thresholds, overrides, label names and runbook links applied. */
+export function renderRuleFiles(opts: RenderRulesOptions): RuleFile[] {
+    const files = ruleSources().map((file) => ({ name: file.name, content: renderRuleFile(file, opts) }));
+    if (opts.slos.length > 0) files.push({ name: "slos.yml", content: renderSloRules(opts) });
+    return files;
+}
+
+// ---------- locating rules in the YAML text, so edits keep the file as written ----------
+
+/** Where a rule's parts sit in its file. Offsets are into the file content. */
+export interface LocatedRule {
+    readonly kind: "alert" | "record";
+    readonly name: string;
+    /** The PromQL as YAML reads it (block scalars without their indentation). */
+    readonly expr: string;
+    /** File offset of each character of `expr`. */
+    readonly exprOffsets: readonly number[];
+    /** Offset just after the last character of the expression (end of its last line). */
+    readonly exprEnd: number;
+    /** Indentation of the rule's keys (expr, for, labels, ...). */
+    readonly keyIndent: string;
+    /** Offset of the line after the expression, where a `for:` line goes when there is none. */
+    readonly afterExpr: number;
+    readonly forValue?: { readonly from: number; readonly to: number };
+    readonly severityValue?: { readonly from: number; readonly to: number };
+}
+
+interface Line {
+    readonly text: string;
+    readonly start: number;
+}
+
+function splitLines(content: string): Line[] {
+    const lines: Line[] = [];
+    let start = 0;
+    for (const text of content.split("\n")) {
+        lines.push({ text, start });
+        start += text.length + 1;
+    }
+    return lines;
+}
+
+const indentOf = (text: string): number => text.length - text.trimStart().length;
+
+/** Finds every rule of a file written in the house layout: `- alert|record:` then `expr:` plain or `|`. */
+export function locateRules(content: string, file = "rule file"): LocatedRule[] {
+    const lines = splitLines(content);
+    const rules: LocatedRule[] = [];
+    for (let i = 0; i < lines.length; i++) {
+        const head = /^(\s*)- (alert|record): (\S+)\s*$/.exec(lines[i].text);
+        if (!head) continue;
+        const keyIndent = `${head[1]}  `;
+        let end = i + 1;
+        while (end < lines.length && (lines[end].text.trim() === "" || indentOf(lines[end].text) >= keyIndent.length)) end++;
+        const rule = { kind: head[2] as "alert" | "record", name: head[3], keyIndent };
+        rules.push(locateParts(lines, i + 1, end, rule, `${file}: ${rule.name}`));
+    }
+    return rules;
+}
+
+function locateParts(
+    lines: Line[], from: number, to: number, rule: Pick<LocatedRule, "kind" | "name" | "keyIndent">, where: string,
+): LocatedRule {
+    const exprAt = lines.findIndex((l, n) => n >= from && n < to && l.text.startsWith(`${rule.keyIndent}expr:`));
+    if (exprAt < 0) throw new Error(`${where}: no expr at the rule's indentation`);
+    const value = lines[exprAt].text.slice(rule.keyIndent.length + "expr:".length).trim();
+    const offsets: number[] = [];
+    let expr = "";
+    let last = exprAt;
+    if (/^[|>][-+]?$/.test(value)) {
+        if (value[0] === ">") throw new Error(`${where}: folded (>) expressions are not supported; use |`);
+        let n = exprAt + 1;
+        while (n < to && (lines[n].text.trim() === "" || indentOf(lines[n].text) > rule.keyIndent.length)) n++;
+        while (n > exprAt + 1 && lines[n - 1].text.trim() === "") n--;
+        const body = lines.slice(exprAt + 1, n);
+        const blockIndent = Math.min(...body.filter((l) => l.text.trim() !== "").map((l) => indentOf(l.text)));
+        body.forEach((l, k) => {
+            const text = l.text.slice(blockIndent);
+            if (k > 0) { expr += "\n"; offsets.push(l.start - 1); }
+            for (let c = 0; c < text.length; c++) offsets.push(l.start + blockIndent + c);
+            expr += text;
+        });
+        last = n - 1;
+    } else {
+        if (/^["']/.test(value)) throw new Error(`${where}: quoted expressions are not supported; write it plain or with |`);
+        const line = lines[exprAt];
+        const at = line.text.indexOf(value, rule.keyIndent.length + "expr:".length);
+        for (let c = 0; c < value.length; c++) offsets.push(line.start + at + c);
+        expr = value;
+    }
+    const valueOf = (pattern: RegExp) => {
+        for (let n = from; n < to; n++) {
+            const m = pattern.exec(lines[n].text);
+            if (m) return { from: lines[n].start + m[1].length, to: lines[n].start + m[0].length };
+        }
+        return undefined;
+    };
+    return {
+        ...rule,
+        expr,
+        exprOffsets: offsets,
+        exprEnd: lines[last].start + lines[last].text.length,
+        afterExpr: lines[last].start + lines[last].text.length + 1,
+        forValue: valueOf(new RegExp(`^(${rule.keyIndent}for: )\\S+`)),
+        severityValue: valueOf(new RegExp(`^(${rule.keyIndent}  severity: )\\S+`)),
+    };
+}
+
+// ---------- PromQL edits ----------
+
+interface Edit {
+    readonly from: number;
+    readonly to: number;
+    readonly text: string;
+}
+
+function applyEdits(content: string, edits: Edit[]): string {
+    const sorted = [...edits].sort((a, b) => b.from - a.from || b.to - a.to);
+    for (let k = 1; k < sorted.length; k++) {
+        if (sorted[k].to > sorted[k - 1].from) throw new Error(`overlapping edits at offset ${sorted[k].from}`);
+    }
+    return sorted.reduce((text, e) => text.slice(0, e.from) + e.text + text.slice(e.to), content);
+}
+
+/** Positions (in `expr`) of the number literals equal to `value`. */
+export function numberLiterals(expr: string, value: number): { from: number; to: number }[] {
+    const found: { from: number; to: number }[] = [];
+    parser.parse(expr).iterate({
+        enter(node) {
+            if (node.name !== "NumberDurationLiteral" && node.name !== "NumberLiteral") return;
+            const text = expr.slice(node.from, node.to);
+            if (/^[0-9.eE+-]+$|^0x/i.test(text) && Number(text) === value) found.push({ from: node.from, to: node.to });
+        },
+    });
+    return found;
+}
+
+/** Label names (matchers, by/without, on/ignoring, group_left/right) renamed in a PromQL expression. */
+export function renameLabels(expr: string, names: Readonly<Record<string, string>>): string {
+    const edits = labelNameEdits(expr, names);
+    return applyEdits(expr, edits);
+}
+
+function labelNameEdits(expr: string, names: Readonly<Record<string, string>>): Edit[] {
+    const edits: Edit[] = [];
+    const tree = parser.parse(expr);
+    tree.iterate({
+        enter(node) {
+            if (node.type.isError) throw new Error(`cannot parse PromQL: ${expr}`);
+            if (node.name !== "LabelName") return;
+            const renamed = names[expr.slice(node.from, node.to)];
+            if (renamed !== undefined) edits.push({ from: node.from, to: node.to, text: renamed });
+        },
+    });
+    return edits;
+}
+
+const formatNumber = (n: number): string => String(n);
+
+/** Which threshold names feed each alert. */
+const THRESHOLDS_BY_ALERT = new Map<string, ThresholdName[]>();
+for (const name of THRESHOLD_NAMES) {
+    for (const alert of THRESHOLDS[name].alerts) THRESHOLDS_BY_ALERT.set(alert, [...(THRESHOLDS_BY_ALERT.get(alert) ?? []), name]);
+}
+
+function renderRuleFile(file: RuleFile, opts: RenderRulesOptions): string {
+    const edits: Edit[] = [];
+    const labelMap = labelRenames(opts.http);
+    const renameHttp = HTTP_RULE_FILES.includes(file.name) && Object.keys(labelMap).length > 0;
+    for (const rule of locateRules(file.content, file.name)) {
+        const toFile = (at: number) => rule.exprOffsets[at];
+        const exprEdit = (from: number, to: number, text: string) =>
+            edits.push({ from: toFile(from), to: toFile(to - 1) + 1, text });
+        for (const name of THRESHOLDS_BY_ALERT.get(rule.name) ?? []) {
+            const spec = THRESHOLDS[name];
+            const hits = numberLiterals(rule.expr, spec.default);
+            if (hits.length !== 1) {
+                throw new Error(`${file.name}: ${rule.name} must hold ${name}'s default ${spec.default} exactly once; found ${hits.length}`);
+            }
+            const value = opts.thresholds.values[name];
+            if (value !== spec.default) exprEdit(hits[0].from, hits[0].to, formatNumber(value));
+        }
+        if (renameHttp) {
+            for (const e of labelNameEdits(rule.expr, labelMap)) exprEdit(e.from, e.to, e.text);
+            // Dashboards read job_route:* by `route` whatever the services call it.
+            if (rule.kind === "record" && rule.name.startsWith("job_route:") && labelMap.route) {
+                edits.push({ from: toFile(0), to: toFile(0), text: "label_replace(" });
+                edits.push({ from: rule.exprEnd, to: rule.exprEnd, text: `, "route", "$1", "${labelMap.route}", "(.*)")` });
+            }
+        }
+        if (rule.kind === "alert") edits.push(...overrideEdits(rule, opts.thresholds.alerts[rule.name], file.name));
+    }
+    let content = applyEdits(file.content, edits);
+    if (renameHttp) {
+        content = content.replace(/\$labels\.(code|route)\b/g, (whole, label: string) =>
+            labelMap[label] ? `$labels.${labelMap[label]}` : whole);
+    }
+    return content.replace(/^(\s+runbook_url: ")(RUNBOOK\.md#)/gm, `$1${opts.runbookBaseUrl}$2`);
+}
+
+function labelRenames(http: HttpConfig): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [label, field] of Object.entries(DEFAULT_HTTP_LABELS)) if (http[field] !== label) out[label] = http[field];
+    return out;
+}
+
+function overrideEdits(rule: LocatedRule, override: AlertOverride | undefined, file: string): Edit[] {
+    const edits: Edit[] = [];
+    if (override?.for) {
+        edits.push(rule.forValue
+            ? { from: rule.forValue.from, to: rule.forValue.to, text: override.for }
+            : { from: rule.afterExpr, to: rule.afterExpr, text: `${rule.keyIndent}for: ${override.for}\n` });
+    }
+    if (override?.severity) {
+        if (!rule.severityValue) throw new Error(`${file}: ${rule.name} has no severity label`);
+        edits.push({ ...rule.severityValue, text: override.severity });
+    }
+    return edits;
+}
+
+// ---------- SLO rules generated from monitoring:slos ----------
+
+interface BurnWindow {
+    readonly factor: number;
+    readonly long: string;
+    readonly short: string;
+}
+
+/** The SRE workbook's multi-window, multi-burn-rate pairs for a 30-day budget. */
+const FAST_BURN: BurnWindow[] = [{ factor: 14.4, long: "1h", short: "5m" }, { factor: 6, long: "6h", short: "30m" }];
+const SLOW_BURN: BurnWindow[] = [{ factor: 3, long: "1d", short: "2h" }, { factor: 1, long: "3d", short: "6h" }];
+
+function burnExpr(metric: string, job: string, objective: number, windows: BurnWindow[]): string {
+    const budget = `(1 - ${formatNumber(objective)})`;
+    const sel = (w: string) => `${metric}:ratio_rate${w}{job="${job}"}`;
+    return windows
+        .map((w) => `(\n  ${sel(w.long)} > ${w.factor} * ${budget}\n  and ${sel(w.short)} > ${w.factor} * ${budget}\n)`)
+        .join("\nor\n");
+}
+
+/** `le` as client libraries write it: Go says "1", Java says "1.0". */
+function leMatcher(seconds: number): string {
+    const text = formatNumber(seconds);
+    return Number.isInteger(seconds) ? `le=~"${text}|${text}.0"` : `le="${text}"`;
+}
+
+const quote = (s: string) => JSON.stringify(s);
+/** Plain when YAML would read it back as the same string, quoted otherwise. */
+const scalar = (s: string) => (/^[a-z][a-z0-9_-]*$/.test(s) && !/^(true|false|yes|no|on|off|null|y|n)$/.test(s) ? s : quote(s));
+const indent = (text: string, by: string) => text.split("\n").map((l) => by + l).join("\n");
+
+function ruleText(rule: {
+    alert?: string; record?: string; expr: string; for?: string; labels?: Record<string, string>; annotations?: Record<string, string>;
+}): string {
+    const out = [rule.alert ? `- alert: ${rule.alert}` : `- record: ${rule.record}`];
+    out.push(rule.expr.includes("\n") ? `  expr: |\n${indent(rule.expr, "    ")}` : `  expr: ${rule.expr}`);
+    if (rule.for) out.push(`  for: ${rule.for}`);
+    for (const key of ["labels", "annotations"] as const) {
+        const map = rule[key];
+        if (!map) continue;
+        out.push(`  ${key}:`);
+        for (const [k, v] of Object.entries(map)) out.push(`    ${k}: ${key === "labels" ? scalar(v) : quote(v)}`);
+    }
+    return indent(out.join("\n"), "      ");
+}
+
+function sloAlert(
+    opts: RenderRulesOptions, name: (typeof SLO_ALERTS)[number], severity: string, expr: string,
+    slo: string, summary: string, description: string,
+): string {
+    const override = opts.thresholds.alerts[name] ?? {};
+    return ruleText({
+        alert: name,
+        expr,
+        for: override.for,
+        labels: { severity: override.severity ?? severity, slo },
+        annotations: { summary, description, runbook_url: `${opts.runbookBaseUrl}RUNBOOK.md#${name.toLowerCase()}` },
+    });
+}
+
+function renderSloRules(opts: RenderRulesOptions): string {
+    const groups = opts.slos.map((slo) => {
+        const job = slo.job;
+        const rules: string[] = [
+            ruleText({ record: "job:slo_objective:ratio", expr: `vector(${formatNumber(slo.availability)})`, labels: { job } }),
+            ruleText({
+                record: "job:slo_error_budget_remaining:ratio",
+                expr: `1 - avg_over_time(job:slo_errors_per_request:ratio_rate5m{job="${job}"}[${SLO_PERIOD}]) / (1 - ${formatNumber(slo.availability)})`,
+            }),
+            sloAlert(opts, "SLOErrorBudgetBurnFast", "critical",
+                burnExpr("job:slo_errors_per_request", job, slo.availability, FAST_BURN), "availability",
+                `${job} burns its error budget fast`,
+                `${job} fails {{ $value | humanizePercentage }} of requests: at this rate the ${SLO_PERIOD} error budget of its ${slo.availability} availability objective is gone within days.`),
+            sloAlert(opts, "SLOErrorBudgetBurnSlow", "warning",
+                burnExpr("job:slo_errors_per_request", job, slo.availability, SLOW_BURN), "availability",
+                `${job} burns its error budget faster than it earns it`,
+                `${job} fails {{ $value | humanizePercentage }} of requests: it will miss its ${slo.availability} availability objective over ${SLO_PERIOD} if this goes on.`),
+        ];
+        if (slo.latency) {
+            const { thresholdSeconds, objective } = slo.latency;
+            const bucket = `http_request_duration_seconds_bucket{job="${job}", ${leMatcher(thresholdSeconds)}}`;
+            const count = `http_request_duration_seconds_count{job="${job}"}`;
+            rules.push(ruleText({ record: "job:slo_latency_objective:ratio", expr: `vector(${formatNumber(objective)})`, labels: { job } }));
+            for (const w of SLO_WINDOWS) {
+                rules.push(ruleText({
+                    record: `job:slo_slow_requests:ratio_rate${w}`,
+                    expr: `1 - sum by (job) (rate(${bucket}[${w}])) / sum by (job) (rate(${count}[${w}]))`,
+                }));
+            }
+            rules.push(
+                ruleText({
+                    record: "job:slo_latency_budget_remaining:ratio",
+                    expr: `1 - avg_over_time(job:slo_slow_requests:ratio_rate5m{job="${job}"}[${SLO_PERIOD}]) / (1 - ${formatNumber(objective)})`,
+                }),
+                sloAlert(opts, "SLOLatencyBudgetBurnFast", "critical",
+                    burnExpr("job:slo_slow_requests", job, objective, FAST_BURN), "latency",
+                    `${job} is too often slower than ${thresholdSeconds}s`,
+                    `{{ $value | humanizePercentage }} of requests to ${job} take over ${thresholdSeconds}s: the latency budget of its ${objective} objective is gone within days.`),
+                sloAlert(opts, "SLOLatencyBudgetBurnSlow", "warning",
+                    burnExpr("job:slo_slow_requests", job, objective, SLOW_BURN), "latency",
+                    `${job} is slower than ${thresholdSeconds}s more often than its objective allows`,
+                    `{{ $value | humanizePercentage }} of requests to ${job} take over ${thresholdSeconds}s: it will miss its ${objective} latency objective over ${SLO_PERIOD} if this goes on.`),
+            );
+        }
+        return `  - name: slo-${job}\n    rules:\n${rules.join("\n\n")}`;
+    });
+    return [
+        "# Generated from monitoring:slos: objectives, error budgets and multi-window, multi-burn-rate",
+        "# alerts (SRE workbook, chapter 5). The error ratios come from rules/slo.yml.",
+        "groups:",
+        groups.join("\n\n"),
+        "",
+    ].join("\n");
 }

@@ -1,0 +1,250 @@
+// Builds the stack with the real program under Pulumi's mocks, on the loopback platform, and
+// runs every service it can with the files the program generated.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { loadConfig, objectConfigSource, pulumiConfigSource, SECRET_KEYS } from "../../config";
+import { ServiceSpec } from "../../components/platform/spec";
+import { deployMonitoring } from "../../components/program";
+import { resolveOutput, runUnderMocks } from "../../scripts/lib/mock-runtime";
+import { toolPath } from "../support/tools";
+import { LoopbackPlatform } from "./loopback-platform";
+import { freePorts, LiveProcess, waitFor } from "./processes";
+
+/** The test binary that runs each service's image. Services not listed have no binary here. */
+const BINARIES: Record<string, string> = {
+    prometheus: "prometheus",
+    alertmanager: "alertmanager",
+    "node-exporter": "node_exporter",
+    "postgres-exporter": "postgres_exporter",
+    "redis-exporter": "redis_exporter",
+    "blackbox-exporter": "blackbox_exporter",
+};
+
+/** Flags whose value is a listen address: each replica gets its own loopback port instead. */
+const LISTEN_FLAGS = ["--web.listen-address", "--cluster.listen-address"];
+
+export interface LiveStackOptions {
+    /** Names the temp folder and logs. */
+    readonly name: string;
+    /** Stack configuration, keys without the `monitoring:` prefix; secret keys in plain text. */
+    readonly values: Record<string, unknown>;
+    /** Extra environment per service name (e.g. SSL_CERT_FILE for Alertmanager). */
+    readonly env?: Record<string, Record<string, string>>;
+}
+
+/** One replica of one service, with its files written under its own folder. */
+export class LiveService {
+    public process?: LiveProcess;
+    /** Files resolved by the program, keyed by path in the container. */
+    constructor(
+        public readonly spec: ServiceSpec,
+        public readonly replica: number,
+        /** Folder standing in for the container's file system. */
+        public readonly root: string,
+        public readonly command: string | undefined,
+        public readonly args: string[],
+        public readonly env: Record<string, string>,
+        private readonly platform: LoopbackPlatform,
+        private readonly logDir: string,
+    ) {}
+
+    get id(): string {
+        return (this.spec.replicas ?? 1) > 1 ? `${this.spec.name}-${this.replica}` : this.spec.name;
+    }
+
+    /** `http://127.0.0.1:<port>` of this replica's first port. */
+    get url(): string {
+        return `http://127.0.0.1:${this.platform.portOf(this.spec.name, this.spec.ports[0].port, this.replica)}`;
+    }
+
+    /** The content of a file the service got, by its path in the container (secret files too). */
+    file(containerPath: string): string {
+        return fs.readFileSync(path.join(this.root, containerPath), "utf8");
+    }
+
+    /** The basic-auth password its health check uses, when it wants one. */
+    get password(): string | undefined {
+        const file = this.spec.health?.basicAuthPasswordFile;
+        return file ? this.file(file).trim() : undefined;
+    }
+
+    start(): LiveProcess {
+        if (!this.command) throw new Error(`no binary runs ${this.spec.name} here`);
+        if (this.process?.alive) return this.process;
+        this.process = new LiveProcess({
+            name: this.id,
+            command: this.command,
+            args: this.args,
+            env: this.env,
+            logDir: this.logDir,
+        });
+        return this.process;
+    }
+
+    async stop(): Promise<void> {
+        await this.process?.stop();
+    }
+
+    /** Waits until the spec's health check answers 200 (with basic auth when it says so). */
+    async ready(timeoutMs = 30000): Promise<void> {
+        const health = this.spec.health;
+        if (!health) return;
+        const url = `http://127.0.0.1:${this.platform.portOf(this.spec.name, health.port, this.replica)}${health.path}`;
+        const headers = this.password ? basicAuth(this.password) : {};
+        await waitFor(`${this.id} to answer ${health.path}`, async () => {
+            if (this.process && !this.process.alive) throw new Error(`${this.id} exited`);
+            const res = await fetch(url, { headers, signal: AbortSignal.timeout(2000) });
+            return res.status === 200 ? true : undefined;
+        }, { timeoutMs, intervalMs: 100, context: () => this.process?.logTail() ?? "" });
+    }
+}
+
+export function basicAuth(password: string, user = "admin"): Record<string, string> {
+    return { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}` };
+}
+
+/** The generated stack, written to a temp folder, ready to start on loopback. */
+export class LiveStack {
+    private constructor(
+        public readonly name: string,
+        public readonly root: string,
+        public readonly platform: LoopbackPlatform,
+        public readonly services: LiveService[],
+    ) {}
+
+    /** Runs the program under mocks with `values` on the loopback platform and writes every file. */
+    static async build(options: LiveStackOptions): Promise<LiveStack> {
+        const root = fs.mkdtempSync(path.join(os.tmpdir(), `monitoring-live-${options.name}-`));
+        const platform = new LoopbackPlatform(await freePorts(64));
+        // Validate first, like the render does: a bad test config names its key.
+        loadConfig(objectConfigSource(options.values), "dev");
+        const config = Object.fromEntries(Object.entries(options.values).map(([k, v]) => [`monitoring:${k}`, v]));
+        const secretKeys = SECRET_KEYS.filter((k) => k in options.values).map((k) => `monitoring:${k}`);
+        await runUnderMocks({ project: "monitoring", stack: "dev", config, secretKeys }, () =>
+            deployMonitoring(loadConfig(pulumiConfigSource(), "dev"), platform),
+        );
+        const services: LiveService[] = [];
+        for (const spec of platform.specs) {
+            const replicas = spec.kind === "daemonset" ? 1 : spec.replicas ?? 1;
+            for (let replica = 0; replica < replicas; replica++) {
+                services.push(await writeService(spec, replica, root, platform, options.env?.[spec.name] ?? {}));
+            }
+        }
+        return new LiveStack(options.name, root, platform, services);
+    }
+
+    /** The replicas of a service, or throws naming the services there are. */
+    all(name: string): LiveService[] {
+        const found = this.services.filter((s) => s.spec.name === name);
+        if (!found.length) throw new Error(`the stack has no service ${name}; it has ${this.services.map((s) => s.id).join(", ")}`);
+        return found;
+    }
+
+    service(name: string, replica = 0): LiveService {
+        const found = this.all(name).find((s) => s.replica === replica);
+        if (!found) throw new Error(`${name} has no replica ${replica}`);
+        return found;
+    }
+
+    has(name: string): boolean {
+        return this.services.some((s) => s.spec.name === name);
+    }
+
+    /** Services with a binary on this machine (Grafana, Loki and Promtail have none). */
+    get runnable(): LiveService[] {
+        return this.services.filter((s) => s.command !== undefined);
+    }
+
+    get notRunnable(): LiveService[] {
+        return this.services.filter((s) => s.command === undefined);
+    }
+
+    /** Starts every runnable service and waits until each is healthy. */
+    async start(): Promise<void> {
+        for (const service of this.runnable) service.start();
+        await Promise.all(this.runnable.map((s) => s.ready()));
+    }
+
+    async stop(): Promise<void> {
+        await Promise.all(this.services.map((s) => s.stop()));
+    }
+
+    /** Stops everything and removes the temp folder, unless `keep` (then its path is printed). */
+    async dispose(keep: boolean): Promise<void> {
+        await this.stop();
+        if (keep) {
+            process.stderr.write(`live stack ${this.name}: files and logs kept in ${this.root}\n`);
+        } else {
+            fs.rmSync(this.root, { recursive: true, force: true });
+        }
+    }
+
+    /** Log tails of every process, for failure messages. */
+    logs(lines = 15): string {
+        return this.services.flatMap((s) => (s.process ? [s.process.logTail(lines)] : [])).join("\n");
+    }
+}
+
+/** The container path prefixes a spec uses (`/etc/prometheus`, `/prometheus`), longest first. */
+function containerPrefixes(spec: ServiceSpec): string[] {
+    const prefixes = new Set<string>();
+    for (const file of spec.files ?? []) {
+        const parts = file.path.split("/").filter(Boolean);
+        prefixes.add(parts[0] === "etc" ? `/etc/${parts[1]}` : `/${parts[0]}`);
+    }
+    if (spec.data) prefixes.add(spec.data.path);
+    return [...prefixes].sort((a, b) => b.length - a.length);
+}
+
+function escapeRegExp(text: string): string {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** Rewrites container paths into `root`, and host-mount paths back to the host's own paths. */
+function pathRewriter(spec: ServiceSpec, root: string): (text: string) => string {
+    const mapping: [RegExp, string][] = [
+        ...containerPrefixes(spec).map((p): [string, string] => [p, path.join(root, p)]),
+        ...(spec.hostMounts ?? []).map((m): [string, string] => [m.path, m.hostPath]),
+    ]
+        .sort((a, b) => b[0].length - a[0].length)
+        // A path starts after a quote, space, `=`, `:` or the line start, and ends at `/` or a non-path character.
+        .map(([from, to]) => [new RegExp(`(?<![\\w./-])${escapeRegExp(from)}(?=/|$|[^\\w.-])`, "gm"), to]);
+    return (text) => mapping.reduce((acc, [re, to]) => acc.replace(re, to), text);
+}
+
+/** Replaces each listen address flag by this replica's loopback port; an empty one stays empty. */
+function loopbackArgs(spec: ServiceSpec, replica: number, args: string[], platform: LoopbackPlatform): string[] {
+    return args.map((arg) => {
+        const flag = LISTEN_FLAGS.find((f) => arg.startsWith(`${f}=`));
+        if (!flag) return arg;
+        const value = arg.slice(flag.length + 1);
+        if (value === "") return arg;
+        const containerPort = Number(value.slice(value.lastIndexOf(":") + 1));
+        return `${flag}=127.0.0.1:${platform.portOf(spec.name, containerPort, replica)}`;
+    });
+}
+
+async function writeService(
+    spec: ServiceSpec,
+    replica: number,
+    stackRoot: string,
+    platform: LoopbackPlatform,
+    extraEnv: Record<string, string>,
+): Promise<LiveService> {
+    const id = (spec.replicas ?? 1) > 1 && spec.kind !== "daemonset" ? `${spec.name}-${replica}` : spec.name;
+    const root = path.join(stackRoot, id);
+    const rewrite = pathRewriter(spec, root);
+    for (const file of spec.files ?? []) {
+        const { value } = await resolveOutput(file.content);
+        const target = path.join(root, file.path);
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        fs.writeFileSync(target, rewrite(value), { mode: file.secret ? 0o600 : 0o644 });
+    }
+    if (spec.data) fs.mkdirSync(path.join(root, spec.data.path), { recursive: true });
+    const binary = BINARIES[spec.name];
+    const command = binary ? toolPath(binary) : undefined;
+    const args = loopbackArgs(spec, replica, (spec.args ?? []).map(rewrite), platform);
+    const env = Object.fromEntries(Object.entries(spec.env ?? {}).map(([k, v]) => [k, rewrite(v)]));
+    return new LiveService(spec, replica, root, command, args, { ...env, ...extraEnv }, platform, path.join(stackRoot, "logs"));
+}
