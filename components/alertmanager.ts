@@ -2,13 +2,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { AlertmanagerConfig, AlertingConfig, Secrets } from "../config";
 import { IMAGES } from "./images";
 import { BASIC_AUTH_USER, GeneratedPassword, generatePassword } from "./passwords";
-import { FileSpec, Platform, ServiceSpec } from "./platform/spec";
+import { FileSpec, OutboundSpec, Platform, ServiceSpec, ServiceTls } from "./platform/spec";
 import { AlertmanagerSecretFiles, renderAlertmanagerConfig, renderNotificationTemplates, TEMPLATES_DIR } from "./render/alertmanager";
 import { renderWebConfig } from "./render/prometheus";
 
 export const ALERTMANAGER_PORT = 9093;
 export const ALERTMANAGER_CLUSTER_PORT = 9094;
 const SECRETS_DIR = "/etc/alertmanager/secrets";
+const TLS_DIR = "/etc/alertmanager/tls";
 const ADMIN_PASSWORD_FILE = `${SECRETS_DIR}/admin_password`;
 const SECRET_FILES: AlertmanagerSecretFiles = {
     slackWebhookUrl: `${SECRETS_DIR}/slack_webhook_url`,
@@ -45,7 +46,8 @@ export class Alertmanager extends pulumi.ComponentResource {
         this.password = auth.password;
         this.endpoints = platform.replicaAddresses("alertmanager", settings.replicas, ALERTMANAGER_PORT);
 
-        const svc = platform.deploy(alertmanagerSpec(args, auth), { parent: this });
+        const tls = platform.serviceTls?.("alertmanager", TLS_DIR, this);
+        const svc = platform.deploy(alertmanagerSpec(args, auth, tls), { parent: this });
         this.url = svc.url ?? pulumi.output(`http://${platform.addressOf("alertmanager", ALERTMANAGER_PORT)}`);
         this.registerOutputs({ url: this.url, password: this.password });
     }
@@ -61,7 +63,14 @@ function secretFiles(secrets: Secrets): FileSpec[] {
     return pairs.filter(([value]) => value !== undefined).map(([value, path]) => ({ path, content: value!, secret: true }));
 }
 
-function alertmanagerSpec(args: AlertmanagerArgs, auth: GeneratedPassword): ServiceSpec {
+/** Receivers on the internet: HTTPS (Slack, PagerDuty, webhooks) and SMTP (submission, plain and the smarthost's own port). */
+function receiverPorts(alerting: AlertingConfig): OutboundSpec[] {
+    const smarthost = alerting.email ? Number(alerting.email.smarthost.slice(alerting.email.smarthost.lastIndexOf(":") + 1)) : undefined;
+    const ports = [...new Set([443, 587, 25, ...(smarthost ? [smarthost] : [])])];
+    return ports.map((port) => ({ port, external: true }));
+}
+
+function alertmanagerSpec(args: AlertmanagerArgs, auth: GeneratedPassword, tls?: ServiceTls): ServiceSpec {
     const { platform, settings } = args;
     const clustered = settings.replicas > 1;
     const peers = clustered ? platform.replicaAddresses("alertmanager", settings.replicas, ALERTMANAGER_CLUSTER_PORT) : [];
@@ -81,7 +90,7 @@ function alertmanagerSpec(args: AlertmanagerArgs, auth: GeneratedPassword): Serv
             ...peers.map((peer) => `--cluster.peer=${peer}`),
         ],
         ports: [
-            { name: "http", port: ALERTMANAGER_PORT, expose: { hostPort: args.hostPort } },
+            { name: "http", port: ALERTMANAGER_PORT, expose: { hostPort: args.hostPort }, tls: Boolean(tls) },
             ...(clustered ? [{ name: "cluster", port: ALERTMANAGER_CLUSTER_PORT }] : []),
         ],
         files: [
@@ -89,13 +98,15 @@ function alertmanagerSpec(args: AlertmanagerArgs, auth: GeneratedPassword): Serv
             { path: `${TEMPLATES_DIR}/monitoring.tmpl`, content: renderNotificationTemplates(), hotReload: true },
             {
                 path: "/etc/alertmanager/web.yml",
-                content: auth.bcryptHash.apply((hash) => renderWebConfig({ [BASIC_AUTH_USER]: hash })),
+                content: auth.bcryptHash.apply((hash) => renderWebConfig({ [BASIC_AUTH_USER]: hash }, tls)),
                 secret: true,
             },
             // The plain password, for the platform's health checks and reloader.
             { path: ADMIN_PASSWORD_FILE, content: auth.password, secret: true },
             ...secretFiles(args.secrets),
+            ...(tls?.files ?? []),
         ],
+        outbound: receiverPorts(args.alerting),
         data: { path: "/alertmanager", size: settings.storageSize },
         health: { path: "/-/healthy", port: ALERTMANAGER_PORT, basicAuthPasswordFile: ADMIN_PASSWORD_FILE },
         reload: { port: ALERTMANAGER_PORT, path: "/-/reload", basicAuthPasswordFile: ADMIN_PASSWORD_FILE },

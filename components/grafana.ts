@@ -3,7 +3,7 @@ import { GrafanaConfig, Secrets } from "../config";
 import { ALERTMANAGER_PORT } from "./alertmanager";
 import { IMAGES } from "./images";
 import { generatePassword } from "./passwords";
-import { FileSpec, Platform, ServiceSpec } from "./platform/spec";
+import { FileSpec, Platform, ServiceSpec, ServiceTls } from "./platform/spec";
 import { listProjectFiles, readProjectFile } from "./project-files";
 import { PROMETHEUS_PORT } from "./prometheus";
 import { renderDashboardProvider, renderGrafanaDatasources } from "./render/grafana";
@@ -11,6 +11,7 @@ import { renderDashboardProvider, renderGrafanaDatasources } from "./render/graf
 export const GRAFANA_PORT = 3000;
 const SECRETS_DIR = "/etc/grafana/secrets";
 const DASHBOARDS_DIR = "/etc/grafana/dashboards";
+const TLS_DIR = "/etc/grafana/tls";
 const SECRET_FILES = {
     adminPassword: `${SECRETS_DIR}/admin_password`,
     prometheusPassword: `${SECRETS_DIR}/prometheus_password`,
@@ -41,15 +42,20 @@ export class Grafana extends pulumi.ComponentResource {
         super("monitoring:index:Grafana", name, {}, opts);
         const admin = generatePassword(`${name}-admin-password`, this);
         this.adminPassword = admin.password;
-        const svc = args.platform.deploy(grafanaSpec(args, admin.password), { parent: this });
+        const tls = args.platform.serviceTls?.("grafana", TLS_DIR, this);
+        const svc = args.platform.deploy(grafanaSpec(args, admin.password, tls), { parent: this });
         this.url = svc.url ?? pulumi.output(`http://${args.platform.addressOf("grafana", GRAFANA_PORT)}`);
         this.registerOutputs({ url: this.url, adminPassword: this.adminPassword });
     }
 }
 
-/** Provisioning files and dashboards: everything Grafana reads that is not a secret. */
-export function grafanaProvisioningFiles(args: Pick<GrafanaArgs, "platform" | "lokiAddress">): FileSpec[] {
+/**
+ * Provisioning files and dashboards: everything Grafana reads that is not a secret. `caFile`:
+ * Prometheus and Alertmanager serve TLS signed by this CA.
+ */
+export function grafanaProvisioningFiles(args: Pick<GrafanaArgs, "platform" | "lokiAddress">, caFile?: string): FileSpec[] {
     const { platform } = args;
+    const scheme = caFile ? "https" : "http";
     const dashboards = listProjectFiles("dashboards", ".json").map((file) => ({
         path: `${DASHBOARDS_DIR}/${file}`,
         content: readProjectFile("dashboards", file),
@@ -59,11 +65,12 @@ export function grafanaProvisioningFiles(args: Pick<GrafanaArgs, "platform" | "l
         {
             path: "/etc/grafana/provisioning/datasources/datasources.yml",
             content: renderGrafanaDatasources({
-                prometheusUrl: `http://${platform.addressOf("prometheus", PROMETHEUS_PORT)}`,
-                alertmanagerUrl: `http://${platform.addressOf("alertmanager", ALERTMANAGER_PORT)}`,
+                prometheusUrl: `${scheme}://${platform.addressOf("prometheus", PROMETHEUS_PORT)}`,
+                alertmanagerUrl: `${scheme}://${platform.addressOf("alertmanager", ALERTMANAGER_PORT)}`,
                 lokiUrl: args.lokiAddress ? `http://${args.lokiAddress}` : undefined,
                 prometheusPasswordFile: SECRET_FILES.prometheusPassword,
                 alertmanagerPasswordFile: SECRET_FILES.alertmanagerPassword,
+                caFile,
             }),
         },
         { path: "/etc/grafana/provisioning/dashboards/dashboards.yml", content: renderDashboardProvider(DASHBOARDS_DIR) },
@@ -71,7 +78,7 @@ export function grafanaProvisioningFiles(args: Pick<GrafanaArgs, "platform" | "l
     ];
 }
 
-function grafanaSpec(args: GrafanaArgs, adminPassword: pulumi.Output<string>): ServiceSpec {
+function grafanaSpec(args: GrafanaArgs, adminPassword: pulumi.Output<string>, tls?: ServiceTls): ServiceSpec {
     const database = args.secrets.grafanaDatabaseUrl;
     return {
         name: "grafana",
@@ -88,15 +95,18 @@ function grafanaSpec(args: GrafanaArgs, adminPassword: pulumi.Output<string>): S
             GF_ANALYTICS_CHECK_FOR_UPDATES: "false",
             GF_PATHS_PROVISIONING: "/etc/grafana/provisioning",
             ...(database ? { GF_DATABASE_URL__FILE: SECRET_FILES.databaseUrl } : {}),
+            ...(tls ? { GF_SERVER_PROTOCOL: "https", GF_SERVER_CERT_FILE: tls.certFile, GF_SERVER_CERT_KEY: tls.keyFile } : {}),
         },
-        ports: [{ name: "http", port: GRAFANA_PORT, expose: { hostPort: args.hostPort } }],
+        ports: [{ name: "http", port: GRAFANA_PORT, expose: { hostPort: args.hostPort }, tls: Boolean(tls) }],
         files: [
-            ...grafanaProvisioningFiles(args),
+            ...grafanaProvisioningFiles(args, tls?.caFile),
             { path: SECRET_FILES.adminPassword, content: adminPassword, secret: true },
             { path: SECRET_FILES.prometheusPassword, content: args.prometheusPassword, secret: true },
             { path: SECRET_FILES.alertmanagerPassword, content: args.alertmanagerPassword, secret: true },
             ...(database ? [{ path: SECRET_FILES.databaseUrl, content: database, secret: true }] : []),
+            ...(tls?.files ?? []),
         ],
+        outbound: database && args.settings.databasePort ? [{ port: args.settings.databasePort }] : [],
         data: { path: "/var/lib/grafana", size: args.settings.storageSize },
         health: { path: "/api/health", port: GRAFANA_PORT },
         user: "472:0",

@@ -4,17 +4,21 @@ import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../config";
 import { IMAGES } from "./images";
 import { BASIC_AUTH_USER, GeneratedPassword, generatePassword } from "./passwords";
-import { FileSpec, Platform, ServiceSpec } from "./platform/spec";
+import { FileSpec, OutboundSpec, Platform, ServiceSpec, ServiceTls } from "./platform/spec";
 import { renderPrometheusConfig, renderWebConfig, ScrapeConfig, staticJob } from "./render/prometheus";
 import { renderRuleFiles } from "./render/rules";
 
 export const PROMETHEUS_PORT = 9090;
 const RULES_DIR = "/etc/prometheus/rules";
 const SECRETS_DIR = "/etc/prometheus/secrets";
+const TLS_DIR = "/etc/prometheus/tls";
+/** Set by the platform to the replica's name, so each replica labels its series `replica="<pod>"`. */
+const REPLICA_ENV = "REPLICA_NAME";
 /** Files Prometheus reads credentials from; the scrape and alerting configs point here. */
 export const PROMETHEUS_SECRET_FILES = {
     password: `${SECRETS_DIR}/password`,
     alertmanagerPassword: `${SECRETS_DIR}/alertmanager_password`,
+    remoteWritePassword: `${SECRETS_DIR}/remote_write_password`,
 };
 
 export interface PrometheusArgs {
@@ -40,7 +44,8 @@ export class Prometheus extends pulumi.ComponentResource {
         super("monitoring:index:Prometheus", name, {}, opts);
         const auth = generatePassword(`${name}-password`, this);
         this.password = auth.password;
-        const svc = args.platform.deploy(prometheusSpec(args, auth), { parent: this });
+        const tls = args.platform.serviceTls?.("prometheus", TLS_DIR, this);
+        const svc = args.platform.deploy(prometheusSpec(args, auth, tls), { parent: this });
         this.url = svc.url ?? pulumi.output(`http://${args.platform.addressOf("prometheus", PROMETHEUS_PORT)}`);
         this.registerOutputs({ url: this.url, password: this.password });
     }
@@ -58,16 +63,34 @@ export function applicationJobs(config: StackConfig): ScrapeConfig[] {
     );
 }
 
-/** Prometheus' own job and Alertmanager's, both behind basic auth. */
-export function stackJobs(platform: Platform, replicas: number, alertmanagerEndpoints: string[]): ScrapeConfig[] {
+/** HTTPS verified against the platform's CA, when services serve in-cluster TLS. */
+function tlsClient(caFile?: string): Pick<ScrapeConfig, "scheme" | "tls_config"> {
+    return caFile ? { scheme: "https", tls_config: { ca_file: caFile } } : {};
+}
+
+/** Prometheus' own job and Alertmanager's, both behind basic auth (and TLS when `caFile` is given). */
+export function stackJobs(platform: Platform, replicas: number, alertmanagerEndpoints: string[], caFile?: string): ScrapeConfig[] {
     return [
         staticJob("prometheus", platform.replicaAddresses("prometheus", replicas, PROMETHEUS_PORT), {
+            ...tlsClient(caFile),
             basic_auth: { username: BASIC_AUTH_USER, password_file: PROMETHEUS_SECRET_FILES.password },
         }),
         staticJob("alertmanager", alertmanagerEndpoints, {
+            ...tlsClient(caFile),
             basic_auth: { username: BASIC_AUTH_USER, password_file: PROMETHEUS_SECRET_FILES.alertmanagerPassword },
         }),
     ];
+}
+
+/** Ports Prometheus opens beyond the stack: the user's targets and the remote_write stores. */
+function outboundPorts(config: StackConfig): OutboundSpec[] {
+    const ports = new Set<number>();
+    for (const target of config.targets.flatMap((t) => t.targets)) ports.add(Number(target.slice(target.lastIndexOf(":") + 1)));
+    for (const rw of config.remoteWrite) {
+        const url = new URL(rw.url);
+        ports.add(url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80);
+    }
+    return [...ports].sort((a, b) => a - b).map((port) => ({ port }));
 }
 
 /** The user's own rule files, mounted beside the stack's. */
@@ -79,30 +102,46 @@ function userRuleFiles(config: StackConfig): FileSpec[] {
     }));
 }
 
-export function renderPrometheusFiles(args: PrometheusArgs): { path: string; content: string }[] {
+/**
+ * prometheus.yml and the rule files. `caFile`: Prometheus and Alertmanager serve TLS signed by this CA.
+ * With replicas, each one labels its series with its own name (Prometheus 3 expands `${VAR}` in
+ * external labels), so a deduplicating store such as Thanos or Mimir can tell the pair apart.
+ */
+export function renderPrometheusFiles(args: PrometheusArgs, caFile?: string): { path: string; content: string }[] {
     const { config, platform } = args;
     const prometheusYml = renderPrometheusConfig({
         scrapeInterval: config.scrapeInterval,
         evaluationInterval: config.evaluationInterval,
-        externalLabels: { stack: config.stack, ...config.prometheus.externalLabels },
+        externalLabels: {
+            stack: config.stack,
+            ...(config.prometheus.replicas > 1 ? { replica: `\${${REPLICA_ENV}}` } : {}),
+            ...config.prometheus.externalLabels,
+        },
         ruleFiles: [`${RULES_DIR}/*.yml`],
         alertmanagers: {
             targets: args.alertmanagerEndpoints,
-            scheme: "http",
+            scheme: caFile ? "https" : "http",
             basicAuth: { username: BASIC_AUTH_USER, passwordFile: PROMETHEUS_SECRET_FILES.alertmanagerPassword },
+            ...(caFile ? { tlsConfig: { ca_file: caFile } } : {}),
         },
         scrapeConfigs: [
-            ...stackJobs(platform, config.prometheus.replicas, args.alertmanagerEndpoints),
+            ...stackJobs(platform, config.prometheus.replicas, args.alertmanagerEndpoints, caFile),
             ...args.scrapeConfigs,
+            ...(platform.discoveryJobs?.("prometheus") ?? []),
             ...applicationJobs(config),
         ],
+        remoteWrite: config.remoteWrite.map((rw) => ({
+            url: rw.url,
+            ...(rw.username ? { basicAuth: { username: rw.username, passwordFile: PROMETHEUS_SECRET_FILES.remoteWritePassword } } : {}),
+        })),
     });
     const rules = renderRuleFiles(config).map((rule) => ({ path: `${RULES_DIR}/${rule.name}`, content: rule.content }));
     return [{ path: "/etc/prometheus/prometheus.yml", content: prometheusYml }, ...rules];
 }
 
-function prometheusSpec(args: PrometheusArgs, auth: GeneratedPassword): ServiceSpec {
+function prometheusSpec(args: PrometheusArgs, auth: GeneratedPassword, tls?: ServiceTls): ServiceSpec {
     const { config } = args;
+    const remoteWritePassword = config.secrets.remoteWritePassword;
     const { prometheus, retention } = config;
     return {
         name: "prometheus",
@@ -120,18 +159,24 @@ function prometheusSpec(args: PrometheusArgs, auth: GeneratedPassword): ServiceS
             ...(prometheus.adminApi ? ["--web.enable-admin-api"] : []),
             ...(prometheus.remoteWriteReceiver ? ["--web.enable-remote-write-receiver"] : []),
         ],
-        ports: [{ name: "http", port: PROMETHEUS_PORT, expose: { hostPort: config.ports.prometheus } }],
+        ports: [{ name: "http", port: PROMETHEUS_PORT, expose: { hostPort: config.ports.prometheus }, tls: Boolean(tls) }],
         files: [
-            ...renderPrometheusFiles(args).map((f) => ({ ...f, hotReload: true })),
+            ...renderPrometheusFiles(args, tls?.caFile).map((f) => ({ ...f, hotReload: true })),
             ...userRuleFiles(config),
             {
                 path: "/etc/prometheus/web.yml",
-                content: auth.bcryptHash.apply((hash) => renderWebConfig({ [BASIC_AUTH_USER]: hash })),
+                content: auth.bcryptHash.apply((hash) => renderWebConfig({ [BASIC_AUTH_USER]: hash }, tls)),
                 secret: true,
             },
             { path: PROMETHEUS_SECRET_FILES.password, content: auth.password, secret: true },
             { path: PROMETHEUS_SECRET_FILES.alertmanagerPassword, content: args.alertmanagerPassword, secret: true },
+            ...(remoteWritePassword && config.remoteWrite.some((rw) => rw.username)
+                ? [{ path: PROMETHEUS_SECRET_FILES.remoteWritePassword, content: remoteWritePassword, secret: true }]
+                : []),
+            ...(tls?.files ?? []),
         ],
+        replicaNameEnv: REPLICA_ENV,
+        outbound: outboundPorts(config),
         data: { path: "/prometheus", size: prometheus.storageSize },
         health: { path: "/-/healthy", port: PROMETHEUS_PORT, basicAuthPasswordFile: PROMETHEUS_SECRET_FILES.password },
         reload: { port: PROMETHEUS_PORT, path: "/-/reload", basicAuthPasswordFile: PROMETHEUS_SECRET_FILES.password },

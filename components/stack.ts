@@ -3,6 +3,7 @@ import { StackConfig } from "../config";
 import { Alertmanager } from "./alertmanager";
 import { EXPORTERS, Exporter } from "./exporters";
 import { Grafana } from "./grafana";
+import { deployLogging, loggingScrapeConfigs } from "./logs";
 import { Platform } from "./platform/spec";
 import { Prometheus } from "./prometheus";
 
@@ -30,6 +31,7 @@ export class MonitoringStack extends pulumi.ComponentResource {
         for (const definition of exporters) {
             new Exporter(`${name}-${definition.name}`, { definition, config, platform }, { parent: this });
         }
+        const logging = deployLogging(name, config, platform, this);
 
         const alertmanager = new Alertmanager(
             `${name}-alertmanager`,
@@ -41,7 +43,7 @@ export class MonitoringStack extends pulumi.ComponentResource {
             {
                 config,
                 platform,
-                scrapeConfigs: exporters.flatMap((e) => e.scrapeConfigs(config, platform)),
+                scrapeConfigs: [...exporters.flatMap((e) => e.scrapeConfigs(config, platform)), ...loggingScrapeConfigs(config, platform)],
                 alertmanagerEndpoints: alertmanager.endpoints,
                 alertmanagerPassword: alertmanager.password,
             },
@@ -54,11 +56,14 @@ export class MonitoringStack extends pulumi.ComponentResource {
                 hostPort: config.ports.grafana,
                 prometheusPassword: prometheus.password,
                 alertmanagerPassword: alertmanager.password,
+                lokiAddress: logging?.lokiAddress,
                 secrets: config.secrets,
                 platform,
             },
             { parent: this },
         );
+        // Every service is known now: the platform adds what spans them (NetworkPolicies on Kubernetes).
+        platform.finalize?.({ parent: this });
 
         this.grafanaUrl = grafana.url;
         this.prometheusUrl = prometheus.url;

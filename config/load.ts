@@ -1,6 +1,8 @@
 import { readAlerting } from "./alerting";
 import { ConfigError } from "./errors";
+import { readGrafanaDatabasePort, readGrafanaReplicas, readKubernetes, readRemoteWrite, readResources, readTls } from "./kubernetes";
 import { readExporters } from "./exporters";
+import { readLogs } from "./logs";
 import { readSecrets, SECRET_KEYS } from "./secrets";
 import { ConfigSource } from "./source";
 import { readThresholds } from "./thresholds";
@@ -28,6 +30,11 @@ export const CONFIG_KEYS = [
     "slos",
     "http",
     "runbookBaseUrl",
+    "kubernetes",
+    "tls",
+    "resources",
+    "remoteWrite",
+    "logs",
 ] as const;
 
 const PLATFORMS: readonly PlatformName[] = ["docker", "kubernetes"];
@@ -93,14 +100,20 @@ export function loadConfig(source: ConfigSource, stack: string): StackConfig {
             retention: v.optional(amRaw.retention, "120h", (x) => v.duration("alertmanager.retention", x)),
         },
         grafana: {
-            replicas: v.optional(grafanaRaw.replicas, 1, (x) => v.number("grafana.replicas", x, { min: 1, max: 10, integer: true })),
+            replicas: readGrafanaReplicas(grafanaRaw.replicas, platform, secrets),
             storageSize: v.optional(grafanaRaw.storageSize, "5Gi", (x) => v.quantity("grafana.storageSize", x)),
+            databasePort: readGrafanaDatabasePort(source),
         },
-        exporters: readExporters(source.value("exporters")),
+        exporters: readExporters(source.value("exporters"), { platform, secrets }),
+        logs: readLogs(source.value("logs"), platform, secrets),
         thresholds: readThresholds(source.value("thresholds")),
         slos: readSlos(source.value("slos")),
         http: readHttp(source.value("http")),
         runbookBaseUrl: readRunbookBaseUrl(source.value("runbookBaseUrl")),
+        kubernetes: readKubernetes(source.value("kubernetes")),
+        tls: readTls(source.value("tls"), platform),
+        resources: readResources(source.value("resources")),
+        remoteWrite: readRemoteWrite(source.value("remoteWrite"), secrets),
         secrets,
     };
 }

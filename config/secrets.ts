@@ -26,7 +26,8 @@ const SHAPES: Partial<Record<SecretKey, { test: (v: string) => boolean; expected
     webhookUrl: { test: (v) => /^https?:\/\/\S+$/.test(v), expected: "an http(s):// URL" },
     pagerdutyRoutingKey: { test: (v) => /^[A-Za-z0-9]{20,64}$/.test(v), expected: "a 32-character PagerDuty Events v2 routing key" },
     postgresDsn: {
-        test: (v) => /^postgres(ql)?:\/\/[^\s@]+(@[^\s/]+)?(\/\S*)?$/.test(v),
+        // A user is required: the exporter gets user, password and host/db as separate files.
+        test: (v) => /^postgres(ql)?:\/\/[^:@/\s]+(:[^@\s]*)?@[^\s/?@]+([/?][^\s@]*)?$/.test(v),
         expected: "a DSN like postgresql://user:password@host:5432/db?sslmode=disable",
     },
     grafanaDatabaseUrl: {

@@ -1,5 +1,7 @@
 import { Secrets } from "./secrets";
+import { KubernetesConfig, RemoteWriteTarget, ResourceOverride, TlsConfig } from "./kubernetes";
 import { ExportersConfig } from "./exporters";
+import { LogsConfig } from "./logs";
 import { ThresholdsConfig } from "./thresholds";
 import { SloConfig } from "./slos";
 import { HttpConfig } from "./http";
@@ -73,6 +75,8 @@ export interface AlertmanagerConfig {
 export interface GrafanaConfig {
     readonly replicas: number;
     readonly storageSize: string;
+    /** Port of the PostgreSQL database in `monitoring:grafanaDatabaseUrl`, when one is set. */
+    readonly databasePort?: number;
 }
 
 /** The whole stack configuration: validated, every default applied. */
@@ -92,11 +96,21 @@ export interface StackConfig {
     readonly alertmanager: AlertmanagerConfig;
     readonly grafana: GrafanaConfig;
     readonly exporters: ExportersConfig;
+    /** Loki, the log shipper and what it tails. */
+    readonly logs: LogsConfig;
     readonly thresholds: ThresholdsConfig;
     readonly slos: SloConfig[];
     /** Label names of the user's HTTP metrics, used by rules/http.yml and the SLO rules. */
     readonly http: HttpConfig;
     /** Base URL alerts' runbook_url links point under (ends with /). */
     readonly runbookBaseUrl: string;
+    /** Kubernetes only: cluster, namespace, ingress and network settings. */
+    readonly kubernetes: KubernetesConfig;
+    /** Ingress certificates and in-cluster TLS (Kubernetes). */
+    readonly tls: TlsConfig;
+    /** Requests and limits by service name, over each service's defaults. */
+    readonly resources: Record<string, ResourceOverride>;
+    /** Long-term stores Prometheus copies samples to. */
+    readonly remoteWrite: RemoteWriteTarget[];
     readonly secrets: Secrets;
 }

@@ -104,12 +104,14 @@ export class DockerPlatform implements Platform {
                 user: spec.user,
                 memory: megabytes(spec.resources.memoryLimit),
                 cpus: cpus(spec.resources.cpuLimit),
+                privileged: spec.privileged,
+                devices: (spec.devices ?? []).map((device) => ({ hostPath: device, containerPath: device })),
                 securityOpts: ["no-new-privileges:true"],
                 labels: [
                     { label: "com.docker.compose.project", value: `monitoring-${this.args.stack}` },
                     { label: "com.docker.compose.service", value: spec.name },
                 ],
-                healthcheck: spec.health
+                healthcheck: spec.health && !spec.health.httpProbeOnly
                     ? { tests: ["CMD-SHELL", healthcheckCommand(spec.health)], interval: "15s", timeout: "5s", retries: 5, startPeriod: "30s" }
                     : undefined,
             },

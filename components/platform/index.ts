@@ -1,8 +1,10 @@
-import { ConfigError, StackConfig } from "../../config";
+import { StackConfig } from "../../config";
 import { DockerPlatform } from "./docker";
+import { KubernetesPlatform } from "./kubernetes";
 import { Platform } from "./spec";
 
 export { DockerPlatform, dockerAddressing } from "./docker";
+export { KubernetesPlatform, kubernetesAddressing } from "./kubernetes";
 export * from "./spec";
 
 /** The platform the stack configuration names. */
@@ -11,6 +13,6 @@ export function createPlatform(config: StackConfig): Platform {
         case "docker":
             return new DockerPlatform({ stack: config.stack, bindAddress: config.bindAddress });
         case "kubernetes":
-            throw new ConfigError("platform", "kubernetes is not built yet in this version; use docker");
+            return new KubernetesPlatform({ kubernetes: config.kubernetes, tls: config.tls, resources: config.resources });
     }
 }

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { ScrapeConfig } from "../render/prometheus";
 
 /** A port the service listens on. */
 export interface PortSpec {
@@ -6,6 +7,8 @@ export interface PortSpec {
     readonly port: number;
     /** Reached by people: published on the bind address (Docker) or behind an Ingress (Kubernetes). */
     readonly expose?: { readonly hostPort: number };
+    /** Served over TLS with the platform's in-cluster certificate (see `Platform.serviceTls`): probes and the Ingress speak HTTPS. */
+    readonly tls?: boolean;
 }
 
 /** A file the service reads, mounted at `path`. */
@@ -27,6 +30,11 @@ export interface HealthSpec {
     readonly port: number;
     /** File holding the basic-auth password the endpoint wants (user `admin`). */
     readonly basicAuthPasswordFile?: string;
+    /**
+     * The image has no shell or wget (Promtail, Alloy): only an HTTP probe from outside the
+     * container can check it (Kubernetes); Docker runs no healthcheck for it.
+     */
+    readonly httpProbeOnly?: boolean;
 }
 
 export interface HostMount {
@@ -66,8 +74,51 @@ export interface ServiceSpec {
     readonly readOnlyRootFilesystem?: boolean;
     /** Replicas find each other on this port (Alertmanager gossip). */
     readonly peerPort?: number;
+    /** Full access to the host's devices and kernel interfaces (cAdvisor reads cgroups and /dev/kmsg). */
+    readonly privileged?: boolean;
+    /** Host devices passed through, e.g. `/dev/kmsg`. */
+    readonly devices?: string[];
+    /**
+     * The process lists pods through the Kubernetes API (kubernetes_sd in Promtail, Alloy): the
+     * platform gives it a ServiceAccount allowed to get, list and watch pods, nodes and namespaces.
+     */
+    readonly discoversPods?: boolean;
     /** The process reloads its files on `POST <path>` at this port (Prometheus, Alertmanager). */
     readonly reload?: { readonly port: number; readonly path: string; readonly basicAuthPasswordFile?: string };
+    /** Environment variable the platform sets to the replica's own name (the pod name on Kubernetes), e.g. for a `replica` label. */
+    readonly replicaNameEnv?: string;
+    /**
+     * Connections the service opens beyond the stack (receivers, remote_write, databases, the
+     * user's targets). Kubernetes NetworkPolicies allow exactly these ports.
+     */
+    readonly outbound?: OutboundSpec[];
+    /** Read-only access (get, list, watch) to the platform's API: a ClusterRole on Kubernetes (kube-state-metrics). */
+    readonly clusterRead?: ApiReadRule[];
+}
+
+/** One port a service connects out to. */
+export interface OutboundSpec {
+    readonly port: number;
+    readonly protocol?: "TCP" | "UDP";
+    /** Only destinations outside the cluster (receivers on the internet), never a pod. */
+    readonly external?: boolean;
+}
+
+/** Resources of one API group a service may read. */
+export interface ApiReadRule {
+    /** `""` is the core group. */
+    readonly apiGroups: string[];
+    readonly resources: string[];
+}
+
+/** A certificate the platform issues for a service, as files the service mounts. */
+export interface ServiceTls {
+    /** The certificate, its key (a secret file) and the CA, to add to the spec's files. */
+    readonly files: FileSpec[];
+    readonly certFile: string;
+    readonly keyFile: string;
+    /** The CA every in-cluster certificate chains to: clients verify their peers with it. */
+    readonly caFile: string;
 }
 
 /** What a deployed service tells the rest of the stack. */
@@ -100,4 +151,14 @@ export interface ScrapeTargets {
 export interface Platform extends Addressing {
     readonly name: "docker" | "kubernetes";
     deploy(spec: ServiceSpec, opts: pulumi.CustomResourceOptions): DeployedService;
+    /**
+     * In-cluster TLS: a certificate for `service` (valid for every name it answers to) with files
+     * under `dir`. Absent or undefined: services talk plain HTTP (Docker, where the network is local).
+     * Every service that gets one serves TLS, so a client holding the CA can expect TLS from its peers.
+     */
+    serviceTls?(service: string, dir: string, parent: pulumi.Resource): ServiceTls | undefined;
+    /** Scrape jobs that discover the cluster's annotated workloads; `service` is granted the read access they need. */
+    discoveryJobs?(service: string): ScrapeConfig[];
+    /** Called once after every service is deployed, for what spans services (NetworkPolicies). */
+    finalize?(opts: pulumi.ComponentResourceOptions): void;
 }

@@ -29,7 +29,7 @@ export interface RenderRulesOptions {
 }
 
 /** Files written for the common HTTP metric names, whose `code`/`route` labels follow monitoring:http. */
-const HTTP_RULE_FILES = ["http.yml", "slo.yml"];
+export const HTTP_RULE_FILES = ["http.yml", "slo.yml"];
 const DEFAULT_HTTP_LABELS = { code: "statusLabel", route: "routeLabel" } as const;
 /** Windows the multi-window, multi-burn-rate alerts read (static ones in rules/slo.yml). */
 export const SLO_WINDOWS = ["5m", "30m", "1h", "2h", "6h", "1d", "3d"] as const;

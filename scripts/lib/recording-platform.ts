@@ -9,6 +9,9 @@ export function recordingPlatform(inner: Platform): { platform: Platform; specs:
         addressOf: (service, port) => inner.addressOf(service, port),
         replicaAddresses: (service, replicas, port) => inner.replicaAddresses(service, replicas, port),
         scrapeTargets: (service, port) => inner.scrapeTargets(service, port),
+        serviceTls: inner.serviceTls?.bind(inner),
+        discoveryJobs: inner.discoveryJobs?.bind(inner),
+        finalize: inner.finalize?.bind(inner),
         deploy(spec: ServiceSpec, opts: pulumi.CustomResourceOptions): DeployedService {
             specs.push(spec);
             return inner.deploy(spec, opts);

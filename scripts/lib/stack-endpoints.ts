@@ -205,6 +205,7 @@ export async function callServiceJson<T>(
     if (res.status < 200 || res.status > 299) {
         throw new HttpStatusError(`${init.method ?? "GET"} ${path}`, res);
     }
+    if (res.text.trim() === "") return undefined as T;
     try {
         return JSON.parse(res.text) as T;
     } catch {
@@ -236,4 +237,11 @@ export function oneLine(text: string, max = 160): string {
 /** The message of any error, for the user. */
 export function errorMessage(err: unknown): string {
     return err instanceof Error ? err.message : String(err);
+}
+
+/** What a script prints when it fails: the message, and the usage when the command line was wrong. */
+export function failureMessage(script: string, err: unknown, usage: string): string {
+    if (err instanceof EndpointError) return err.message;
+    const badArgs = String((err as { code?: unknown }).code ?? "").startsWith("ERR_PARSE_ARGS");
+    return `${script}: ${oneLine(errorMessage(err), 400)}${badArgs ? `\n${usage}` : ""}`;
 }

@@ -50,7 +50,7 @@ export class LiveService {
     ) {}
 
     get id(): string {
-        return (this.spec.replicas ?? 1) > 1 ? `${this.spec.name}-${this.replica}` : this.spec.name;
+        return serviceId(this.spec, this.replica);
     }
 
     /** `http://127.0.0.1:<port>` of this replica's first port. */
@@ -186,6 +186,11 @@ export class LiveStack {
     }
 }
 
+/** `alertmanager-1` for a replica of a replicated service, the service name otherwise. */
+function serviceId(spec: ServiceSpec, replica: number): string {
+    return spec.kind !== "daemonset" && (spec.replicas ?? 1) > 1 ? `${spec.name}-${replica}` : spec.name;
+}
+
 /** The container path prefixes a spec uses (`/etc/prometheus`, `/prometheus`), longest first. */
 function containerPrefixes(spec: ServiceSpec): string[] {
     const prefixes = new Set<string>();
@@ -201,16 +206,17 @@ function escapeRegExp(text: string): string {
     return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-/** Rewrites container paths into `root`, and host-mount paths back to the host's own paths. */
+/** Rewrites container paths into `root`, and host-mount paths back to the host's own paths, in one pass. */
 function pathRewriter(spec: ServiceSpec, root: string): (text: string) => string {
-    const mapping: [RegExp, string][] = [
+    const mapping = new Map<string, string>([
         ...containerPrefixes(spec).map((p): [string, string] => [p, path.join(root, p)]),
         ...(spec.hostMounts ?? []).map((m): [string, string] => [m.path, m.hostPath]),
-    ]
-        .sort((a, b) => b[0].length - a[0].length)
-        // A path starts after a quote, space, `=`, `:` or the line start, and ends at `/` or a non-path character.
-        .map(([from, to]) => [new RegExp(`(?<![\\w./-])${escapeRegExp(from)}(?=/|$|[^\\w.-])`, "gm"), to]);
-    return (text) => mapping.reduce((acc, [re, to]) => acc.replace(re, to), text);
+    ]);
+    if (!mapping.size) return (text) => text;
+    const alternatives = [...mapping.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp).join("|");
+    // A path starts after a quote, space, `=`, `:` or the line start, and ends at `/` or a non-path character.
+    const re = new RegExp(`(?<![\\w./-])(${alternatives})(?=/|$|[^\\w.-])`, "gm");
+    return (text) => text.replace(re, (prefix: string) => mapping.get(prefix)!);
 }
 
 /** Replaces each listen address flag by this replica's loopback port; an empty one stays empty. */
@@ -232,8 +238,7 @@ async function writeService(
     platform: LoopbackPlatform,
     extraEnv: Record<string, string>,
 ): Promise<LiveService> {
-    const id = (spec.replicas ?? 1) > 1 && spec.kind !== "daemonset" ? `${spec.name}-${replica}` : spec.name;
-    const root = path.join(stackRoot, id);
+    const root = path.join(stackRoot, serviceId(spec, replica));
     const rewrite = pathRewriter(spec, root);
     for (const file of spec.files ?? []) {
         const { value } = await resolveOutput(file.content);

@@ -1,0 +1,26 @@
+import { IMAGES } from "../images";
+import { blackboxScrapeConfigs, renderBlackboxConfig } from "../render/blackbox";
+import { ExporterDefinition } from "./exporter";
+
+const PORT = 9115;
+const CONFIG_FILE = "/etc/blackbox_exporter/blackbox.yml";
+
+/** Probes from outside: HTTP status and latency, TCP connect, ICMP, TLS certificate expiry. */
+export const blackboxExporter: ExporterDefinition = {
+    name: "blackbox-exporter",
+    enabled: (config) => config.exporters.blackbox !== undefined,
+    spec: (config) => ({
+        name: "blackbox-exporter",
+        image: IMAGES.blackboxExporter,
+        kind: "deployment",
+        args: [`--config.file=${CONFIG_FILE}`, `--web.listen-address=:${PORT}`],
+        ports: [{ name: "http", port: PORT }],
+        files: [{ path: CONFIG_FILE, content: renderBlackboxConfig(config.exporters.blackbox!.timeout) }],
+        health: { path: "/-/healthy", port: PORT },
+        user: "65534:65534",
+        readOnlyRootFilesystem: true,
+        resources: { cpuRequest: "50m", memoryRequest: "32Mi", cpuLimit: "250m", memoryLimit: "128Mi" },
+    }),
+    scrapeConfigs: (config, addressing) =>
+        blackboxScrapeConfigs(config.exporters.blackbox!.probes, addressing.addressOf("blackbox-exporter", PORT)),
+};

@@ -1,0 +1,45 @@
+import { IMAGES } from "../images";
+import { serviceJob } from "../render/prometheus";
+import { ExporterDefinition } from "./exporter";
+
+const PORT = 8080;
+
+/** Metric groups that multiply series without helping dashboards or alerts. */
+const DISABLED_METRICS = [
+    "percpu", "sched", "tcp", "udp", "advtcp", "hugetlb", "referenced_memory", "cpu_topology", "resctrl", "memory_numa", "process",
+];
+
+/** Container CPU, memory, network and disk I/O, per Docker container (Docker only: the kubelet has it built in). */
+export const cadvisor: ExporterDefinition = {
+    name: "cadvisor",
+    enabled: (config) => config.exporters.cadvisor,
+    spec: () => ({
+        name: "cadvisor",
+        image: IMAGES.cadvisor,
+        kind: "daemonset",
+        args: [
+            `--port=${PORT}`,
+            "--docker_only=true",
+            "--housekeeping_interval=30s",
+            // Only the compose labels become metric labels: arbitrary labels would explode cardinality.
+            "--store_container_labels=false",
+            "--whitelisted_container_labels=com.docker.compose.service,com.docker.compose.project",
+            `--disable_metrics=${DISABLED_METRICS.join(",")}`,
+        ],
+        ports: [{ name: "metrics", port: PORT }],
+        hostMounts: [
+            { hostPath: "/", path: "/rootfs", readOnly: true },
+            { hostPath: "/var/run", path: "/var/run", readOnly: true },
+            { hostPath: "/sys", path: "/sys", readOnly: true },
+            { hostPath: "/var/lib/docker", path: "/var/lib/docker", readOnly: true },
+            { hostPath: "/dev/disk", path: "/dev/disk", readOnly: true },
+        ],
+        // cgroup statistics and /dev/kmsg (OOM events) need a privileged container.
+        privileged: true,
+        devices: ["/dev/kmsg"],
+        health: { path: "/healthz", port: PORT },
+        readOnlyRootFilesystem: true,
+        resources: { cpuRequest: "100m", memoryRequest: "128Mi", cpuLimit: "500m", memoryLimit: "512Mi" },
+    }),
+    scrapeConfigs: (_config, addressing) => [serviceJob("cadvisor", addressing.scrapeTargets("cadvisor", PORT))],
+};

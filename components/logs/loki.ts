@@ -1,0 +1,81 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Secrets } from "../../config";
+import { LogsConfig } from "../../config/logs";
+import { IMAGES } from "../images";
+import { FileSpec, Platform, ServiceSpec } from "../platform/spec";
+import { renderAwsCredentials, renderLokiConfig } from "../render/loki";
+
+export const LOKI_PORT = 3100;
+export const LOKI_GRPC_PORT = 9095;
+const CONFIG_FILE = "/etc/loki/loki.yaml";
+const DATA_DIR = "/loki";
+/** Loki's S3 client finds its keys here through AWS_SHARED_CREDENTIALS_FILE; loki.yaml names none. */
+export const LOKI_S3_CREDENTIALS_FILE = "/etc/loki/secrets/aws-credentials";
+
+export interface LokiArgs {
+    /** Retention, limits and storage, already validated. */
+    readonly logs: LogsConfig;
+    /** Host port the API is published on (Docker), for pushing or querying from the host. */
+    readonly hostPort: number;
+    /** `lokiS3SecretAccessKey` when logs go to a bucket. */
+    readonly secrets: Secrets;
+    readonly platform: Platform;
+}
+
+/** Loki, single binary: stores the logs, answers Grafana, and its compactor enforces retention. */
+export class Loki extends pulumi.ComponentResource {
+    public readonly url: pulumi.Output<string>;
+    /** `host:port` the shipper and Grafana reach Loki at. */
+    public readonly address: string;
+
+    constructor(name: string, args: LokiArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("monitoring:index:Loki", name, {}, opts);
+        this.address = args.platform.addressOf("loki", LOKI_PORT);
+        const svc = args.platform.deploy(lokiSpec(args), { parent: this });
+        this.url = svc.url ?? pulumi.output(`http://${this.address}`);
+        this.registerOutputs({ url: this.url });
+    }
+}
+
+function credentialFiles(args: LokiArgs): FileSpec[] {
+    const { s3 } = args.logs;
+    const secretKey = args.secrets.lokiS3SecretAccessKey;
+    if (!s3 || !secretKey) return [];
+    const content = pulumi.secret(secretKey.apply((key) => renderAwsCredentials(s3.accessKeyId, key)));
+    return [{ path: LOKI_S3_CREDENTIALS_FILE, content, secret: true }];
+}
+
+export function lokiSpec(args: LokiArgs): ServiceSpec {
+    const { logs } = args;
+    return {
+        name: "loki",
+        image: IMAGES.loki,
+        kind: "statefulset",
+        replicas: 1,
+        args: [`-config.file=${CONFIG_FILE}`, "-target=all"],
+        env: logs.s3 ? { AWS_SHARED_CREDENTIALS_FILE: LOKI_S3_CREDENTIALS_FILE } : {},
+        ports: [
+            { name: "http", port: LOKI_PORT, expose: { hostPort: args.hostPort } },
+            { name: "grpc", port: LOKI_GRPC_PORT },
+        ],
+        files: [
+            {
+                path: CONFIG_FILE,
+                content: renderLokiConfig({
+                    httpPort: LOKI_PORT,
+                    grpcPort: LOKI_GRPC_PORT,
+                    dataDir: DATA_DIR,
+                    retention: logs.retention,
+                    limits: logs.limits,
+                    s3: logs.s3,
+                }),
+            },
+            ...credentialFiles(args),
+        ],
+        data: { path: DATA_DIR, size: logs.storageSize },
+        health: { path: "/ready", port: LOKI_PORT },
+        user: "10001:10001",
+        readOnlyRootFilesystem: true,
+        resources: { cpuRequest: "100m", memoryRequest: "256Mi", cpuLimit: "1", memoryLimit: "1Gi" },
+    };
+}

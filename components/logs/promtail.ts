@@ -1,0 +1,47 @@
+import * as pulumi from "@pulumi/pulumi";
+import { LogsConfig } from "../../config/logs";
+import { IMAGES } from "../images";
+import { Platform, ServiceSpec } from "../platform/spec";
+import { renderPromtailConfig } from "../render/promtail";
+import { shipperModel, shipperMounts } from "./sources";
+
+export const PROMTAIL_PORT = 9080;
+const CONFIG_FILE = "/etc/promtail/promtail.yaml";
+const DATA_DIR = "/var/lib/promtail";
+
+export interface ShipperArgs {
+    /** What to tail, already validated. */
+    readonly logs: LogsConfig;
+    readonly platform: Platform;
+}
+
+/** Promtail on every host: container logs and the configured files, pushed to Loki. */
+export class Promtail extends pulumi.ComponentResource {
+    constructor(name: string, args: ShipperArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("monitoring:index:Promtail", name, {}, opts);
+        args.platform.deploy(promtailSpec(args), { parent: this });
+        this.registerOutputs({});
+    }
+}
+
+export function promtailSpec(args: ShipperArgs): ServiceSpec {
+    const model = shipperModel(args.logs, args.platform, PROMTAIL_PORT, DATA_DIR);
+    return {
+        name: "promtail",
+        image: IMAGES.promtail,
+        kind: "daemonset",
+        args: [`-config.file=${CONFIG_FILE}`],
+        ports: [{ name: "http", port: PROMTAIL_PORT }],
+        files: [{ path: CONFIG_FILE, content: renderPromtailConfig(model) }],
+        // Positions survive restarts: no line dropped, none sent twice.
+        data: { path: DATA_DIR, size: "1Gi" },
+        hostMounts: shipperMounts(args.logs, model.containers),
+        // The image has neither shell nor wget.
+        health: { path: "/ready", port: PROMTAIL_PORT, httpProbeOnly: true },
+        // Root reads the Docker socket and log files owned by other users; mounts are read-only.
+        user: "0:0",
+        readOnlyRootFilesystem: true,
+        discoversPods: model.containers.kind === "kubernetes",
+        resources: { cpuRequest: "50m", memoryRequest: "64Mi", cpuLimit: "500m", memoryLimit: "256Mi" },
+    };
+}

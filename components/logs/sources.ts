@@ -1,0 +1,54 @@
+import * as path from "path";
+import { globBaseDir, LogsConfig, POSTGRES_LOG_JOB } from "../../config/logs";
+import { HostMount, Platform } from "../platform/spec";
+import { ContainerLogs, ShipperModel, TailedFile } from "../render/log-sources";
+import { LOKI_PORT } from "./loki";
+
+/** Host directories appear under this prefix inside the shipper, so they never shadow its own files. */
+export const HOST_PREFIX = "/host";
+export const DOCKER_SOCKET = "/var/run/docker.sock";
+export const POD_LOGS_DIR = "/var/log/pods";
+
+/** Container logs come from the runtime the stack runs on: the Docker API, or the kubelet's files. */
+export function containerLogs(platform: Platform): ContainerLogs {
+    return platform.name === "docker" ? { kind: "docker", socketPath: DOCKER_SOCKET } : { kind: "kubernetes", podLogsDir: POD_LOGS_DIR };
+}
+
+/**
+ * The user's files and PostgreSQL's, as the shipper sees them. Each stream is also labelled
+ * `service` (the job, unless the user's labels say otherwise), as container streams are.
+ */
+export function tailedFiles(logs: LogsConfig): TailedFile[] {
+    const files: TailedFile[] = logs.files.map((f) => ({
+        job: f.job,
+        path: HOST_PREFIX + f.path,
+        format: f.format,
+        labels: { service: f.job, ...f.labels },
+    }));
+    if (logs.postgres) {
+        files.push({ job: POSTGRES_LOG_JOB, path: HOST_PREFIX + logs.postgres.path, format: "postgresql", labels: { service: POSTGRES_LOG_JOB } });
+    }
+    return files;
+}
+
+/** Read-only mounts: the container log source, and the fixed directory of every tailed glob. */
+export function shipperMounts(logs: LogsConfig, containers: ContainerLogs): HostMount[] {
+    const mounts: HostMount[] =
+        containers.kind === "docker"
+            ? [{ hostPath: containers.socketPath, path: containers.socketPath, readOnly: true }]
+            : [{ hostPath: containers.podLogsDir, path: containers.podLogsDir, readOnly: true }];
+    const dirs = [...logs.files.map((f) => f.path), ...(logs.postgres ? [logs.postgres.path] : [])].map(globBaseDir);
+    // A directory inside another mounted one is already visible.
+    const roots = [...new Set(dirs)].filter((dir, _, all) => !all.some((other) => other !== dir && dir.startsWith(other + path.sep)));
+    return [...mounts, ...roots.sort().map((dir) => ({ hostPath: dir, path: HOST_PREFIX + dir, readOnly: true }))];
+}
+
+export function shipperModel(logs: LogsConfig, platform: Platform, httpPort: number, dataDir: string): ShipperModel {
+    return {
+        httpPort,
+        lokiPushUrl: `http://${platform.addressOf("loki", LOKI_PORT)}/loki/api/v1/push`,
+        dataDir,
+        containers: containerLogs(platform),
+        files: tailedFiles(logs),
+    };
+}

@@ -1,0 +1,136 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { KubernetesConfig, ResourceOverride, TlsConfig } from "../../config";
+import type { ScrapeConfig } from "../render/prometheus";
+import { DISCOVERY_READ, createServiceAccount, readRulesOf } from "./kubernetes/access";
+import { discoveryJobs, serviceScrapeTargets } from "./kubernetes/discovery";
+import { mountFiles } from "./kubernetes/files";
+import { headlessName, labelsOf } from "./kubernetes/labels";
+import { createNetworkPolicies } from "./kubernetes/network-policies";
+import { ClusterCa } from "./kubernetes/tls";
+import { createDisruptionBudget, createFileObjects, createIngress, createServices, createWorkload, KubeContext } from "./kubernetes/workload";
+import { RELOADER_RESOURCES, resourcesFor, withResourceOverrides } from "./resources";
+import { Addressing, ApiReadRule, DeployedService, Platform, ScrapeTargets, ServiceSpec, ServiceTls } from "./spec";
+
+export interface KubernetesPlatformArgs {
+    /** Cluster, namespace, ingress and network settings (`monitoring:kubernetes`). */
+    readonly kubernetes: KubernetesConfig;
+    /** Ingress certificates and in-cluster TLS (`monitoring:tls`). */
+    readonly tls: TlsConfig;
+    /** `monitoring:resources`: requests and limits by service name. */
+    readonly resources: Record<string, ResourceOverride>;
+}
+
+/** Resolves services through Kubernetes DNS: the Service, or each StatefulSet pod through the headless Service. */
+export function kubernetesAddressing(namespace: string): Addressing {
+    return {
+        addressOf: (service, port) => `${service}.${namespace}.svc:${port}`,
+        replicaAddresses: (service, replicas, port) =>
+            Array.from({ length: replicas }, (_, i) => `${service}-${i}.${headlessName(service)}.${namespace}.svc:${port}`),
+        scrapeTargets: (service, port): ScrapeTargets => serviceScrapeTargets(namespace, service, port),
+    };
+}
+
+/**
+ * Kubernetes: a namespace of non-root pods with their files on ConfigMap and Secret volumes,
+ * StatefulSets with a claim per replica, PDBs and anti-affinity for replicas, TLS Ingresses for
+ * the UIs, in-cluster TLS from the stack's CA, and NetworkPolicies that deny all but the stack's flows.
+ */
+export class KubernetesPlatform implements Platform {
+    public readonly name = "kubernetes" as const;
+    public readonly addressOf: Addressing["addressOf"];
+    public readonly replicaAddresses: Addressing["replicaAddresses"];
+    public readonly scrapeTargets: Addressing["scrapeTargets"];
+    private readonly ctx: KubeContext;
+    private readonly ca: ClusterCa;
+    private readonly deployed: ServiceSpec[] = [];
+    private readonly published = new Set<string>();
+    private readonly apiReaders = new Set<string>();
+    private readonly discoverers = new Set<string>();
+    /** Read access the platform granted a service (Prometheus' discovery), by service name. */
+    private readonly granted = new Map<string, ApiReadRule[]>();
+    private finalized = false;
+    private readonly namespaceResource: k8s.core.v1.Namespace;
+
+    constructor(private readonly args: KubernetesPlatformArgs) {
+        const { kubernetes } = args;
+        const provider = new k8s.Provider("kubernetes", {
+            ...(kubernetes.context ? { context: kubernetes.context } : {}),
+            // Hot reload: an edited ConfigMap is updated in place; replaced, its pods would lose the volume's source.
+            enableConfigMapMutable: true,
+            enableSecretMutable: true,
+        });
+        const namespace = new k8s.core.v1.Namespace(
+            "monitoring-namespace",
+            {
+                metadata: {
+                    name: kubernetes.namespace,
+                    labels: {
+                        ...labelsOf("monitoring"),
+                        // Node agents need host paths, so `restricted` warns instead of enforcing.
+                        "pod-security.kubernetes.io/warn": "restricted",
+                        "pod-security.kubernetes.io/audit": "restricted",
+                    },
+                },
+            },
+            { provider },
+        );
+        this.ctx = { namespace: kubernetes.namespace, provider, kubernetes, tls: args.tls };
+        this.namespaceResource = namespace;
+        this.ca = new ClusterCa(kubernetes.namespace);
+        const addressing = kubernetesAddressing(kubernetes.namespace);
+        this.addressOf = addressing.addressOf;
+        this.replicaAddresses = addressing.replicaAddresses;
+        this.scrapeTargets = addressing.scrapeTargets;
+    }
+
+    deploy(given: ServiceSpec, opts: pulumi.CustomResourceOptions): DeployedService {
+        if (this.finalized) throw new Error(`${given.name} deployed after the NetworkPolicies were made`);
+        const spec = withResourceOverrides(given, this.args.resources);
+        const resourceOpts: pulumi.CustomResourceOptions = { ...opts, provider: this.ctx.provider, dependsOn: [this.namespaceResource] };
+        const rules = readRulesOf(spec, this.granted.get(spec.name) ?? []);
+        if (rules.length > 0) this.apiReaders.add(spec.name);
+
+        const files = mountFiles(spec.name, spec.files ?? []);
+        const fileObjects = createFileObjects(this.ctx, spec, files, resourceOpts);
+        const serviceAccountName = createServiceAccount(this.ctx, spec, rules, resourceOpts);
+        createWorkload(
+            this.ctx,
+            spec,
+            {
+                files,
+                serviceAccountName,
+                automountToken: rules.length > 0,
+                antiAffinity: this.ctx.kubernetes.antiAffinity,
+                reloaderResources: resourcesFor("reloader", RELOADER_RESOURCES, this.args.resources),
+            },
+            // The pods mount these objects: they must exist first.
+            { ...resourceOpts, dependsOn: [this.namespaceResource, ...fileObjects] },
+        );
+        createServices(this.ctx, spec, resourceOpts);
+        createDisruptionBudget(this.ctx, spec, resourceOpts);
+        const url = createIngress(this.ctx, spec, resourceOpts);
+        if (url) this.published.add(spec.name);
+        this.deployed.push(spec);
+        return { url };
+    }
+
+    serviceTls(service: string, dir: string, parent: pulumi.Resource): ServiceTls | undefined {
+        return this.args.tls.internal ? this.ca.issue(service, dir, parent) : undefined;
+    }
+
+    discoveryJobs(service: string): ScrapeConfig[] {
+        if (!this.discoverers.has(service)) this.granted.set(service, [...(this.granted.get(service) ?? []), ...DISCOVERY_READ]);
+        this.discoverers.add(service);
+        return discoveryJobs(this.ctx.kubernetes.discoveryNamespaces);
+    }
+
+    finalize(opts: pulumi.ComponentResourceOptions): void {
+        this.finalized = true;
+        createNetworkPolicies(
+            this.ctx,
+            { specs: this.deployed, published: this.published, apiReaders: this.apiReaders, discoverers: this.discoverers },
+            { parent: opts.parent, provider: this.ctx.provider, dependsOn: [this.namespaceResource] },
+        );
+    }
+}

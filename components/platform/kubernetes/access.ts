@@ -1,0 +1,54 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ApiReadRule, ServiceSpec } from "../spec";
+import { labelsOf } from "./labels";
+import { KubeContext } from "./workload";
+
+/** What Prometheus' Kubernetes service discovery lists and watches. */
+export const DISCOVERY_READ: ApiReadRule[] = [
+    { apiGroups: [""], resources: ["pods", "services", "endpoints", "nodes"] },
+    { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"] },
+];
+
+/** What a log shipper's pod discovery lists and watches (ServiceSpec.discoversPods). */
+export const POD_DISCOVERY_READ: ApiReadRule[] = [{ apiGroups: [""], resources: ["pods", "nodes", "namespaces"] }];
+
+/** Every read rule a service needs, from its spec and from what the platform granted it. */
+export function readRulesOf(spec: ServiceSpec, granted: ApiReadRule[]): ApiReadRule[] {
+    return [...granted, ...(spec.discoversPods ? POD_DISCOVERY_READ : []), ...(spec.clusterRead ?? [])];
+}
+
+/**
+ * A ServiceAccount per service. One that reads the API gets a ClusterRole of get/list/watch on
+ * exactly the resources it names, bound to it alone; the others get no token at all.
+ */
+export function createServiceAccount(ctx: KubeContext, spec: ServiceSpec, rules: ApiReadRule[], opts: pulumi.CustomResourceOptions): string {
+    const labels = labelsOf(spec.name);
+    const account = new k8s.core.v1.ServiceAccount(
+        spec.name,
+        { metadata: { name: spec.name, namespace: ctx.namespace, labels }, automountServiceAccountToken: false },
+        opts,
+    );
+    if (rules.length > 0) {
+        // Cluster-scoped: the namespace in the name keeps two stacks in one cluster apart.
+        const name = `${ctx.namespace}-${spec.name}`;
+        const role = new k8s.rbac.v1.ClusterRole(
+            spec.name,
+            {
+                metadata: { name, labels },
+                rules: rules.map((r) => ({ apiGroups: r.apiGroups, resources: r.resources, verbs: ["get", "list", "watch"] })),
+            },
+            opts,
+        );
+        new k8s.rbac.v1.ClusterRoleBinding(
+            spec.name,
+            {
+                metadata: { name, labels },
+                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.metadata.name },
+                subjects: [{ kind: "ServiceAccount", name: account.metadata.name, namespace: ctx.namespace }],
+            },
+            opts,
+        );
+    }
+    return spec.name;
+}

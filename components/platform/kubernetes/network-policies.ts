@@ -1,0 +1,164 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ServiceSpec } from "../spec";
+import { labelsOf, selectorOf } from "./labels";
+import { KubeContext } from "./workload";
+
+type IngressRule = k8s.types.input.networking.v1.NetworkPolicyIngressRule;
+type EgressRule = k8s.types.input.networking.v1.NetworkPolicyEgressRule;
+
+/** The service that scrapes every other one, on every port its Service publishes. */
+const SCRAPER = "prometheus";
+
+/**
+ * Connections between services of the stack besides the scrapes: the client reaches every port the
+ * server's Service publishes. A flow takes effect when both services are deployed; a new one is a
+ * line here.
+ */
+export const STACK_FLOWS: readonly { readonly from: string; readonly to: string; readonly why: string }[] = [
+    { from: "prometheus", to: "alertmanager", why: "alerts go to every Alertmanager pod" },
+    { from: "grafana", to: "prometheus", why: "datasource" },
+    { from: "grafana", to: "alertmanager", why: "datasource" },
+    { from: "grafana", to: "loki", why: "datasource" },
+    { from: "promtail", to: "loki", why: "log push" },
+    { from: "alloy", to: "loki", why: "log push" },
+];
+
+/** The API server's ports: 443 behind the `kubernetes` Service, 6443 on most control planes. */
+const API_SERVER_PORTS = [443, 6443];
+
+export interface NetworkPolicyInputs {
+    readonly specs: ServiceSpec[];
+    /** Services with an Ingress: the ingress controller reaches their exposed port. */
+    readonly published: ReadonlySet<string>;
+    /** Services that read the Kubernetes API. */
+    readonly apiReaders: ReadonlySet<string>;
+    /** Services that scrape annotated workloads anywhere in the cluster (or the discovery namespaces). */
+    readonly discoverers: ReadonlySet<string>;
+}
+
+interface Connection {
+    readonly from: string;
+    readonly to: string;
+    readonly ports: { port: number; protocol: string }[];
+}
+
+function servicePorts(spec: ServiceSpec): { port: number; protocol: string }[] {
+    return spec.ports.filter((p) => p.port !== spec.peerPort).map((p) => ({ port: p.port, protocol: "TCP" }));
+}
+
+/** Every in-stack connection, derived from the deployed specs and the known flows. */
+export function stackConnections(specs: ServiceSpec[]): Connection[] {
+    const byName = new Map(specs.map((s) => [s.name, s]));
+    const connections = new Map<string, Connection>();
+    const add = (from: string, to: ServiceSpec, ports: { port: number; protocol: string }[]) => {
+        if (!byName.has(from) || ports.length === 0) return;
+        const key = `${from}->${to.name}`;
+        const known = connections.get(key)?.ports ?? [];
+        const merged = [...known, ...ports.filter((p) => !known.some((k) => k.port === p.port && k.protocol === p.protocol))];
+        connections.set(key, { from, to: to.name, ports: merged });
+    };
+    for (const spec of specs) add(SCRAPER, spec, servicePorts(spec));
+    for (const flow of STACK_FLOWS) {
+        const server = byName.get(flow.to);
+        if (server) add(flow.from, server, servicePorts(server));
+    }
+    for (const spec of specs) {
+        if (spec.peerPort && (spec.replicas ?? 1) > 1) {
+            add(spec.name, spec, [{ port: spec.peerPort, protocol: "TCP" }, { port: spec.peerPort, protocol: "UDP" }]);
+        }
+    }
+    return [...connections.values()];
+}
+
+/** Anywhere but the cluster itself: receivers and remote stores on the internet. */
+function outside(ctx: KubeContext) {
+    const except = ctx.kubernetes.clusterCidrs;
+    return [{ ipBlock: { cidr: "0.0.0.0/0", ...(except.length ? { except } : {}) } }];
+}
+
+function ingressRules(ctx: KubeContext, spec: ServiceSpec, inputs: NetworkPolicyInputs, connections: Connection[]): IngressRule[] {
+    const rules: IngressRule[] = [];
+    const exposed = spec.ports.find((p) => p.expose);
+    if (exposed && inputs.published.has(spec.name)) {
+        rules.push({
+            from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ctx.kubernetes.ingressNamespace } } }],
+            ports: [{ port: exposed.port, protocol: "TCP" }],
+        });
+    }
+    for (const c of connections.filter((c) => c.to === spec.name)) {
+        rules.push({ from: [{ podSelector: { matchLabels: selectorOf(c.from) } }], ports: c.ports });
+    }
+    return rules;
+}
+
+function egressRules(ctx: KubeContext, spec: ServiceSpec, inputs: NetworkPolicyInputs, connections: Connection[]): EgressRule[] {
+    const rules: EgressRule[] = connections
+        .filter((c) => c.from === spec.name)
+        .map((c) => ({ to: [{ podSelector: { matchLabels: selectorOf(c.to) } }], ports: c.ports }));
+    for (const out of spec.outbound ?? []) {
+        const ports = [{ port: out.port, protocol: out.protocol ?? "TCP" }];
+        // Without `to`, the port is open toward any address, in the cluster or not (the user's targets).
+        rules.push(out.external ? { to: outside(ctx), ports } : { ports });
+    }
+    if (inputs.apiReaders.has(spec.name)) {
+        rules.push({
+            to: ctx.kubernetes.apiServerCidrs.map((cidr) => ({ ipBlock: { cidr } })),
+            ports: API_SERVER_PORTS.map((port) => ({ port, protocol: "TCP" })),
+        });
+    }
+    if (inputs.discoverers.has(spec.name)) {
+        // Annotated pods pick their own port: any port, but pods only, and only where discovery looks.
+        const names = ctx.kubernetes.discoveryNamespaces;
+        const namespaceSelector = names.length
+            ? { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: names }] }
+            : {};
+        rules.push({ to: [{ namespaceSelector, podSelector: {} }] });
+    }
+    return rules;
+}
+
+/**
+ * Deny every connection in the namespace, then allow exactly the stack's flows: the ingress
+ * controller to the UIs, Prometheus to every service it scrapes, the known client/server flows,
+ * peers to each other, DNS, and each service's declared outbound ports and API access.
+ */
+export function createNetworkPolicies(ctx: KubeContext, inputs: NetworkPolicyInputs, opts: pulumi.CustomResourceOptions): void {
+    const metadata = (name: string) => ({ name, namespace: ctx.namespace, labels: labelsOf("monitoring") });
+    new k8s.networking.v1.NetworkPolicy(
+        "default-deny",
+        { metadata: metadata("default-deny"), spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } },
+        opts,
+    );
+    new k8s.networking.v1.NetworkPolicy(
+        "allow-dns",
+        {
+            metadata: metadata("allow-dns"),
+            spec: {
+                podSelector: {},
+                policyTypes: ["Egress"],
+                egress: [
+                    {
+                        to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } } }],
+                        ports: [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }],
+                    },
+                ],
+            },
+        },
+        opts,
+    );
+    const connections = stackConnections(inputs.specs);
+    for (const spec of inputs.specs) {
+        const ingress = ingressRules(ctx, spec, inputs, connections);
+        const egress = egressRules(ctx, spec, inputs, connections);
+        if (ingress.length === 0 && egress.length === 0) continue;
+        new k8s.networking.v1.NetworkPolicy(
+            `allow-${spec.name}`,
+            {
+                metadata: metadata(`allow-${spec.name}`),
+                spec: { podSelector: { matchLabels: selectorOf(spec.name) }, policyTypes: ["Ingress", "Egress"], ingress, egress },
+            },
+            opts,
+        );
+    }
+}

@@ -1,0 +1,90 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as tls from "@pulumi/tls";
+import { ServiceTls } from "../spec";
+import { headlessName } from "./labels";
+
+const CA_VALIDITY_HOURS = 10 * 365 * 24;
+const CERT_VALIDITY_HOURS = 365 * 24;
+/** A `pulumi up` in the last 30 days of a certificate's life issues a new one. */
+const EARLY_RENEWAL_HOURS = 30 * 24;
+
+/** Every name a service answers to inside the cluster: its Service, and each pod through the headless Service. */
+export function serviceDnsNames(service: string, namespace: string): string[] {
+    const headless = headlessName(service);
+    return [
+        service,
+        `${service}.${namespace}`,
+        `${service}.${namespace}.svc`,
+        `${service}.${namespace}.svc.cluster.local`,
+        `*.${headless}.${namespace}.svc`,
+        `*.${headless}.${namespace}.svc.cluster.local`,
+        // Probes and the reloader call the process on loopback.
+        "localhost",
+    ];
+}
+
+/**
+ * The stack's own CA (made with @pulumi/tls, kept in the stack state as a secret) and the
+ * certificate of each service it signs. Nothing outside the namespace trusts this CA: the
+ * Ingress carries the public certificate, this one only secures traffic between services.
+ */
+export class ClusterCa {
+    private ca?: { keyPem: pulumi.Output<string>; certPem: pulumi.Output<string> };
+
+    constructor(private readonly namespace: string) {}
+
+    /** The certificate of `service`, as files under `dir`: tls.crt, tls.key (secret), ca.crt. */
+    issue(service: string, dir: string, parent: pulumi.Resource): ServiceTls {
+        const ca = this.authority();
+        const key = new tls.PrivateKey(`${service}-tls-key`, { algorithm: "RSA", rsaBits: 2048 }, { parent });
+        const keyPem = pulumi.secret(key.privateKeyPem);
+        const request = new tls.CertRequest(
+            `${service}-tls-request`,
+            {
+                privateKeyPem: keyPem,
+                subject: { commonName: `${service}.${this.namespace}.svc`, organization: "monitoring" },
+                dnsNames: serviceDnsNames(service, this.namespace),
+                ipAddresses: ["127.0.0.1"],
+            },
+            { parent },
+        );
+        const cert = new tls.LocallySignedCert(
+            `${service}-tls`,
+            {
+                certRequestPem: request.certRequestPem,
+                caPrivateKeyPem: ca.keyPem,
+                caCertPem: ca.certPem,
+                validityPeriodHours: CERT_VALIDITY_HOURS,
+                earlyRenewalHours: EARLY_RENEWAL_HOURS,
+                allowedUses: ["digitalSignature", "keyEncipherment", "serverAuth", "clientAuth"],
+            },
+            { parent },
+        );
+        const files = { certFile: `${dir}/tls.crt`, keyFile: `${dir}/tls.key`, caFile: `${dir}/ca.crt` };
+        return {
+            ...files,
+            files: [
+                { path: files.certFile, content: cert.certPem },
+                { path: files.keyFile, content: keyPem, secret: true },
+                { path: files.caFile, content: ca.certPem },
+            ],
+        };
+    }
+
+    /** Made on first use, so a stack without in-cluster TLS has no CA. */
+    private authority(): { keyPem: pulumi.Output<string>; certPem: pulumi.Output<string> } {
+        if (!this.ca) {
+            const key = new tls.PrivateKey("monitoring-ca-key", { algorithm: "RSA", rsaBits: 3072 });
+            const keyPem = pulumi.secret(key.privateKeyPem);
+            const cert = new tls.SelfSignedCert("monitoring-ca", {
+                privateKeyPem: keyPem,
+                isCaCertificate: true,
+                subject: { commonName: `monitoring CA (${this.namespace})`, organization: "monitoring" },
+                validityPeriodHours: CA_VALIDITY_HOURS,
+                allowedUses: ["certSigning", "crlSigning", "digitalSignature"],
+            });
+            this.ca = { keyPem, certPem: cert.certPem };
+        }
+        return this.ca;
+    }
+}

@@ -1,0 +1,193 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { KubernetesConfig, TlsConfig } from "../../../config";
+import { ServiceSpec } from "../spec";
+import { MountedFiles } from "./files";
+import { headlessName, labelsOf, selectorOf } from "./labels";
+import { podTemplate, PodOptions } from "./pod";
+
+/** What every Kubernetes object of the stack shares. */
+export interface KubeContext {
+    readonly namespace: string;
+    readonly provider: k8s.Provider;
+    readonly kubernetes: KubernetesConfig;
+    readonly tls: TlsConfig;
+}
+
+function meta(ctx: KubeContext, name: string, service: string, annotations?: Record<string, string>) {
+    return { name, namespace: ctx.namespace, labels: labelsOf(service), ...(annotations ? { annotations } : {}) };
+}
+
+/** The ConfigMaps and Secrets a service's projected volumes read. */
+export function createFileObjects(ctx: KubeContext, spec: ServiceSpec, files: MountedFiles, opts: pulumi.CustomResourceOptions): pulumi.Resource[] {
+    return files.sources.map((source) =>
+        source.kind === "secret"
+            ? new k8s.core.v1.Secret(source.name, { metadata: meta(ctx, source.name, spec.name), type: "Opaque", stringData: source.data }, opts)
+            : new k8s.core.v1.ConfigMap(source.name, { metadata: meta(ctx, source.name, spec.name), data: source.data }, opts),
+    );
+}
+
+function claimSpec(ctx: KubeContext, size: string): k8s.types.input.core.v1.PersistentVolumeClaimSpec {
+    return {
+        accessModes: ["ReadWriteOnce"],
+        ...(ctx.kubernetes.storageClass ? { storageClassName: ctx.kubernetes.storageClass } : {}),
+        resources: { requests: { storage: size } },
+    };
+}
+
+/**
+ * A StatefulSet (a PersistentVolumeClaim per replica, stable pod names through the headless
+ * Service), a Deployment or a DaemonSet, by the spec's kind.
+ */
+export function createWorkload(
+    ctx: KubeContext,
+    spec: ServiceSpec,
+    pod: Omit<PodOptions, "dataVolume">,
+    opts: pulumi.CustomResourceOptions,
+): pulumi.Resource {
+    const metadata = meta(ctx, spec.name, spec.name);
+    const selector = { matchLabels: selectorOf(spec.name) };
+    const replicas = spec.replicas ?? 1;
+    switch (spec.kind ?? "deployment") {
+        case "statefulset":
+            return new k8s.apps.v1.StatefulSet(
+                spec.name,
+                {
+                    metadata,
+                    spec: {
+                        serviceName: headlessName(spec.name),
+                        replicas,
+                        // Replicas are peers, not a chain: start them together.
+                        podManagementPolicy: "Parallel",
+                        selector,
+                        template: podTemplate(spec, pod),
+                        volumeClaimTemplates: spec.data
+                            ? [{ metadata: { name: "data", labels: labelsOf(spec.name) }, spec: claimSpec(ctx, spec.data.size) }]
+                            : [],
+                    },
+                },
+                opts,
+            );
+        case "daemonset":
+            return new k8s.apps.v1.DaemonSet(
+                spec.name,
+                {
+                    metadata,
+                    spec: {
+                        selector,
+                        updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1 } },
+                        // State a node agent keeps (positions, WAL) stays on its node.
+                        template: podTemplate(spec, {
+                            ...pod,
+                            dataVolume: { name: "data", hostPath: { path: `/var/lib/monitoring/${spec.name}`, type: "DirectoryOrCreate" } },
+                        }),
+                    },
+                },
+                opts,
+            );
+        case "deployment": {
+            // One replica keeps its data on a claim; several share their state elsewhere (Grafana's database).
+            const claim =
+                spec.data && replicas === 1
+                    ? new k8s.core.v1.PersistentVolumeClaim(`${spec.name}-data`, { metadata: meta(ctx, `${spec.name}-data`, spec.name), spec: claimSpec(ctx, spec.data.size) }, opts)
+                    : undefined;
+            return new k8s.apps.v1.Deployment(
+                spec.name,
+                {
+                    metadata,
+                    spec: {
+                        replicas,
+                        selector,
+                        // A ReadWriteOnce claim cannot be mounted by the old and the new pod at once.
+                        strategy: claim ? { type: "Recreate" } : { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+                        template: podTemplate(spec, {
+                            ...pod,
+                            dataVolume: claim
+                                ? { name: "data", persistentVolumeClaim: { claimName: claim.metadata.name } }
+                                : { name: "data", emptyDir: {} },
+                        }),
+                    },
+                },
+                opts,
+            );
+        }
+    }
+}
+
+/** The Service other services use, and for a StatefulSet the headless one that names each pod. */
+export function createServices(ctx: KubeContext, spec: ServiceSpec, opts: pulumi.CustomResourceOptions): void {
+    const ports = spec.ports.filter((p) => p.port !== spec.peerPort).map((p) => ({ name: p.name, port: p.port, targetPort: p.port, protocol: "TCP" }));
+    if (ports.length > 0) {
+        new k8s.core.v1.Service(spec.name, { metadata: meta(ctx, spec.name, spec.name), spec: { selector: selectorOf(spec.name), ports } }, opts);
+    }
+    if (spec.kind === "statefulset") {
+        const peer = spec.peerPort
+            ? [
+                  // Alertmanager gossips over TCP and UDP on the same port.
+                  { name: "peer-tcp", port: spec.peerPort, targetPort: spec.peerPort, protocol: "TCP" },
+                  { name: "peer-udp", port: spec.peerPort, targetPort: spec.peerPort, protocol: "UDP" },
+              ]
+            : [];
+        new k8s.core.v1.Service(
+            headlessName(spec.name),
+            {
+                metadata: meta(ctx, headlessName(spec.name), spec.name),
+                spec: {
+                    clusterIP: "None",
+                    // Peers must find each other before they are ready (gossip forms the cluster).
+                    publishNotReadyAddresses: true,
+                    selector: selectorOf(spec.name),
+                    ports: [...ports, ...peer],
+                },
+            },
+            opts,
+        );
+    }
+}
+
+/** A node drain takes at most one replica of a replicated workload at a time. */
+export function createDisruptionBudget(ctx: KubeContext, spec: ServiceSpec, opts: pulumi.CustomResourceOptions): void {
+    if ((spec.replicas ?? 1) <= 1 || spec.kind === "daemonset") return;
+    new k8s.policy.v1.PodDisruptionBudget(
+        spec.name,
+        { metadata: meta(ctx, spec.name, spec.name), spec: { maxUnavailable: 1, selector: { matchLabels: selectorOf(spec.name) } } },
+        opts,
+    );
+}
+
+/**
+ * An Ingress with TLS for the spec's exposed port, when the configuration gives the service a host;
+ * returns its https:// URL. The certificate comes from cert-manager or an existing Secret.
+ */
+export function createIngress(ctx: KubeContext, spec: ServiceSpec, opts: pulumi.CustomResourceOptions): pulumi.Output<string> | undefined {
+    const exposed = spec.ports.find((p) => p.expose);
+    const host = ctx.tls.hosts[spec.name];
+    if (!exposed || !host) return undefined;
+    const annotations: Record<string, string> = {
+        ...(ctx.tls.clusterIssuer ? { "cert-manager.io/cluster-issuer": ctx.tls.clusterIssuer } : {}),
+        // The backend itself serves the in-cluster certificate.
+        ...(exposed.tls ? { "nginx.ingress.kubernetes.io/backend-protocol": "HTTPS" } : {}),
+    };
+    // Not `<service>-tls`: that name holds the in-cluster certificate.
+    const secretName = ctx.tls.secretName ?? `${spec.name}-ingress-tls`;
+    const ingress = new k8s.networking.v1.Ingress(
+        spec.name,
+        {
+            metadata: meta(ctx, spec.name, spec.name, annotations),
+            spec: {
+                ingressClassName: ctx.kubernetes.ingressClass,
+                tls: [{ hosts: [host], secretName }],
+                rules: [
+                    {
+                        host,
+                        http: {
+                            paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: spec.name, port: { number: exposed.port } } } }],
+                        },
+                    },
+                ],
+            },
+        },
+        opts,
+    );
+    return ingress.spec.apply(() => `https://${host}`);
+}

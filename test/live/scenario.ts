@@ -1,0 +1,120 @@
+// The live stack the scenarios and `npm run bench` run: the generated configuration with short
+// intervals, a stand-in for Slack and the SMS webhook, a test application, PostgreSQL and Redis.
+import * as path from "path";
+import { LiveStack } from "./harness";
+import { FlagApp, PostgresServer, RedisServer } from "./fixtures";
+import { freePorts, killAllNow } from "./processes";
+import { makeLoopbackCertificate, NotificationReceiver } from "./receiver";
+import * as fs from "fs";
+import * as os from "os";
+
+/** Timings the stack configuration sets, short so the suite stays within minutes. */
+export const TIMINGS = {
+    scrapeInterval: "1s",
+    evaluationInterval: "1s",
+    groupWait: "1s",
+    groupInterval: "1s",
+    /** Long, so a repeat never passes for a second notification. */
+    repeatInterval: "1h",
+    /** `for` of the alerts the scenarios wait for (the rule files say minutes). */
+    alertFor: "3s",
+} as const;
+
+export const CHANNELS = { critical: "#live-critical", warning: "#live-warnings", info: "#live-info" } as const;
+
+export const SCENARIO_RULES = path.join(__dirname, "rules", "live-scenarios.yml");
+
+export interface ScenarioOptions {
+    readonly name: string;
+    readonly alertmanagerReplicas?: number;
+    /** Start PostgreSQL and Redis and their exporters. */
+    readonly databases?: boolean;
+}
+
+/** Everything a scenario touches; `dispose` stops it all. */
+export class Scenario {
+    private constructor(
+        public readonly stack: LiveStack,
+        public readonly receiver: NotificationReceiver,
+        public readonly app: FlagApp,
+        public readonly postgres: PostgresServer | undefined,
+        public readonly redis: RedisServer | undefined,
+        private readonly certDir: string,
+    ) {}
+
+    /** Builds the stack from its configuration and starts every process; resolves when each is healthy. */
+    static async start(options: ScenarioOptions): Promise<Scenario> {
+        const certDir = fs.mkdtempSync(path.join(os.tmpdir(), "monitoring-live-cert-"));
+        const tls = makeLoopbackCertificate(certDir);
+        const receiver = new NotificationReceiver(tls);
+        const app = new FlagApp();
+        await Promise.all([receiver.start(), app.start()]);
+        const [pgPort, redisPort] = await freePorts(2);
+        const partial = { stack: undefined as LiveStack | undefined, postgres: undefined as PostgresServer | undefined, redis: undefined as RedisServer | undefined };
+        try {
+            const stack = await LiveStack.build({
+                name: options.name,
+                values: stackValues(options, receiver, app, pgPort, redisPort),
+                // Alertmanager trusts the stand-in's certificate like a company CA: by environment, not by config.
+                env: { alertmanager: { SSL_CERT_FILE: tls.certFile } },
+            });
+            partial.stack = stack;
+            const logDir = path.join(stack.root, "logs");
+            if (options.databases) {
+                partial.postgres = new PostgresServer(stack.root, pgPort, logDir);
+                partial.redis = new RedisServer(stack.root, redisPort, logDir);
+                await Promise.all([partial.postgres.start(), partial.redis.start()]);
+            }
+            await stack.start();
+            return new Scenario(stack, receiver, app, partial.postgres, partial.redis, certDir);
+        } catch (err) {
+            await Promise.all([partial.stack?.stop(), partial.postgres?.stop(), partial.redis?.stop(), receiver.stop(), app.stop()]);
+            throw err;
+        }
+    }
+
+    /** Stops every process and server; keeps the files and logs when `keep` (a test failed). */
+    async dispose(keep: boolean): Promise<void> {
+        await Promise.all([this.stack.stop(), this.postgres?.stop(), this.redis?.stop()]);
+        await Promise.all([this.receiver.stop(), this.app.stop()]);
+        await this.stack.dispose(keep);
+        fs.rmSync(this.certDir, { recursive: true, force: true });
+        killAllNow(); // nothing should be left; this is the last line of defence
+    }
+
+    /** Logs and notifications, for a failure message. */
+    context(): string {
+        return [this.stack.logs(), this.postgres?.process?.logTail(8), this.redis?.process?.logTail(8), this.receiver.describe()]
+            .filter(Boolean)
+            .join("\n");
+    }
+}
+
+function stackValues(options: ScenarioOptions, receiver: NotificationReceiver, app: FlagApp, pgPort: number, redisPort: number): Record<string, unknown> {
+    const alertFor = { for: TIMINGS.alertFor };
+    return {
+        scrapeInterval: TIMINGS.scrapeInterval,
+        evaluationInterval: TIMINGS.evaluationInterval,
+        targets: [{ job: "app", targets: [app.address] }],
+        ruleFiles: [SCENARIO_RULES],
+        alerting: {
+            slack: { channels: CHANNELS },
+            webhook: { matchers: ['notify_sms="true"'] },
+            route: { groupWait: TIMINGS.groupWait, groupInterval: TIMINGS.groupInterval, repeatInterval: TIMINGS.repeatInterval },
+        },
+        // Secret keys, given in plain text here as `pulumi config set --secret` would store them.
+        slackWebhookUrl: receiver.url("slack"),
+        webhookUrl: receiver.url("sms"),
+        alertmanager: { replicas: options.alertmanagerReplicas ?? 1 },
+        thresholds: { alerts: { TargetDown: alertFor, PostgresDown: alertFor } },
+        ...(options.databases ? databaseValues(pgPort, redisPort) : {}),
+    };
+}
+
+/** How the stack configuration points the PostgreSQL and Redis exporters at their servers. */
+function databaseValues(pgPort: number, redisPort: number): Record<string, unknown> {
+    return {
+        postgresDsn: `postgresql://postgres@127.0.0.1:${pgPort}/postgres?sslmode=disable`,
+        exporters: { postgres: true, redis: { address: `127.0.0.1:${redisPort}` } },
+    };
+}

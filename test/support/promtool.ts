@@ -1,0 +1,117 @@
+// Runs promtool against rendered rule files: the stack's rules are written to
+// <dir>/rules/*.yml and the unit tests to <dir>/rules/tests/*.yml, so each test's
+// `rule_files: [../x.yml]` points at the rendered copy, as it points at rules/ on disk.
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import { loadConfig, objectConfigSource } from "../../config";
+import { RenderRulesOptions, renameLabels, RuleFile, HTTP_RULE_FILES } from "../../components/render/rules";
+import { RULES_DIR } from "../../config/thresholds";
+import { monitoringValues, readStackFile } from "../../scripts/lib/stack-file";
+
+const repoRoot = path.resolve(__dirname, "../..");
+
+export interface PromtoolResult {
+    readonly ok: boolean;
+    readonly output: string;
+}
+
+export function promtool(bin: string, args: string[]): PromtoolResult {
+    const run = spawnSync(bin, args, { encoding: "utf8", timeout: 100_000 });
+    return { ok: run.status === 0, output: `${run.stdout ?? ""}${run.stderr ?? ""}${run.error ? String(run.error) : ""}` };
+}
+
+/** The keys of a stack file the rules read; the rest of the stack is other tests' business. */
+const RULE_KEYS = ["thresholds", "slos", "http", "runbookBaseUrl"];
+
+/** The rules-related configuration of Pulumi.<stack>.yaml, or the defaults when the file is absent. */
+export function stackRuleOptions(stack: string): { options: RenderRulesOptions; note?: string } {
+    const file = path.join(repoRoot, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(file)) {
+        return { options: loadConfig(objectConfigSource({}), stack), note: `${path.basename(file)} not found: rendered with the defaults` };
+    }
+    const values = monitoringValues(readStackFile(file));
+    const picked = Object.fromEntries(Object.entries(values).filter(([k]) => RULE_KEYS.includes(k)));
+    return { options: loadConfig(objectConfigSource(picked), stack) };
+}
+
+export function writeRuleFiles(dir: string, files: readonly RuleFile[]): string[] {
+    fs.mkdirSync(path.join(dir, "rules"), { recursive: true });
+    return files.map((f) => {
+        const file = path.join(dir, "rules", f.name);
+        fs.writeFileSync(file, f.content);
+        return file;
+    });
+}
+
+// ---------- unit test files ----------
+
+export interface ExpAlert {
+    exp_labels?: Record<string, string>;
+    exp_annotations?: Record<string, string>;
+}
+export interface AlertCase {
+    eval_time: string;
+    alertname: string;
+    exp_alerts?: ExpAlert[];
+}
+export interface TestGroup {
+    name?: string;
+    interval?: string;
+    input_series?: { series: string; values: string }[];
+    alert_rule_test?: AlertCase[];
+    promql_expr_test?: unknown[];
+}
+export interface UnitTestFile {
+    rule_files: string[];
+    evaluation_interval?: string;
+    tests: TestGroup[];
+}
+
+export function unitTestSources(): { name: string; test: UnitTestFile }[] {
+    const dir = path.join(RULES_DIR, "tests");
+    return fs.readdirSync(dir)
+        .filter((f) => f.endsWith(".yml"))
+        .sort()
+        .map((name) => ({ name, test: yaml.load(fs.readFileSync(path.join(dir, name), "utf8")) as UnitTestFile }));
+}
+
+export function alertCases(test: UnitTestFile): AlertCase[] {
+    return test.tests.flatMap((g) => g.alert_rule_test ?? []);
+}
+
+/**
+ * A unit test as it must read for a stack: overridden severities in the expected labels,
+ * the runbook base in the expected links, and the stack's HTTP label names in the inputs.
+ */
+export function adaptUnitTest(test: UnitTestFile, opts: RenderRulesOptions): UnitTestFile {
+    const copy = JSON.parse(JSON.stringify(test)) as UnitTestFile;
+    const usesHttp = copy.rule_files.some((f) => HTTP_RULE_FILES.includes(path.basename(f)));
+    const names: Record<string, string> = {};
+    if (usesHttp && opts.http.statusLabel !== "code") names.code = opts.http.statusLabel;
+    if (usesHttp && opts.http.routeLabel !== "route") names.route = opts.http.routeLabel;
+    for (const group of copy.tests) {
+        for (const input of group.input_series ?? []) input.series = renameLabels(input.series, names);
+        for (const c of group.alert_rule_test ?? []) {
+            const severity = opts.thresholds.alerts[c.alertname]?.severity;
+            for (const alert of c.exp_alerts ?? []) {
+                const labels = alert.exp_labels ?? {};
+                alert.exp_labels = Object.fromEntries(Object.entries(labels).map(([k, v]) => [names[k] ?? k, String(v)]));
+                if (severity) alert.exp_labels.severity = severity;
+                const link = alert.exp_annotations?.runbook_url;
+                if (link?.startsWith("RUNBOOK.md#")) alert.exp_annotations!.runbook_url = opts.runbookBaseUrl + link;
+            }
+        }
+    }
+    return copy;
+}
+
+export function writeUnitTests(dir: string, tests: readonly { name: string; test: UnitTestFile }[]): string[] {
+    fs.mkdirSync(path.join(dir, "rules", "tests"), { recursive: true });
+    return tests.map(({ name, test }) => {
+        const file = path.join(dir, "rules", "tests", name);
+        fs.writeFileSync(file, yaml.dump(test, { lineWidth: -1, noRefs: true }));
+        return file;
+    });
+}
