@@ -25,6 +25,8 @@ export interface ExportersConfig {
     readonly redis?: { readonly address: string; readonly user?: string };
     readonly kafka?: { readonly brokers: string[]; readonly version?: string; readonly topicFilter: string; readonly groupFilter: string };
     readonly blackbox?: { readonly probes: ProbeConfig[]; readonly timeout: string };
+    /** Object state of the cluster: deployments, pods, nodes (Kubernetes only; on there by default). */
+    readonly kubeStateMetrics: boolean;
 }
 
 export interface ExportersContext {
@@ -82,11 +84,16 @@ function readProbe(key: string, raw: unknown): ProbeConfig {
 
 export function readExporters(raw: unknown, context: ExportersContext): ExportersConfig {
     const key = "exporters";
-    const obj = v.fields(key, raw ?? {}, ["node", "cadvisor", "postgres", "redis", "kafka", "blackbox"]);
+    const obj = v.fields(key, raw ?? {}, ["node", "cadvisor", "postgres", "redis", "kafka", "blackbox", "kubeStateMetrics"]);
 
     const cadvisor = v.optional(obj.cadvisor, context.platform === "docker", (x) => v.boolean(`${key}.cadvisor`, x));
     if (cadvisor && context.platform !== "docker") {
         throw new ConfigError(`${key}.cadvisor`, "runs on Docker only; on Kubernetes the kubelet already serves container metrics (cAdvisor built in)");
+    }
+
+    const kubeStateMetrics = v.optional(obj.kubeStateMetrics, context.platform === "kubernetes", (x) => v.boolean(`${key}.kubeStateMetrics`, x));
+    if (kubeStateMetrics && context.platform !== "kubernetes") {
+        throw new ConfigError(`${key}.kubeStateMetrics`, "runs on Kubernetes only: it reports the state of cluster objects");
     }
 
     const pg = block(`${key}.postgres`, obj.postgres, ["autoDiscoverDatabases"]);
@@ -138,5 +145,6 @@ export function readExporters(raw: unknown, context: ExportersContext): Exporter
         blackbox: blackboxRaw
             ? { probes, timeout: v.optional(blackboxRaw.timeout, "5s", (x) => v.duration(`${key}.blackbox.timeout`, x)) }
             : undefined,
+        kubeStateMetrics,
     };
 }

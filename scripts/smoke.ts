@@ -199,9 +199,7 @@ async function checkWatchdog(prometheus: ServiceEndpoint, alertmanager: ServiceE
 export async function runChecks(endpoints: StackEndpoints): Promise<CheckResult[]> {
     const { prometheus, alertmanager, grafana, loki } = endpoints.services;
     const known = (["prometheus", "alertmanager", "grafana", "loki"] as const).filter((s) => endpoints.services[s]);
-    const groups: Promise<CheckResult[]>[] = [
-        Promise.all(known.map((s) => checkPort(s, endpoints.services[s]!))),
-    ];
+    const groups: Promise<CheckResult[]>[] = [Promise.all(known.map((s) => checkPort(s, endpoints.services[s]!)))];
     if (prometheus) {
         groups.push(
             Promise.all([
@@ -252,11 +250,12 @@ export function formatReport(results: CheckResult[], secrets: string[]): string 
     const lines = results.map((r) => `${r.status}  ${r.check.padEnd(width)}  ${r.detail}`);
     const count = (s: Status): number => results.filter((r) => r.status === s).length;
     const [passed, warned, failed] = [count("PASS"), count("WARN"), count("FAIL")];
+    const warnings = `${warned} warning${warned === 1 ? "" : "s"}`;
     const summary =
         failed > 0
-            ? `smoke test: FAIL (${failed} failed, ${warned} warnings, ${passed} passed)`
+            ? `smoke test: FAIL (${failed} failed, ${warnings}, ${passed} passed)`
             : warned > 0
-              ? `smoke test: WARN (${warned} warnings, ${passed} passed; the stack itself is healthy)`
+              ? `smoke test: WARN (${warnings}, ${passed} passed; the stack itself is healthy)`
               : `smoke test: PASS (${passed} checks)`;
     return scrub([...lines, summary].join("\n"), secrets);
 }

@@ -7,7 +7,7 @@ import * as path from "node:path";
 import * as yaml from "js-yaml";
 import { dashboardProblems } from "./support/dashboard-schema";
 import {
-    allPanels, dashboardQueries, GRAFANA_BUILTINS, logqlStreamLabels, looksLikeLogql, readPromql, variablesIn,
+    allPanels, dashboardQueries, GRAFANA_BUILTINS, logqlStreamLabels, looksLikeLogql, readPromql, recordedLabels, variablesIn,
 } from "./support/dashboard-queries";
 import { cataloguedMetrics, METRIC_SOURCES } from "./support/metrics-catalogue";
 
@@ -46,15 +46,18 @@ function dashboardFiles(): string[] {
         .filter((f) => f.endsWith(".json")).map((f) => path.join(DASHBOARDS, f)).sort();
 }
 
-function recordingRules(): Set<string> {
-    const names = new Set<string>();
+/** Recording rules in rules/*.yml: record name -> expression. */
+function recordingRules(): Map<string, string> {
+    const rules = new Map<string, string>();
     const files = fs.existsSync(RULES) ? fs.readdirSync(RULES).filter((f) => /\.ya?ml$/.test(f)) : [];
     for (const f of files) {
-        const doc = yaml.load(fs.readFileSync(path.join(RULES, f), "utf8")) as { groups?: { rules?: { record?: string }[] }[] } | null;
-        for (const g of doc?.groups ?? []) for (const r of g.rules ?? []) if (r.record) names.add(r.record);
+        const doc = yaml.load(fs.readFileSync(path.join(RULES, f), "utf8")) as { groups?: { rules?: { record?: string; expr?: unknown }[] }[] } | null;
+        for (const g of doc?.groups ?? []) for (const r of g.rules ?? []) if (r.record) rules.set(r.record, String(r.expr));
     }
-    return names;
+    return rules;
 }
+const RULES_BY_NAME = recordingRules();
+const RULE_LABELS = recordedLabels(RULES_BY_NAME);
 
 const files = dashboardFiles();
 const loaded: DashboardFile[] = files.map((file) => ({
@@ -83,7 +86,7 @@ describe("dashboards", () => {
     });
 
     it("the stack's recording rules are present in rules/*.yml", () => {
-        assert.ok(recordingRules().size > 0, "no recording rules found in rules/*.yml; the dashboards read job:*, job_route:* and instance:* rules");
+        assert.ok(RULES_BY_NAME.size > 0, "no recording rules found in rules/*.yml; the dashboards read job:*, job_route:* and instance:* rules");
     });
 
     it("every view the issue asks for is on some dashboard", () => {
@@ -109,10 +112,13 @@ describe("dashboards", () => {
                 assert.ok(typeof (json.time as Json | undefined)?.from === "string", "time range is not set");
             });
 
-            it("every panel has a title, a description, a unit and thresholds", () => {
+            it("every panel has a unique title, a description, a unit and thresholds", () => {
+                const titles = new Set<unknown>();
                 for (const p of panels) {
                     const label = `panel "${String(p.title)}"`;
                     assert.ok(typeof p.title === "string" && p.title.trim() !== "", `${label}: no title`);
+                    assert.ok(!titles.has(p.title), `${label}: two panels share this title`);
+                    titles.add(p.title);
                     assert.ok(typeof p.description === "string" && p.description.trim().length >= 20, `${label}: description missing or too short`);
                     if (["logs", "text"].includes(p.type as string)) continue;
                     const defaults = ((p.fieldConfig as Json | undefined)?.defaults ?? {}) as Json;
@@ -158,11 +164,21 @@ describe("dashboards", () => {
 
             it("every metric read is produced by an exporter, a stack component or a recording rule", () => {
                 const catalogue = cataloguedMetrics();
-                const rules = recordingRules();
+                const rules = RULES_BY_NAME;
                 for (const q of queriesOn(json, "prometheus")) {
                     for (const m of q.expr ? readPromql(q.expr).metrics : []) {
                         assert.ok(catalogue.has(m) || rules.has(m),
                             `${q.where}: metric ${m} is not produced by ${Object.keys(METRIC_SOURCES).join(", ")} nor recorded in rules/*.yml`);
+                    }
+                }
+            });
+
+            it("filters recording rules only on labels the rule keeps", () => {
+                for (const q of queriesOn(json, "prometheus")) {
+                    for (const sel of q.expr ? readPromql(q.expr).selectors : []) {
+                        const kept = RULE_LABELS.get(sel.metric);
+                        if (kept === undefined || kept === "all" || kept === "scalar") continue;
+                        for (const l of sel.labels) assert.ok(kept.has(l), `${q.where}: ${sel.metric} has no "${l}" label (it keeps ${[...kept].join(", ")}), so the filter matches nothing`);
                     }
                 }
             });

@@ -5,6 +5,7 @@ import { postgresExporter } from "./postgres";
 import { redisExporter } from "./redis";
 import { kafkaExporter } from "./kafka";
 import { blackboxExporter } from "./blackbox";
+import { kubeStateMetrics } from "./kube-state-metrics";
 
 export { Exporter, ExporterDefinition } from "./exporter";
 
@@ -16,4 +17,5 @@ export const EXPORTERS: readonly ExporterDefinition[] = [
     redisExporter,
     kafkaExporter,
     blackboxExporter,
+    kubeStateMetrics,
 ];

@@ -48,9 +48,11 @@ const OUTPUT_KEYS: Record<ServiceName, { url: string; password?: string }> = {
     loki: { url: "lokiUrl" },
 };
 
-export const ENDPOINT_USAGE =
-    "--stack NAME (reads `pulumi stack output`), or --prometheus-url/--alertmanager-url/--grafana-url/--loki-url URL; " +
-    `passwords from ${Object.values(PASSWORD_ENV).join(", ")} or --<service>-password`;
+const URL_FLAGS_USAGE =
+    "--prometheus-url/--alertmanager-url/--grafana-url/--loki-url URL, " +
+    `passwords in ${Object.values(PASSWORD_ENV).join(", ")} or --<service>-password`;
+
+export const ENDPOINT_USAGE = `--stack NAME (reads \`pulumi stack output\`), or ${URL_FLAGS_USAGE}`;
 
 /** A problem finding the stack; its message is meant for the user as is. */
 export class EndpointError extends Error {
@@ -68,7 +70,7 @@ export const pulumiStackOutputs: StackOutputReader = (stack) =>
         const args = ["stack", "output", "--json", "--show-secrets", "--stack", stack];
         execFile("pulumi", args, { maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
             if (err && (err as NodeJS.ErrnoException).code === "ENOENT") {
-                reject(new EndpointError(`the pulumi CLI is not on PATH; install it, or pass ${ENDPOINT_USAGE}`));
+                reject(new EndpointError(`the pulumi CLI is not on PATH; install it, or pass ${URL_FLAGS_USAGE}`));
             } else if (err) {
                 reject(new EndpointError(`pulumi stack output --stack ${stack} failed: ${stderr.trim() || err.message}`));
             } else {

@@ -202,7 +202,10 @@ export async function checkDashboards(prometheus: LiveService, stack: LiveStack)
             problems.push(`${key}: ${body.error}\n    ${q.expr}`);
             continue;
         }
-        for (const warning of body.warnings ?? []) problems.push(`${key}: warning ${warning}\n    ${q.expr}`);
+        // "PromQL info: metric might not be a counter" is about exporters' names (pg_stat_*), not the query.
+        for (const warning of (body.warnings ?? []).filter((w) => !w.startsWith("PromQL info:"))) {
+            problems.push(`${key}: warning ${warning}\n    ${q.expr}`);
+        }
         const own = owners(metricNames(q.expr), rules);
         const required = !isFilter(q.expr) && !!own && own.size > 0 && [...own].every((o) => running.has(o)) && ![...own].every((o) => o === "*");
         const entry = panels.get(key) ?? { required: false, hasData: false };

@@ -11,12 +11,23 @@ import { Integration, NotificationSummary } from "./receiver";
 export function waitForNotification(
     sc: Scenario,
     alertname: string,
-    filter: { integration: Integration; state: "firing" | "resolved"; channel?: string },
+    filter: {
+        integration: Integration;
+        state: "firing" | "resolved";
+        channel?: string;
+        /** Only messages whose text contains this (e.g. the job of the target that is down). */
+        mentions?: string;
+        /** Only messages that arrived after this time (ms). */
+        after?: number;
+    },
     timeoutMs = 30000,
 ): Promise<NotificationSummary> {
-    const where = `${filter.integration}${filter.channel ? ` ${filter.channel}` : ""}`;
+    const where = `${filter.integration}${filter.channel ? ` ${filter.channel}` : ""}${filter.mentions ? ` about ${filter.mentions}` : ""}`;
     return waitFor(`a ${filter.state} ${alertname} notification on ${where}`, async () =>
-        sc.receiver.about(alertname, filter).find((n) => !filter.channel || n.channel === filter.channel),
+        sc.receiver.about(alertname, filter).find((n) =>
+            (!filter.channel || n.channel === filter.channel) &&
+            (!filter.mentions || n.text.includes(filter.mentions)) &&
+            (filter.after === undefined || n.at > filter.after)),
     { timeoutMs, intervalMs: 200, context: () => sc.context() });
 }
 

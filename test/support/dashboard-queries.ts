@@ -82,6 +82,8 @@ export function substituteVariables(expr: string): string {
 export interface PromqlReading {
     readonly errors: string[];
     readonly metrics: string[];
+    /** Each selector's metric and the label names it matches on. */
+    readonly selectors: { metric: string; labels: string[] }[];
     /** Values of exact or plain-alternation `job` matchers, e.g. job="a" or job=~"a|b". */
     readonly jobs: string[];
 }
@@ -92,12 +94,15 @@ const RANGE_FUNCTIONS = new Set([
     "stddev_over_time", "stdvar_over_time", "last_over_time", "present_over_time", "holt_winters", "double_exponential_smoothing",
 ]);
 
+const COUNTER_SUFFIX = /(_total|_sum|_count|_bucket)$/;
+
 export function readPromql(rawExpr: string): PromqlReading {
     const expr = substituteVariables(rawExpr);
     const errors: string[] = [];
     const metrics: string[] = [];
     const jobs: string[] = [];
-    if (expr.trim() === "") return { errors: ["empty expression"], metrics, jobs };
+    const selectors: { metric: string; labels: string[] }[] = [];
+    if (expr.trim() === "") return { errors: ["empty expression"], metrics, jobs, selectors };
     const text = (from: number, to: number) => expr.slice(from, to);
     const unquote = (s: string) => s.replace(/^["'`]|["'`]$/g, "");
     const tree = parser.parse(expr);
@@ -106,7 +111,7 @@ export function readPromql(rawExpr: string): PromqlReading {
             if (n.type.isError) errors.push(`syntax error at ${n.from}: "${text(n.from, Math.max(n.to, n.from + 12))}"`);
         },
     });
-    if (errors.length > 0) return { errors, metrics, jobs };
+    if (errors.length > 0) return { errors, metrics, jobs, selectors };
     const cursor = tree.cursor();
     do {
         const node = cursor.node;
@@ -119,6 +124,8 @@ export function readPromql(rawExpr: string): PromqlReading {
             else if (quoted) metrics.push(unquote(text(quoted.from, quoted.to)));
             else if (byName && byName.getChild("MatchOp")?.getChild("EqlSingle")) metrics.push(unquote(text(byName.getChild("StringLiteral")!.from, byName.getChild("StringLiteral")!.to)));
             else errors.push(`selector "${text(node.from, node.to)}" does not name one metric`);
+            const labels = (matchers?.getChildren("UnquotedLabelMatcher") ?? []).map((m) => text(m.getChild("LabelName")!.from, m.getChild("LabelName")!.to)).filter((l) => l !== "__name__");
+            if (metrics.length > 0) selectors.push({ metric: metrics[metrics.length - 1], labels });
             for (const m of matchers?.getChildren("UnquotedLabelMatcher") ?? []) {
                 const label = m.getChild("LabelName");
                 const value = m.getChild("StringLiteral");
@@ -136,6 +143,11 @@ export function readPromql(rawExpr: string): PromqlReading {
             if (RANGE_FUNCTIONS.has(name) && !["MatrixSelector", "SubqueryExpr"].includes(argNodes[name === "quantile_over_time" ? 1 : 0]?.name ?? "")) {
                 errors.push(`${name}() needs a range vector, e.g. ${name}(x[5m])`);
             }
+            const ranged = argNodes[0]?.node.getChild("VectorSelector")?.getChild("Identifier");
+            const rangedName = ranged ? text(ranged.from, ranged.to) : "";
+            if (["rate", "increase"].includes(name) && rangedName && !COUNTER_SUFFIX.test(rangedName)) {
+                errors.push(`${name}(${rangedName}): Prometheus warns "might not be a counter" (no _total/_sum/_count/_bucket suffix) and Grafana shows it on the panel; use irate() or delta()`);
+            }
             const inner = argNodes[1]?.node;
             if (name === "histogram_quantile" && inner?.name === "AggregateExpr") {
                 const modifier = inner.getChild("AggregateModifier");
@@ -144,7 +156,7 @@ export function readPromql(rawExpr: string): PromqlReading {
             }
         }
     } while (cursor.next());
-    return { errors, metrics, jobs };
+    return { errors, metrics, jobs, selectors };
 }
 
 const LOGQL_PIPE = /\}\s*(\|=|\|~|!=|!~|\|\s*(json|logfmt|pattern|regexp|unpack|line_format|label_format|unwrap|drop|keep|decolorize)\b)/;
@@ -164,4 +176,84 @@ export function logqlStreamLabels(expr: string): string[] {
         for (const m of body.matchAll(/([A-Za-z_]\w*)\s*(=~|!~|!=|=)\s*"(?:[^"\\]|\\.)*"/g)) labels.push(m[1]);
     }
     return labels;
+}
+
+/** Labels a series keeps, "all" when they depend on the scraped series, "scalar" for numbers. */
+export type OutputLabels = ReadonlySet<string> | "all" | "scalar";
+
+const EXPRESSIONS = new Set([
+    "AggregateExpr", "BinaryExpr", "FunctionCall", "MatrixSelector", "NumberDurationLiteral", "NumberLiteral", "OffsetExpr",
+    "ParenExpr", "StringLiteral", "SubqueryExpr", "UnaryExpr", "VectorSelector", "StepInvariantExpr",
+]);
+const KEEP_INPUT_LABELS = new Set(["topk", "bottomk", "limitk", "limit_ratio"]);
+
+/**
+ * The labels each recording rule's series carry, worked out from its expression: `sum by (job)`
+ * keeps job, `a / b` keeps a's labels, a plain selector keeps whatever was scraped ("all").
+ */
+export function recordedLabels(rules: ReadonlyMap<string, string>): Map<string, OutputLabels> {
+    const out = new Map<string, OutputLabels>();
+    const of = (name: string, seen: Set<string>): OutputLabels => {
+        const known = out.get(name);
+        if (known) return known;
+        const expr = rules.get(name);
+        if (expr === undefined || seen.has(name)) return "all";
+        const labels = labelsOf(parser.parse(expr).topNode, expr, (n) => of(n, new Set([...seen, name])));
+        out.set(name, labels);
+        return labels;
+    };
+    for (const name of rules.keys()) of(name, new Set());
+    return out;
+}
+
+type Node = ReturnType<typeof parser.parse>["topNode"];
+
+function labelsOf(node: Node, expr: string, rule: (name: string) => OutputLabels): OutputLabels {
+    const text = (n: Node) => expr.slice(n.from, n.to);
+    const kids: Node[] = [];
+    for (let c = node.firstChild; c; c = c.nextSibling) if (EXPRESSIONS.has(c.name)) kids.push(c);
+    const args = (body: Node | null) => {
+        const list: Node[] = [];
+        for (let c = body?.firstChild; c; c = c?.nextSibling) if (EXPRESSIONS.has(c.name)) list.push(c);
+        return list;
+    };
+    const firstVector = (list: Node[]) => list.map((n) => labelsOf(n, expr, rule)).find((l) => l !== "scalar") ?? "scalar";
+    switch (node.name) {
+        case "NumberDurationLiteral": case "NumberLiteral": case "StringLiteral": return "scalar";
+        case "VectorSelector": {
+            const id = node.getChild("Identifier");
+            return id ? rule(text(id)) : "all";
+        }
+        case "AggregateExpr": {
+            const op = text(node.getChild("AggregateOp")!);
+            const body = args(node.getChild("FunctionCallBody"));
+            if (KEEP_INPUT_LABELS.has(op)) return firstVector(body.slice(-1));
+            const modifier = node.getChild("AggregateModifier");
+            if (!modifier) return new Set();
+            if (modifier.getChild("Without")) return "all";
+            return new Set(modifier.getChild("GroupingLabels")?.getChildren("LabelName").map(text) ?? []);
+        }
+        case "FunctionCall": {
+            const fn = text(node.getChild("FunctionIdentifier")!);
+            const body = args(node.getChild("FunctionCallBody"));
+            if (["vector", "time", "scalar", "pi"].includes(fn)) return fn === "vector" ? new Set() : "scalar";
+            if (fn === "histogram_quantile") {
+                const inner = labelsOf(body[1], expr, rule);
+                return inner === "all" || inner === "scalar" ? inner : new Set([...inner].filter((l) => l !== "le"));
+            }
+            if (fn === "label_replace" || fn === "label_join") {
+                const inner = labelsOf(body[0], expr, rule);
+                return inner === "all" || inner === "scalar" ? inner : new Set([...inner, text(body[1]).slice(1, -1)]);
+            }
+            return firstVector(body);
+        }
+        case "BinaryExpr": {
+            const [lhs, rhs] = [labelsOf(kids[0], expr, rule), labelsOf(kids[1], expr, rule)];
+            if (lhs === "scalar") return rhs;
+            if (rhs === "scalar") return lhs;
+            if (node.getChild("Or")) return lhs === "all" || rhs === "all" ? "all" : new Set([...lhs, ...rhs]);
+            return node.getChild("MatchingModifierClause")?.getChild("GroupRight") ? rhs : lhs;
+        }
+        default: return kids.length > 0 ? labelsOf(kids[0], expr, rule) : "all";
+    }
 }

@@ -100,10 +100,12 @@ export const METRIC_SOURCES: Readonly<Record<string, MetricSource>> = {
             "alertmanager_marked_alerts",
             "alertmanager_notifications_total", "alertmanager_notifications_failed_total",
             "alertmanager_notification_requests_total", "alertmanager_notification_requests_failed_total",
-            "alertmanager_silences", "alertmanager_silences_gc_errors_total", "alertmanager_silences_queries_total",
+            "alertmanager_silences", "alertmanager_silences_maintenance_errors_total", "alertmanager_silences_queries_total",
             "alertmanager_silences_query_errors_total", "alertmanager_silences_snapshot_size_bytes",
             "alertmanager_nflog_queries_total", "alertmanager_nflog_query_errors_total",
-            "alertmanager_nflog_snapshot_size_bytes", "alertmanager_dispatcher_aggregation_groups",
+            "alertmanager_nflog_snapshot_size_bytes", "alertmanager_nflog_maintenance_errors_total", "alertmanager_dispatcher_aggregation_groups",
+            "alertmanager_receivers", "alertmanager_integrations", "alertmanager_inhibition_rules",
+            // Cluster members and peers exist only with clustering on (--cluster.listen-address set).
             "alertmanager_cluster_enabled", "alertmanager_cluster_members", "alertmanager_cluster_failed_peers",
             "alertmanager_cluster_health_score", "alertmanager_cluster_peer_info",
             "alertmanager_cluster_peers_joined_total", "alertmanager_cluster_peers_left_total",
@@ -203,10 +205,13 @@ export const METRIC_SOURCES: Readonly<Record<string, MetricSource>> = {
     },
     "postgres-exporter": {
         jobs: ["postgres-exporter"],
-        reference: "postgres_exporter 0.17 collector/*.go and cmd/postgres_exporter/postgres_exporter.go",
+        reference: "postgres_exporter 0.17 collector/*.go and cmd/postgres_exporter/postgres_exporter.go; checked against a live /metrics",
         metrics: [
-            "pg_up", "postgres_exporter_build_info", "pg_exporter_last_scrape_duration_seconds",
-            "pg_exporter_last_scrape_error", "pg_exporter_scrapes_total", "pg_postmaster_start_time_seconds",
+            "pg_up", "postgres_exporter_build_info", "pg_exporter_last_scrape_duration_seconds", "pg_scrape_collector_success",
+            "pg_scrape_collector_duration_seconds",
+            "pg_exporter_last_scrape_error", "pg_exporter_scrapes_total",
+            // postmaster collector, off by default:
+            "pg_postmaster_start_time_seconds",
             "pg_settings_max_connections", "pg_settings_shared_buffers_bytes",
             "pg_stat_activity_count", "pg_stat_activity_max_tx_duration",
             "pg_stat_database_numbackends", "pg_stat_database_xact_commit", "pg_stat_database_xact_rollback",
@@ -214,8 +219,9 @@ export const METRIC_SOURCES: Readonly<Record<string, MetricSource>> = {
             "pg_stat_database_tup_fetched", "pg_stat_database_tup_inserted", "pg_stat_database_tup_updated",
             "pg_stat_database_tup_deleted", "pg_stat_database_conflicts", "pg_stat_database_temp_files",
             "pg_stat_database_temp_bytes", "pg_stat_database_deadlocks", "pg_stat_database_blk_read_time",
-            "pg_stat_database_blk_write_time", "pg_database_size_bytes", "pg_database_connection_limit",
-            "pg_locks_count", "pg_replication_lag_seconds", "pg_replication_is_replica",
+            "pg_stat_database_blk_write_time", "pg_stat_database_active_time_seconds_total", "pg_database_size_bytes", "pg_database_connection_limit",
+            "pg_locks_count", "pg_replication_lag_seconds", "pg_replication_is_replica", "pg_replication_last_replay_seconds",
+            // pg_stat_replication and pg_replication_slots rows exist only on a primary with replicas or slots:
             "pg_stat_replication_pg_current_wal_lsn_bytes", "pg_stat_replication_pg_wal_lsn_diff",
             "pg_replication_slots_active", "pg_replication_slots_pg_wal_lsn_diff",
             "pg_stat_user_tables_n_live_tup", "pg_stat_user_tables_n_dead_tup", "pg_stat_user_tables_seq_scan",
@@ -226,7 +232,7 @@ export const METRIC_SOURCES: Readonly<Record<string, MetricSource>> = {
     },
     "redis-exporter": {
         jobs: ["redis-exporter"],
-        reference: "redis_exporter 1.69 exporter/exporter.go (metricMapGauges, metricMapCounters, metricDescriptions) and exporter/streams.go",
+        reference: "redis_exporter 1.69 exporter/exporter.go, exporter/streams.go; checked against a live /metrics of Redis 7",
         metrics: [
             "redis_up", "redis_exporter_build_info", "redis_exporter_last_scrape_error",
             "redis_exporter_last_scrape_duration_seconds", "redis_exporter_scrapes_total", "redis_instance_info",
@@ -234,6 +240,7 @@ export const METRIC_SOURCES: Readonly<Record<string, MetricSource>> = {
             "redis_config_maxclients", "redis_config_maxmemory", "redis_memory_used_bytes", "redis_memory_used_rss_bytes",
             "redis_memory_used_peak_bytes", "redis_memory_max_bytes", "redis_mem_fragmentation_ratio",
             "redis_commands_processed_total", "redis_commands_total", "redis_commands_duration_seconds_total",
+            "redis_commands_failed_calls_total", "redis_commands_rejected_calls_total", "redis_total_error_replies",
             "redis_connections_received_total", "redis_rejected_connections_total", "redis_keyspace_hits_total",
             "redis_keyspace_misses_total", "redis_evicted_keys_total", "redis_expired_keys_total",
             "redis_db_keys", "redis_db_keys_expiring", "redis_db_avg_ttl_seconds",
@@ -242,6 +249,7 @@ export const METRIC_SOURCES: Readonly<Record<string, MetricSource>> = {
             "redis_connected_slave_lag_seconds", "redis_rdb_last_save_timestamp_seconds",
             "redis_rdb_changes_since_last_save", "redis_rdb_last_bgsave_status", "redis_aof_last_write_status",
             "redis_slowlog_length", "redis_key_size", "redis_keys_count",
+            // Stream metrics need the exporter started with --check-streams.
             "redis_stream_length", "redis_stream_groups", "redis_stream_radix_tree_keys", "redis_stream_radix_tree_nodes",
             "redis_stream_last_generated_id", "redis_stream_group_consumers", "redis_stream_group_messages_pending",
             "redis_stream_group_last_delivered_id", "redis_stream_group_entries_read", "redis_stream_group_lag",

@@ -24,7 +24,7 @@ export interface MountedFiles {
     readonly mounts: k8s.types.input.core.v1.VolumeMount[];
     /** Hash of the files that roll the pods when they change (everything not hot-reloaded). */
     readonly checksums: Record<string, pulumi.Output<string>>;
-    /** Directories holding hot-reloaded files, for the reloader to watch. */
+    /** Mount roots holding hot-reloaded files, for the reloader to watch. */
     readonly watchedDirs: string[];
     /** Where a secret file lives, for a `secretKeyRef`. */
     secretRef(file: string): { name: string; key: string } | undefined;
@@ -93,7 +93,8 @@ export function mountFiles(service: string, files: FileSpec[]): MountedFiles {
         volumes,
         mounts,
         checksums,
-        watchedDirs: [...new Set(files.filter((f) => f.hotReload).map((f) => path.posix.dirname(f.path)))].sort(),
+        // The reloader hashes a watched directory recursively, through the volume's timestamped data directory.
+        watchedDirs: [...new Set(files.filter((f) => f.hotReload).map((f) => rootOf(path.posix.dirname(f.path))))].sort(),
         secretRef: (file) => secretKeys.get(file),
     };
 }

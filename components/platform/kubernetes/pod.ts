@@ -24,10 +24,14 @@ export interface PodOptions {
     readonly dataVolume?: Volume;
 }
 
-/** `uid` or `uid:gid`; the image's nobody when the spec says nothing. */
+/**
+ * `uid` or `uid:gid`; nobody when the spec says nothing. No container runs as root here: a spec
+ * asking for root (a log shipper, for the Docker socket) runs as nobody in the root group, which
+ * still reads the kubelet's pod logs (0640, group root).
+ */
 export function parseUser(user: string | undefined): { uid: number; gid: number } {
     const [uid, gid] = (user ?? `${NOBODY}:${NOBODY}`).split(":").map(Number);
-    return { uid, gid: gid ?? uid };
+    return uid === 0 ? { uid: NOBODY, gid: 0 } : { uid, gid: gid ?? uid };
 }
 
 export function resourcesOf(r: ResourceSpec): k8s.types.input.core.v1.ResourceRequirements {
@@ -67,9 +71,8 @@ function probes(spec: ServiceSpec): Pick<Container, "startupProbe" | "livenessPr
 }
 
 function containerSecurity(spec: ServiceSpec): k8s.types.input.core.v1.SecurityContext {
-    const { uid } = parseUser(spec.user);
     return {
-        runAsNonRoot: uid !== 0,
+        runAsNonRoot: true,
         // Kubernetes refuses privileged together with allowPrivilegeEscalation: false.
         ...(spec.privileged ? { privileged: true } : { allowPrivilegeEscalation: false }),
         capabilities: { drop: ["ALL"] },
@@ -166,7 +169,7 @@ export function podTemplate(spec: ServiceSpec, options: PodOptions): k8s.types.i
             automountServiceAccountToken: options.automountToken,
             enableServiceLinks: false,
             securityContext: {
-                runAsNonRoot: uid !== 0,
+                runAsNonRoot: true,
                 runAsUser: uid,
                 runAsGroup: gid,
                 // Volumes are group-owned by the service's group (its own uid when that group is root).

@@ -76,11 +76,9 @@ export function createWorkload(
                     spec: {
                         selector,
                         updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1 } },
-                        // State a node agent keeps (positions, WAL) stays on its node.
-                        template: podTemplate(spec, {
-                            ...pod,
-                            dataVolume: { name: "data", hostPath: { path: `/var/lib/monitoring/${spec.name}`, type: "DirectoryOrCreate" } },
-                        }),
+                        // A non-root agent cannot write a host directory the kubelet creates as root: its state
+                        // (log positions) lives as long as the pod; a new pod re-reads, and Loki drops exact duplicates.
+                        template: podTemplate(spec, { ...pod, dataVolume: { name: "data", emptyDir: {} } }),
                     },
                 },
                 opts,

@@ -1,0 +1,45 @@
+import { IMAGES } from "../images";
+import { ApiReadRule } from "../platform/spec";
+import { serviceJob } from "../render/prometheus";
+import { ExporterDefinition } from "./exporter";
+
+const PORT = 8080;
+
+/**
+ * What kube-state-metrics reports on, by API group. Secrets and ConfigMaps are left out on purpose:
+ * listing them would give the exporter every secret value in the cluster.
+ */
+const WATCHED: ApiReadRule[] = [
+    {
+        apiGroups: [""],
+        resources: ["limitranges", "namespaces", "nodes", "persistentvolumeclaims", "persistentvolumes", "pods", "replicationcontrollers", "resourcequotas", "services"],
+    },
+    { apiGroups: ["apps"], resources: ["daemonsets", "deployments", "replicasets", "statefulsets"] },
+    { apiGroups: ["batch"], resources: ["cronjobs", "jobs"] },
+    { apiGroups: ["autoscaling"], resources: ["horizontalpodautoscalers"] },
+    { apiGroups: ["policy"], resources: ["poddisruptionbudgets"] },
+    { apiGroups: ["networking.k8s.io"], resources: ["ingresses", "networkpolicies"] },
+    { apiGroups: ["storage.k8s.io"], resources: ["storageclasses", "volumeattachments"] },
+    { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"] },
+    { apiGroups: ["certificates.k8s.io"], resources: ["certificatesigningrequests"] },
+    { apiGroups: ["coordination.k8s.io"], resources: ["leases"] },
+];
+
+/** Cluster object state: deployments' replicas, pods' phases and restarts, nodes' conditions, jobs (Kubernetes only). */
+export const kubeStateMetrics: ExporterDefinition = {
+    name: "kube-state-metrics",
+    enabled: (config) => config.exporters.kubeStateMetrics,
+    spec: () => ({
+        name: "kube-state-metrics",
+        image: IMAGES.kubeStateMetrics,
+        kind: "deployment",
+        args: [`--port=${PORT}`, "--telemetry-port=8081", `--resources=${WATCHED.flatMap((r) => r.resources).sort().join(",")}`],
+        ports: [{ name: "metrics", port: PORT }],
+        health: { path: "/livez", port: PORT },
+        user: "65534:65534",
+        readOnlyRootFilesystem: true,
+        clusterRead: WATCHED,
+        resources: { cpuRequest: "50m", memoryRequest: "128Mi", cpuLimit: "500m", memoryLimit: "512Mi" },
+    }),
+    scrapeConfigs: (_config, addressing) => [serviceJob("kube-state-metrics", addressing.scrapeTargets("kube-state-metrics", PORT))],
+};
