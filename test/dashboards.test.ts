@@ -38,7 +38,7 @@ const REQUIRED_VIEWS: Readonly<Record<string, string>> = {
 };
 
 type Json = Record<string, unknown>;
-interface DashboardFile { readonly file: string; readonly folder: string; readonly json: Json }
+interface DashboardFile { readonly file: string; readonly folder: string; readonly json: Json; readonly parseError?: string }
 
 function dashboardFiles(): string[] {
     if (!fs.existsSync(DASHBOARDS)) return [];
@@ -60,11 +60,14 @@ const RULES_BY_NAME = recordingRules();
 const RULE_LABELS = recordedLabels(RULES_BY_NAME);
 
 const files = dashboardFiles();
-const loaded: DashboardFile[] = files.map((file) => ({
-    file: path.relative(ROOT, file),
-    folder: path.relative(DASHBOARDS, path.dirname(file)),
-    json: JSON.parse(fs.readFileSync(file, "utf8")) as Json,
-}));
+const loaded: DashboardFile[] = files.map((file) => {
+    const where = { file: path.relative(ROOT, file), folder: path.relative(DASHBOARDS, path.dirname(file)) };
+    try {
+        return { ...where, json: JSON.parse(fs.readFileSync(file, "utf8")) as Json };
+    } catch (err) {
+        return { ...where, json: {}, parseError: (err as Error).message };
+    }
+});
 const variablesOf = (d: Json): Json[] => ((d.templating as { list?: Json[] } | undefined)?.list ?? []);
 const queriesOn = (d: Json, type: string) => dashboardQueries(d).filter((q) => (q.datasource as { type?: string } | undefined)?.type === type);
 
@@ -100,6 +103,8 @@ describe("dashboards", () => {
             const json = d.json;
             const panels = allPanels(json).filter((p) => p.type !== "row");
             const variables = variablesOf(json);
+
+            it("parses as JSON", () => assert.equal(d.parseError, undefined));
 
             it("is a structurally valid Grafana dashboard (@grafana/schema)", () => {
                 assert.deepEqual(dashboardProblems(json), []);

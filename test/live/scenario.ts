@@ -1,12 +1,12 @@
 // The live stack the scenarios and `npm run bench` run: the generated configuration with short
 // intervals, a stand-in for Slack and the SMS webhook, a test application, PostgreSQL and Redis.
-import * as path from "path";
-import { LiveStack } from "./harness";
-import { FlagApp, PostgresServer, RedisServer } from "./fixtures";
-import { freePorts, killAllNow } from "./processes";
-import { makeLoopbackCertificate, NotificationReceiver } from "./receiver";
 import * as fs from "fs";
 import * as os from "os";
+import * as path from "path";
+import { FlagApp, PostgresServer, RedisServer } from "./fixtures";
+import { LiveStack } from "./harness";
+import { freePorts, killAllNow } from "./processes";
+import { makeLoopbackCertificate, NotificationReceiver } from "./receiver";
 
 /** Timings the stack configuration sets, short so the suite stays within minutes. */
 export const TIMINGS = {
@@ -71,6 +71,8 @@ export class Scenario {
             return new Scenario(stack, receiver, app, partial.postgres, partial.redis, certDir);
         } catch (err) {
             await Promise.all([partial.stack?.stop(), partial.postgres?.stop(), partial.redis?.stop(), receiver.stop(), app.stop()]);
+            fs.rmSync(certDir, { recursive: true, force: true });
+            if (partial.stack && err instanceof Error) err.message += `\nfiles and logs kept in ${partial.stack.root}`;
             throw err;
         }
     }

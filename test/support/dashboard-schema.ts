@@ -2,7 +2,16 @@
 // `RowPanel`, `VariableModel`, `AnnotationQuery`, `DashboardLink`, `GridPos`, `FieldConfigSource`
 // and `ThresholdsConfig` types of @grafana/schema. The key lists are typed against those
 // types, so naming a field the schema does not have fails `tsc`; enum values and the newest
-// schemaVersion are read from the package at run time.
+// schemaVersion are read from the package at run time. It checks:
+// - Dashboard: only schema fields; title, uid (Grafana's 40-char form), schemaVersion and a
+//   non-empty panels array required; id null; types of tags, refresh, time, graphTooltip...
+// - Panel: only schema fields; type; unique numeric id; gridPos inside the 24-column grid, no
+//   two panels overlapping; targets with unique refIds; transformations with an id; fieldConfig
+//   { defaults, overrides } with FieldColorModeId, MappingType and ThresholdsConfig (base step
+//   null, then increasing values), overrides with matcher.id and properties[].id.
+// - RowPanel: collapsed, panels (nested only when collapsed), no rows inside rows.
+// - VariableModel: name, a VariableType, datasource for query variables, hide/refresh/sort
+//   from their enums. AnnotationQuery and DashboardLink: their required fields.
 import {
     defaultDashboard, DashboardCursorSync, FieldColorModeId, MappingType, ThresholdsMode,
     VariableHide, VariableRefresh, VariableSort,
