@@ -1,5 +1,4 @@
 import * as assert from "assert";
-import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -7,64 +6,11 @@ import * as yaml from "js-yaml";
 import { ConfigError } from "../config";
 import { RecordedResource } from "../scripts/lib/mock-runtime";
 import { renderStack } from "../scripts/lib/render-stack";
-import { monitoringValues, readStackFile } from "../scripts/lib/stack-file";
-import { FAKE_SECRETS, relocate, RenderedDir, renderToDir, SECRET_NEEDLES, walk } from "./support/render";
-import { requireTool } from "./support/tools";
-
-const REMOTE_WRITE_SECRET = "rwSecretW7k";
-const NEEDLES = [...SECRET_NEEDLES, REMOTE_WRITE_SECRET];
-const WORKLOADS = ["kubernetes:apps/v1:StatefulSet", "kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:DaemonSet"];
-const NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
-
-/** Pulumi.prod.yaml as shipped, plus plain-text secrets and the given keys (without `monitoring:`). */
-function prodValues(extra: Record<string, unknown> = {}): Record<string, unknown> {
-    return {
-        ...monitoringValues(readStackFile("Pulumi.prod.yaml")),
-        ...FAKE_SECRETS,
-        remoteWrite: [{ url: "https://mimir.example.com/api/v1/push", username: "monitoring" }],
-        remoteWritePassword: REMOTE_WRITE_SECRET,
-        alerting: {
-            slack: { channels: { critical: "#alerts-critical", warning: "#alerts-warnings", info: "#alerts-general" } },
-            email: { to: "oncall@example.com", from: "alerts@example.com", smarthost: "smtp.example.com:587", username: "alerts" },
-            pagerduty: { severities: ["critical"] },
-            webhook: { matchers: ['notify_sms="true"'] },
-        },
-        ...extra,
-    };
-}
-
-const of = (resources: RecordedResource[], type: string, name?: string) =>
-    resources.filter((r) => r.type === type && (name === undefined || r.name === name));
-
-function one(resources: RecordedResource[], type: string, name: string): any {
-    const found = of(resources, type, name);
-    assert.strictEqual(found.length, 1, `expected one ${type} ${name}, found ${found.length}`);
-    return found[0].inputs;
-}
-
-const workloads = (resources: RecordedResource[]) => resources.filter((r) => WORKLOADS.includes(r.type));
-const podSpec = (w: RecordedResource): any => (w.inputs as any).spec.template.spec;
-const containers = (w: RecordedResource): any[] => [...(podSpec(w).containers ?? []), ...(podSpec(w).initContainers ?? [])];
-const selector = (service: string) => ({ "app.kubernetes.io/name": service, "app.kubernetes.io/part-of": "monitoring" });
-
-/** The allow-<service> policy. */
-function policy(resources: RecordedResource[], service: string): any {
-    return one(resources, NETWORK_POLICY, `allow-${service}`).spec;
-}
-
-function portsOf(rule: any): string[] {
-    return (rule.ports ?? []).map((p: any) => `${p.port}/${p.protocol}`);
-}
-
-/** Whether a rule list lets pods of `peer` through on `port` (TCP unless given as `n/UDP`). */
-function allowsPods(rules: any[], key: "from" | "to", peer: string, port: string): boolean {
-    const wanted = port.includes("/") ? port : `${port}/TCP`;
-    return rules.some(
-        (r) =>
-            (r[key] ?? []).some((p: any) => JSON.stringify(p.podSelector?.matchLabels) === JSON.stringify(selector(peer)) && !p.namespaceSelector) &&
-            portsOf(r).includes(wanted),
-    );
-}
+import { mountFiles } from "../components/platform/kubernetes/files";
+import {
+    containers, DAEMONSET, DEPLOYMENT, of, one, podSpec, policy, PROD_NEEDLES, prodValues, selector, STATEFULSET, workloads,
+} from "./support/prod";
+import { RenderedDir, renderToDir, walk } from "./support/render";
 
 describe("prod stack (Kubernetes) under mocks", () => {
     let out: RenderedDir;
@@ -75,15 +21,15 @@ describe("prod stack (Kubernetes) under mocks", () => {
     });
 
     it("runs Prometheus x2 and Alertmanager x3 as StatefulSets, Grafana x2, node exporter and Promtail on every node", () => {
-        assert.strictEqual(one(resources, WORKLOADS[0], "prometheus").spec.replicas, 2);
-        assert.strictEqual(one(resources, WORKLOADS[0], "alertmanager").spec.replicas, 3);
-        assert.strictEqual(one(resources, WORKLOADS[1], "grafana").spec.replicas, 2);
-        for (const agent of ["node-exporter", "promtail"]) one(resources, WORKLOADS[2], agent);
-        one(resources, WORKLOADS[1], "kube-state-metrics");
+        assert.strictEqual(one(resources, STATEFULSET, "prometheus").spec.replicas, 2);
+        assert.strictEqual(one(resources, STATEFULSET, "alertmanager").spec.replicas, 3);
+        assert.strictEqual(one(resources, DEPLOYMENT, "grafana").spec.replicas, 2);
+        for (const agent of ["node-exporter", "promtail"]) one(resources, DAEMONSET, agent);
+        one(resources, DEPLOYMENT, "kube-state-metrics");
     });
 
     it("keeps a claim per Prometheus and Alertmanager replica, sized from the configuration", () => {
-        const claim = (name: string) => one(resources, WORKLOADS[0], name).spec.volumeClaimTemplates[0].spec.resources.requests.storage;
+        const claim = (name: string) => one(resources, STATEFULSET, name).spec.volumeClaimTemplates[0].spec.resources.requests.storage;
         assert.strictEqual(claim("prometheus"), "50Gi");
         assert.strictEqual(claim("alertmanager"), "2Gi");
         // Grafana's replicas share PostgreSQL; no claim a second pod could not mount.
@@ -108,7 +54,7 @@ describe("prod stack (Kubernetes) under mocks", () => {
                 assert.match(c.image, /:[^:]*\d[^:]*$/, `${where}: image not pinned`);
             }
         }
-        const prometheus = containers(of(resources, WORKLOADS[0], "prometheus")[0])[0];
+        const prometheus = containers(of(resources, STATEFULSET, "prometheus")[0])[0];
         assert.strictEqual(prometheus.securityContext.readOnlyRootFilesystem, true);
         assert.ok(prometheus.volumeMounts.some((m: any) => m.mountPath === "/tmp"), "read-only root needs an emptyDir /tmp");
     });
@@ -129,7 +75,7 @@ describe("prod stack (Kubernetes) under mocks", () => {
     });
 
     it("clusters Alertmanager through the headless Service, each pod a --cluster.peer", () => {
-        const args: string[] = containers(of(resources, WORKLOADS[0], "alertmanager")[0])[0].args;
+        const args: string[] = containers(of(resources, STATEFULSET, "alertmanager")[0])[0].args;
         for (let i = 0; i < 3; i++) {
             assert.ok(args.includes(`--cluster.peer=alertmanager-${i}.alertmanager-headless.monitoring.svc:9094`), `peer ${i} missing`);
         }
@@ -137,7 +83,7 @@ describe("prod stack (Kubernetes) under mocks", () => {
         assert.strictEqual(headless.clusterIP, "None");
         assert.strictEqual(headless.publishNotReadyAddresses, true);
         assert.deepStrictEqual(headless.ports.filter((p: any) => p.port === 9094).map((p: any) => p.protocol).sort(), ["TCP", "UDP"]);
-        assert.strictEqual(one(resources, WORKLOADS[0], "alertmanager").spec.serviceName, "alertmanager-headless");
+        assert.strictEqual(one(resources, STATEFULSET, "alertmanager").spec.serviceName, "alertmanager-headless");
     });
 
     it("sends alerts to every Alertmanager pod, not through the load-balanced Service, over verified TLS", () => {
@@ -151,7 +97,7 @@ describe("prod stack (Kubernetes) under mocks", () => {
     it("labels each Prometheus replica with its own pod name", () => {
         const config = yaml.load(out.file("prometheus", "/etc/prometheus/prometheus.yml")) as any;
         assert.strictEqual(config.global.external_labels.replica, "${REPLICA_NAME}");
-        const env = containers(of(resources, WORKLOADS[0], "prometheus")[0])[0].env;
+        const env = containers(of(resources, STATEFULSET, "prometheus")[0])[0].env;
         assert.deepStrictEqual(env.find((e: any) => e.name === "REPLICA_NAME").valueFrom, { fieldRef: { fieldPath: "metadata.name" } });
         // Prometheus 3 expands ${VAR} in external labels; the StatefulSet names its pods prometheus-0 and -1.
         const labels = [0, 1].map((i) => config.global.external_labels.replica.replace("${REPLICA_NAME}", `prometheus-${i}`));
@@ -178,113 +124,64 @@ describe("prod stack (Kubernetes) under mocks", () => {
         for (const key of ["grafanaAdminPassword", "prometheusPassword", "alertmanagerPassword"]) assert.strictEqual(o[key].secret, true);
     });
 
-    describe("NetworkPolicies", () => {
-        it("deny every connection in the namespace by default", () => {
-            const deny = one(resources, NETWORK_POLICY, "default-deny").spec;
-            assert.deepStrictEqual(deny, { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
-            const dns = one(resources, NETWORK_POLICY, "allow-dns").spec;
-            assert.deepStrictEqual(dns.egress[0].to, [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } } }]);
-            assert.deepStrictEqual(portsOf(dns.egress[0]).sort(), ["53/TCP", "53/UDP"]);
-        });
-
-        it("let the ingress controller reach exactly the three UIs", () => {
-            const fromController = (service: string) =>
-                (policy(resources, service).ingress ?? []).filter((r: any) => r.from.some((f: any) => f.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"] === "ingress-nginx"));
-            assert.deepStrictEqual(portsOf(fromController("grafana")[0]), ["3000/TCP"]);
-            assert.deepStrictEqual(portsOf(fromController("prometheus")[0]), ["9090/TCP"]);
-            assert.deepStrictEqual(portsOf(fromController("alertmanager")[0]), ["9093/TCP"]);
-            for (const other of ["loki", "node-exporter", "promtail", "kube-state-metrics"]) assert.strictEqual(fromController(other).length, 0, other);
-        });
-
-        it("let Prometheus reach every scrape target port, and Alertmanager", () => {
-            const egress = policy(resources, "prometheus").egress;
-            const targets: [string, string][] = [["node-exporter", "9100"], ["kube-state-metrics", "8080"], ["promtail", "9080"], ["loki", "3100"], ["alertmanager", "9093"], ["prometheus", "9090"]];
-            for (const [service, port] of targets) {
-                assert.ok(allowsPods(egress, "to", service, port), `prometheus egress to ${service}:${port}`);
-                assert.ok(allowsPods(policy(resources, service).ingress, "from", "prometheus", port), `${service} ingress from prometheus:${port}`);
-            }
-        });
-
-        it("let Alertmanager peers gossip over TCP and UDP, and reach receivers outside the cluster", () => {
-            const am = policy(resources, "alertmanager");
-            for (const port of ["9094/TCP", "9094/UDP"]) {
-                assert.ok(allowsPods(am.ingress, "from", "alertmanager", port), `ingress ${port}`);
-                assert.ok(allowsPods(am.egress, "to", "alertmanager", port), `egress ${port}`);
-            }
-            const external = am.egress.filter((r: any) => r.to?.some((t: any) => t.ipBlock));
-            assert.deepStrictEqual(external.flatMap(portsOf).sort(), ["25/TCP", "443/TCP", "587/TCP"]);
-        });
-
-        it("let Grafana reach Prometheus, Alertmanager and Loki, and Promtail reach Loki", () => {
-            const grafana = policy(resources, "grafana").egress;
-            for (const [service, port] of [["prometheus", "9090"], ["alertmanager", "9093"], ["loki", "3100"]]) {
-                assert.ok(allowsPods(grafana, "to", service, port), `grafana -> ${service}`);
-                assert.ok(allowsPods(policy(resources, service).ingress, "from", "grafana", port), `${service} <- grafana`);
-            }
-            assert.ok(allowsPods(policy(resources, "promtail").egress, "to", "loki", "3100"));
-            assert.ok(allowsPods(policy(resources, "loki").ingress, "from", "promtail", "3100"));
-            // Grafana's PostgreSQL, at the port of monitoring:grafanaDatabaseUrl.
-            assert.ok(grafana.some((r: any) => !r.to && portsOf(r).includes("5432/TCP")));
-        });
-
-        it("let only the API readers reach the API server, and Prometheus discover annotated pods", () => {
-            for (const policyResource of of(resources, NETWORK_POLICY)) {
-                const egress = (policyResource.inputs as any).spec.egress ?? [];
-                const toApi = egress.some((r: any) => portsOf(r).includes("6443/TCP"));
-                assert.strictEqual(toApi, ["allow-prometheus", "allow-kube-state-metrics", "allow-promtail"].includes(policyResource.name), policyResource.name);
-            }
-            const discovery = policy(resources, "prometheus").egress.filter((r: any) => !r.ports);
-            assert.deepStrictEqual(discovery, [{ to: [{ namespaceSelector: {}, podSelector: {} }] }]);
-        });
-
-        it("open nothing broader: every rule names its peers or its ports", () => {
-            for (const p of of(resources, NETWORK_POLICY)) {
-                const spec = (p.inputs as any).spec;
-                for (const rule of spec.ingress ?? []) {
-                    assert.ok(rule.from?.length && rule.ports?.length, `${p.name}: ingress rule open to any source or port`);
-                }
-                for (const rule of spec.egress ?? []) {
-                    assert.ok(rule.to?.length || rule.ports?.length, `${p.name}: egress rule open to everything`);
-                    // A rule without ports may only reach pods (discovery), never an address range.
-                    if (!rule.ports?.length) assert.ok(rule.to.every((t: any) => t.podSelector && !t.ipBlock), `${p.name}: port-less egress to ${JSON.stringify(rule.to)}`);
-                }
-            }
-        });
-    });
-
     it("mounts files as whole directories (never subPath) from ConfigMaps and Secrets", () => {
         for (const w of workloads(resources)) {
             for (const c of containers(w)) {
                 for (const m of c.volumeMounts ?? []) assert.strictEqual(m.subPath, undefined, `${w.name}/${c.name} mounts ${m.mountPath} by subPath`);
             }
         }
-        const sources = podSpec(of(resources, WORKLOADS[0], "prometheus")[0]).volumes.find((v: any) => v.projected).projected.sources;
+        const sources = podSpec(of(resources, STATEFULSET, "prometheus")[0]).volumes.find((v: any) => v.projected).projected.sources;
         assert.ok(sources.some((s: any) => s.configMap?.name === "prometheus-rules"));
         assert.ok(sources.some((s: any) => s.secret?.name === "prometheus-secrets"));
     });
 
+    it("splits a directory too large for one ConfigMap, still under one volume", () => {
+        const big = "x".repeat(600 * 1024);
+        const files = mountFiles("grafana", [
+            { path: "/etc/grafana/dashboards/a.json", content: big, hotReload: true },
+            { path: "/etc/grafana/dashboards/team/b.json", content: big, hotReload: true },
+            { path: "/etc/grafana/dashboards/c d.json", content: big, hotReload: true },
+        ]);
+        assert.deepStrictEqual(files.sources.map((s) => s.name), ["grafana-dashboards-1", "grafana-dashboards-2", "grafana-dashboards-team"]);
+        assert.deepStrictEqual(files.mounts, [{ name: "files-etc-grafana-dashboards", mountPath: "/etc/grafana/dashboards", readOnly: true }]);
+        assert.deepStrictEqual(files.sources[1].items, [{ key: "c_d.json", path: "c d.json" }]);
+        assert.deepStrictEqual(files.checksums, {}, "hot-reloaded files must not roll the pods");
+    });
+
+    it("mounts host paths read-only for node agents, and runs a shipper that asks for root as nobody", () => {
+        const promtail = one(resources, DAEMONSET, "promtail").spec.template.spec;
+        assert.deepStrictEqual([promtail.securityContext.runAsUser, promtail.securityContext.runAsGroup], [65534, 0]);
+        for (const agent of ["promtail", "node-exporter"]) {
+            const pod = one(resources, DAEMONSET, agent).spec.template.spec;
+            const hostMounts = pod.containers[0].volumeMounts.filter((m: any) => m.name.startsWith("host-"));
+            assert.ok(hostMounts.length > 0, agent);
+            for (const m of hostMounts) assert.strictEqual(m.readOnly, true, `${agent} ${m.mountPath}`);
+            assert.deepStrictEqual(pod.tolerations, [{ operator: "Exists" }]);
+        }
+    });
+
     it("reloads Prometheus and Alertmanager with a sidecar that takes the password from their Secret", () => {
         for (const [service, port, secret] of [["prometheus", 9090, "prometheus-secrets"], ["alertmanager", 9093, "alertmanager-secrets"]] as const) {
-            const reloader = containers(of(resources, WORKLOADS[0], service)[0]).find((c) => c.name === "reloader");
+            const reloader = containers(of(resources, STATEFULSET, service)[0]).find((c) => c.name === "reloader");
             assert.ok(reloader, `${service} has no reloader`);
             assert.match(reloader.image, /^quay\.io\/prometheus-operator\/prometheus-config-reloader:v\d+\.\d+\.\d+$/);
             assert.ok(reloader.args.includes(`--reload-url=https://admin:$(RELOAD_PASSWORD)@127.0.0.1:${port}/-/reload`), reloader.args.join(" "));
             assert.ok(reloader.args.includes(`--watched-dir=/etc/${service}`));
             assert.deepStrictEqual(reloader.env, [{ name: "RELOAD_PASSWORD", valueFrom: { secretKeyRef: { name: secret, key: reloader.env[0].valueFrom.secretKeyRef.key } } }]);
-            const annotations = (of(resources, WORKLOADS[0], service)[0].inputs as any).spec.template.metadata.annotations;
+            const annotations = (of(resources, STATEFULSET, service)[0].inputs as any).spec.template.metadata.annotations;
             assert.ok(annotations["checksum/secrets"], `${service}: a changed password must roll the pods`);
         }
         // Loki and Promtail roll on a checksum of their configuration.
-        for (const [kind, service] of [[WORKLOADS[0], "loki"], [WORKLOADS[2], "promtail"]]) {
+        for (const [kind, service] of [[STATEFULSET, "loki"], [DAEMONSET, "promtail"]]) {
             assert.match(String((one(resources, kind, service).spec.template.metadata.annotations ?? {})["checksum/config"]), /^[0-9a-f]{64}$/, service);
         }
     });
 
     it("checks health from inside the container when the endpoint wants a password, never with it in the spec", () => {
-        const probe = containers(of(resources, WORKLOADS[0], "prometheus")[0])[0].livenessProbe;
+        const probe = containers(of(resources, STATEFULSET, "prometheus")[0])[0].livenessProbe;
         assert.deepStrictEqual(probe.exec.command.slice(0, 2), ["sh", "-c"]);
         assert.match(probe.exec.command[2], /\$\(cat \/etc\/prometheus\/secrets\/password\)@127\.0\.0\.1:9090\/-\/healthy/);
-        const grafana = containers(of(resources, WORKLOADS[1], "grafana")[0])[0].livenessProbe;
+        const grafana = containers(of(resources, DEPLOYMENT, "grafana")[0])[0].livenessProbe;
         assert.deepStrictEqual(grafana.httpGet, { path: "/api/health", port: 3000, scheme: "HTTPS" });
     });
 
@@ -300,13 +197,18 @@ describe("prod stack (Kubernetes) under mocks", () => {
                 }
             }
         }
-        for (const secret of of(resources, "kubernetes:core/v1:Secret")) {
-            for (const [key, value] of Object.entries((secret.inputs as any).stringData)) assert.strictEqual(value, "[secret]", `${secret.name}/${key}`);
+        const secrets = of(resources, "kubernetes:core/v1:Secret");
+        assert.ok(secrets.length >= 6);
+        for (const secret of secrets) assert.strictEqual((secret.inputs as any).stringData, "[secret]", `${secret.name} is not secret`);
+        for (const map of of(resources, "kubernetes:core/v1:ConfigMap")) {
+            const data = JSON.stringify((map.inputs as any).data);
+            assert.ok(!/password|secret|tls\.key/i.test(Object.keys((map.inputs as any).data).join(" ")), `${map.name} holds a secret file`);
+            for (const needle of PROD_NEEDLES) assert.ok(!data.includes(needle), `${needle} in ConfigMap ${map.name}`);
         }
         const files = walk(out.dir);
         for (const file of files) {
             const text = fs.readFileSync(file, "utf8");
-            for (const needle of NEEDLES) assert.ok(!text.includes(needle), `${needle} found in ${file}`);
+            for (const needle of PROD_NEEDLES) assert.ok(!text.includes(needle), `${needle} found in ${file}`);
             assert.ok(!text.includes("mockpw"), `a generated password found in ${file}`);
             assert.ok(!text.includes("mock-private-key"), `a private key found in ${file}`);
         }
@@ -320,7 +222,7 @@ describe("prod stack (Kubernetes) under mocks", () => {
         const prometheus = datasources.datasources.find((d: any) => d.uid === "prometheus");
         assert.strictEqual(prometheus.url, "https://prometheus.monitoring.svc:9090");
         assert.strictEqual(prometheus.secureJsonData.tlsCACert, "$__file{/etc/grafana/tls/ca.crt}");
-        const env = containers(of(resources, WORKLOADS[1], "grafana")[0])[0].env;
+        const env = containers(of(resources, DEPLOYMENT, "grafana")[0])[0].env;
         assert.ok(env.some((e: any) => e.name === "GF_SERVER_PROTOCOL" && e.value === "https"));
     });
 
@@ -339,7 +241,7 @@ describe("prod stack (Kubernetes) under mocks", () => {
         assert.deepStrictEqual(pods.relabel_configs[0], { source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_scrape"], regex: "true", action: "keep" });
         assert.ok(config.scrape_configs.some((j: any) => j.job_name === "kubernetes-services"));
         // Pods that read nothing get no API token.
-        assert.strictEqual(podSpec(of(resources, WORKLOADS[0], "alertmanager")[0]).automountServiceAccountToken, false);
+        assert.strictEqual(podSpec(of(resources, STATEFULSET, "alertmanager")[0]).automountServiceAccountToken, false);
     });
 
     it("copies samples to the remote_write store with the password from a secret file", () => {
@@ -347,43 +249,9 @@ describe("prod stack (Kubernetes) under mocks", () => {
         assert.deepStrictEqual(config.remote_write, [
             { url: "https://mimir.example.com/api/v1/push", basic_auth: { username: "monitoring", password_file: "/etc/prometheus/secrets/remote_write_password" } },
         ]);
-        const secret = one(resources, "kubernetes:core/v1:Secret", "prometheus-secrets");
-        assert.ok("remote_write_password" in secret.stringData);
-    });
-
-    describe("real tools", () => {
-        function run(tool: string, args: string[]): string {
-            try {
-                return execFileSync(tool, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-            } catch (err: any) {
-                assert.fail(`${path.basename(tool)} ${args.join(" ")} failed:\n${err.stdout ?? ""}${err.stderr ?? ""}`);
-            }
-        }
-
-        it("promtool check config accepts the prod prometheus.yml with Kubernetes SD, TLS and its rule files", function () {
-            const promtool = requireTool(this, "promtool");
-            const { root } = relocate(out, "prometheus", ["/etc/prometheus"]);
-            for (const file of ["password", "alertmanager_password", "remote_write_password"]) {
-                fs.mkdirSync(path.join(root, "etc/prometheus/secrets"), { recursive: true });
-                fs.writeFileSync(path.join(root, "etc/prometheus/secrets", file), "dummy\n");
-            }
-            // A real CA for tls_config.ca_file (the mocks' certificate is a placeholder).
-            const tlsDir = path.join(root, "etc/prometheus/tls");
-            execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=test-ca", "-keyout", path.join(tlsDir, "ca.key"), "-out", path.join(tlsDir, "ca.crt")], { stdio: "ignore" });
-            const output = run(promtool, ["check", "config", path.join(root, "etc/prometheus/prometheus.yml")]);
-            assert.match(output, /SUCCESS/);
-            assert.doesNotMatch(output, /FAILED/);
-        });
-
-        it("amtool check-config accepts the prod alertmanager.yml", function () {
-            const amtool = requireTool(this, "amtool");
-            const { root } = relocate(out, "alertmanager", ["/etc/alertmanager"]);
-            for (const file of ["slack_webhook_url", "smtp_password", "pagerduty_routing_key", "webhook_url"]) {
-                fs.mkdirSync(path.join(root, "etc/alertmanager/secrets"), { recursive: true });
-                fs.writeFileSync(path.join(root, "etc/alertmanager/secrets", file), "dummy\n");
-            }
-            assert.match(run(amtool, ["check-config", path.join(root, "etc/alertmanager/alertmanager.yml")]), /SUCCESS/);
-        });
+        const sources = podSpec(of(resources, STATEFULSET, "prometheus")[0]).volumes.find((v: any) => v.projected).projected.sources;
+        const secretFiles = sources.filter((s: any) => s.secret?.name === "prometheus-secrets").flatMap((s: any) => s.secret.items.map((i: any) => i.path));
+        assert.ok(secretFiles.includes("secrets/remote_write_password"), secretFiles.join(", "));
     });
 
     it("changes only the rules ConfigMap when a threshold changes: no pod restarts", async () => {
@@ -404,7 +272,7 @@ describe("prod stack (Kubernetes) under mocks", () => {
             }),
         );
         const r = tuned.rendered.resources;
-        const prometheus = one(r, WORKLOADS[0], "prometheus");
+        const prometheus = one(r, STATEFULSET, "prometheus");
         const [main, reloader] = prometheus.spec.template.spec.containers;
         assert.deepStrictEqual(main.resources.limits, { cpu: "2", memory: "8Gi" });
         assert.strictEqual(reloader.resources.limits.cpu, "50m");

@@ -87,7 +87,13 @@ export class KubernetesPlatform implements Platform {
     deploy(given: ServiceSpec, opts: pulumi.CustomResourceOptions): DeployedService {
         if (this.finalized) throw new Error(`${given.name} deployed after the NetworkPolicies were made`);
         const spec = withResourceOverrides(given, this.args.resources);
-        const resourceOpts: pulumi.CustomResourceOptions = { ...opts, provider: this.ctx.provider, dependsOn: [this.namespaceResource] };
+        // Fixed names: an object Kubernetes cannot update in place must go before its replacement comes.
+        const resourceOpts: pulumi.CustomResourceOptions = {
+            ...opts,
+            provider: this.ctx.provider,
+            dependsOn: [this.namespaceResource],
+            deleteBeforeReplace: true,
+        };
         const rules = readRulesOf(spec, this.granted.get(spec.name) ?? []);
         if (rules.length > 0) this.apiReaders.add(spec.name);
 

@@ -182,11 +182,16 @@ function owners(metrics: string[], rules: Map<string, string[]>, seen = new Set<
     return result;
 }
 
-/**
- * Runs every dashboard query. Returns one line per problem: a query Prometheus rejects (or
- * warns about), or a panel over running components that shows no data.
- */
-export async function checkDashboards(prometheus: LiveService, stack: LiveStack): Promise<string[]> {
+export interface DashboardCheck {
+    /** One line per problem: a query Prometheus rejects (or warns about), or a panel over running components without data. */
+    readonly problems: string[];
+    readonly queries: number;
+    /** Panels (and query variables) that had to show data, by dashboard. */
+    readonly required: Record<string, number>;
+}
+
+/** Runs every dashboard query against `prometheus`. */
+export async function checkDashboards(prometheus: LiveService, stack: LiveStack): Promise<DashboardCheck> {
     const running = new Set([...stack.runnable.filter((s) => s.process?.alive).map((s) => s.spec.name), "app", "*"]);
     const rules = recordingRules(prometheus);
     const problems: string[] = [];
@@ -213,8 +218,12 @@ export async function checkDashboards(prometheus: LiveService, stack: LiveStack)
         entry.hasData ||= (body.data?.result.length ?? 0) > 0;
         panels.set(key, entry);
     }
+    const required: Record<string, number> = {};
     for (const [key, entry] of panels) {
-        if (entry.required && !entry.hasData) problems.push(`${key}: no data, although the components it shows are running`);
+        if (!entry.required) continue;
+        const dashboard = key.split(" / ")[0];
+        required[dashboard] = (required[dashboard] ?? 0) + 1;
+        if (!entry.hasData) problems.push(`${key}: no data, although the components it shows are running`);
     }
-    return problems;
+    return { problems, queries: queries.length, required };
 }

@@ -66,7 +66,8 @@ export class LiveProcess {
         this.logFile = path.join(options.logDir, `${options.name}.log`);
         const fd = fs.openSync(this.logFile, "a");
         fs.writeSync(fd, `$ ${options.command} ${options.args.join(" ")}\n`);
-        this.child = spawn(options.command, options.args, {
+        const [command, args] = withParentDeathSignal(options.command, options.args);
+        this.child = spawn(command, args, {
             cwd: options.cwd,
             env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...options.env },
             stdio: ["ignore", fd, fd],
@@ -117,6 +118,20 @@ export class LiveProcess {
             return `--- ${this.options.name}: no log`;
         }
     }
+}
+
+const SETPRIV = ["/usr/bin/setpriv", "/bin/setpriv"].find((p) => fs.existsSync(p));
+
+/**
+ * Makes the kernel SIGKILL the process if this test process dies without cleaning up (SIGKILL,
+ * OOM): `setpriv --pdeathsig` execs, so the PID stays the server's. A command that is already
+ * setpriv (PostgreSQL's run-as prefix) gets the flag itself: a second setpriv changing the user
+ * would clear the signal.
+ */
+function withParentDeathSignal(command: string, args: string[]): [string, string[]] {
+    if (!SETPRIV) return [command, args];
+    if (path.basename(command) === "setpriv") return [command, ["--pdeathsig", "SIGKILL", ...args]];
+    return [SETPRIV, ["--pdeathsig", "SIGKILL", "--", command, ...args]];
 }
 
 /** Resolves to `count` distinct free TCP ports on 127.0.0.1 (held together so none repeats). */

@@ -151,7 +151,11 @@ describe("live: the generated dev stack on loopback", function () {
 
     // Last: the stack has run a while, sent notifications and restarted, as a dashboard user would see it.
     it("runs every dashboard query without error, with data for the running components", async function () {
-        const problems = await checkDashboards(prometheus(), sc.stack);
+        const { problems, required } = await checkDashboards(prometheus(), sc.stack);
         assert.deepStrictEqual(problems, [], problems.join("\n"));
+        // The dashboards of what runs here must have been held to showing data, not skipped.
+        for (const dashboard of ["infrastructure/host.json", "datastores/postgresql.json", "datastores/redis.json", "stack/prometheus.json", "stack/alertmanager.json"]) {
+            assert.ok((required[dashboard] ?? 0) > 0, `no panel of ${dashboard} was required to show data: ${JSON.stringify(required)}`);
+        }
     });
 });
