@@ -130,6 +130,8 @@ export function renderPrometheusFiles(args: PrometheusArgs, caFile?: string): { 
             ...(platform.discoveryJobs?.("prometheus") ?? []),
             ...applicationJobs(config),
         ],
+        // Both replicas send the same alerts: without their replica label Alertmanager sees one alert.
+        alertRelabelConfigs: config.prometheus.replicas > 1 ? [{ action: "labeldrop", regex: "replica" }] : [],
         remoteWrite: config.remoteWrite.map((rw) => ({
             url: rw.url,
             ...(rw.username ? { basicAuth: { username: rw.username, passwordFile: PROMETHEUS_SECRET_FILES.remoteWritePassword } } : {}),

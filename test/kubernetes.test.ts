@@ -102,6 +102,8 @@ describe("prod stack (Kubernetes) under mocks", () => {
         // Prometheus 3 expands ${VAR} in external labels; the StatefulSet names its pods prometheus-0 and -1.
         const labels = [0, 1].map((i) => config.global.external_labels.replica.replace("${REPLICA_NAME}", `prometheus-${i}`));
         assert.strictEqual(new Set(labels).size, 2);
+        // Alerts leave without it, so Alertmanager deduplicates the pair's identical alerts.
+        assert.deepStrictEqual(config.alerting.alert_relabel_configs, [{ action: "labeldrop", regex: "replica" }]);
     });
 
     it("serves every Ingress over TLS for its host and outputs the three HTTPS URLs", () => {

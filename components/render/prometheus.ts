@@ -39,6 +39,8 @@ export interface PrometheusModel {
     readonly alertmanagers: AlertmanagerEndpoints;
     readonly scrapeConfigs: ScrapeConfig[];
     readonly remoteWrite?: RemoteWriteEndpoint[];
+    /** Relabelling of alerts before they are sent (drop a replica label so Alertmanager deduplicates). */
+    readonly alertRelabelConfigs?: Record<string, unknown>[];
 }
 
 /** prometheus.yml */
@@ -52,6 +54,7 @@ export function renderPrometheusConfig(model: PrometheusModel): string {
         },
         rule_files: model.ruleFiles,
         alerting: {
+            ...(model.alertRelabelConfigs?.length ? { alert_relabel_configs: model.alertRelabelConfigs } : {}),
             alertmanagers: [
                 {
                     scheme: am.scheme,
