@@ -8,6 +8,7 @@ import { pipelineStages, POSTGRES_FIRST_LINE, ShipperModel } from "../components
 import { renderPromtailConfig } from "../components/render/promtail";
 import { shipperMounts, tailedFiles } from "../components/logs/sources";
 import { RecordedResource } from "../scripts/lib/mock-runtime";
+import { renderStack } from "../scripts/lib/render-stack";
 import { alloyErrors, AlloyBlock, LOKI_SCHEMA, parseAlloy, PROMTAIL_SCHEMA, promtailStageErrors, re2, schemaErrors } from "./support/log-schemas";
 import { RenderedDir, renderToDir } from "./support/render";
 
@@ -323,6 +324,12 @@ describe("logs in the rendered dev stack (Docker, under mocks)", () => {
             logs: { s3: { endpoint: "http://minio.local:9000", bucket: "loki", accessKeyId: "FAKEACCESSKEYID" } },
             lokiS3SecretAccessKey: S3_SECRET,
         });
+    });
+
+    it("runs Loki, Promtail and cAdvisor in the default dev stack (Pulumi.dev.yaml)", async () => {
+        const rendered = await renderStack("dev", "Pulumi.dev.yaml");
+        const names = containers(rendered.resources).map((c) => c.name);
+        for (const service of ["loki", "promtail", "cadvisor"]) assert.ok(names.includes(service), `no ${service} in ${names.join(", ")}`);
     });
 
     it("runs Loki and Promtail by default, or Alloy when chosen", () => {
