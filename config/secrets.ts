@@ -36,6 +36,22 @@ const SHAPES: Partial<Record<SecretKey, { test: (v: string) => boolean; expected
     },
 };
 
+/**
+ * Stand-ins of the right shape for secrets stored encrypted in a stack file: the offline render
+ * cannot decrypt them, but must build the same stack (their files are never written).
+ */
+export const SECRET_STAND_INS: Record<SecretKey, string> = {
+    slackWebhookUrl: "https://hooks.slack.com/services/ENCRYPTED",
+    smtpPassword: "encrypted",
+    pagerdutyRoutingKey: "encryptedencryptedencryptedencr",
+    webhookUrl: "https://webhook.invalid/encrypted",
+    postgresDsn: "postgresql://encrypted:encrypted@postgres:5432/postgres?sslmode=disable",
+    redisPassword: "encrypted",
+    grafanaDatabaseUrl: "postgres://grafana:encrypted@postgres:5432/grafana",
+    remoteWritePassword: "encrypted",
+    lokiS3SecretAccessKey: "encrypted",
+};
+
 export function readSecrets(source: ConfigSource): Secrets {
     const secrets: { [K in SecretKey]?: pulumi.Output<string> } = {};
     for (const key of SECRET_KEYS) {

@@ -34,3 +34,20 @@ describe("npm run render", () => {
         assert.ok(!fs.existsSync(path.join(dir, "out")), "nothing is written for a bad config");
     });
 });
+
+describe("npm run render with secrets stored encrypted", () => {
+    it("builds the stack with stand-ins and writes none of them", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "render-cli-"));
+        const file = path.join(dir, "Pulumi.prod.yaml");
+        const prod = fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8");
+        const encrypted = ["slackWebhookUrl", "postgresDsn", "grafanaDatabaseUrl", "pagerdutyRoutingKey"]
+            .map((k) => `  monitoring:${k}:\n    secure: v1:AAAABBBBCCCC:DDDDEEEEFFFF\n`)
+            .join("");
+        fs.writeFileSync(file, prod.replace(/^config:\n/m, `config:\n${encrypted}`));
+        const out = path.join(dir, "out");
+        const result = render(["--stack", "prod", "--config", file, "--out", out]);
+        assert.strictEqual(result.status, 0, result.stderr);
+        const resources = fs.readFileSync(path.join(out, "resources.json"), "utf8");
+        assert.ok(!resources.includes("ENCRYPTED") && !resources.includes("encrypted@"), "a stand-in reached resources.json");
+    });
+});
