@@ -20,7 +20,7 @@ export interface ExportersConfig {
     /** Container CPU, memory and network (Docker only). */
     readonly cadvisor: boolean;
     /** On when `exporters.postgres` is set; the DSN is the secret `monitoring:postgresDsn`. */
-    readonly postgres?: { readonly autoDiscoverDatabases: boolean };
+    readonly postgres?: { readonly autoDiscoverDatabases: boolean; /** From the DSN, for NetworkPolicies. */ readonly port: number };
     /** On when `exporters.redis.address` is set; the password is the optional secret `monitoring:redisPassword`. */
     readonly redis?: { readonly address: string; readonly user?: string };
     readonly kafka?: { readonly brokers: string[]; readonly version?: string; readonly topicFilter: string; readonly groupFilter: string };
@@ -32,6 +32,8 @@ export interface ExportersConfig {
 export interface ExportersContext {
     readonly platform: "docker" | "kubernetes";
     readonly secrets: Secrets;
+    /** Port of the database `postgresDsn` names. */
+    readonly postgresPort?: number;
 }
 
 /** `false`/absent turns an exporter off; `true` or a block turns it on. */
@@ -122,7 +124,10 @@ export function readExporters(raw: unknown, context: ExportersContext): Exporter
         node: v.optional(obj.node, true, (x) => v.boolean(`${key}.node`, x)),
         cadvisor,
         postgres: pg
-            ? { autoDiscoverDatabases: v.optional(pg.autoDiscoverDatabases, false, (x) => v.boolean(`${key}.postgres.autoDiscoverDatabases`, x)) }
+            ? {
+                  autoDiscoverDatabases: v.optional(pg.autoDiscoverDatabases, false, (x) => v.boolean(`${key}.postgres.autoDiscoverDatabases`, x)),
+                  port: context.postgresPort ?? 5432,
+              }
             : undefined,
         redis: redisRaw
             ? {

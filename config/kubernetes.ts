@@ -200,9 +200,9 @@ export function readGrafanaReplicas(raw: unknown, platform: PlatformName, secret
     return replicas;
 }
 
-/** The port of Grafana's database, for its NetworkPolicy (a port is not a secret). */
-export function readGrafanaDatabasePort(source: ConfigSource): number | undefined {
-    const url = source.secretText("grafanaDatabaseUrl");
+/** The port of the database a secret URL names, for NetworkPolicies (a port is not a secret). */
+export function readDatabasePort(source: ConfigSource, key: "grafanaDatabaseUrl" | "postgresDsn"): number | undefined {
+    const url = source.secretText(key);
     if (!url) return undefined;
     const match = /@[^/:]+:(\d+)\//.exec(url);
     return match ? Number(match[1]) : 5432;

@@ -1,6 +1,6 @@
 import { readAlerting } from "./alerting";
 import { ConfigError } from "./errors";
-import { readGrafanaDatabasePort, readGrafanaReplicas, readKubernetes, readRemoteWrite, readResources, readTls } from "./kubernetes";
+import { readDatabasePort, readGrafanaReplicas, readKubernetes, readRemoteWrite, readResources, readTls } from "./kubernetes";
 import { readExporters } from "./exporters";
 import { readLogs } from "./logs";
 import { readSecrets, SECRET_KEYS } from "./secrets";
@@ -102,9 +102,9 @@ export function loadConfig(source: ConfigSource, stack: string): StackConfig {
         grafana: {
             replicas: readGrafanaReplicas(grafanaRaw.replicas, platform, secrets),
             storageSize: v.optional(grafanaRaw.storageSize, "5Gi", (x) => v.quantity("grafana.storageSize", x)),
-            databasePort: readGrafanaDatabasePort(source),
+            databasePort: readDatabasePort(source, "grafanaDatabaseUrl"),
         },
-        exporters: readExporters(source.value("exporters"), { platform, secrets }),
+        exporters: readExporters(source.value("exporters"), { platform, secrets, postgresPort: readDatabasePort(source, "postgresDsn") }),
         logs: readLogs(source.value("logs"), platform, secrets),
         thresholds: readThresholds(source.value("thresholds")),
         slos: readSlos(source.value("slos")),

@@ -1,3 +1,4 @@
+import { portOf } from "../platform/spec";
 import { IMAGES } from "../images";
 import { blackboxScrapeConfigs, renderBlackboxConfig } from "../render/blackbox";
 import { ExporterDefinition } from "./exporter";
@@ -17,6 +18,8 @@ export const blackboxExporter: ExporterDefinition = {
         ports: [{ name: "http", port: PORT }],
         files: [{ path: CONFIG_FILE, content: renderBlackboxConfig(config.exporters.blackbox!.timeout) }],
         health: { path: "/-/healthy", port: PORT },
+        // ICMP cannot be allowed by a NetworkPolicy: icmp probes work on Docker, or with a CNI that lets it out.
+        outbound: [...new Set(config.exporters.blackbox!.probes.filter((p) => p.module !== "icmp").map((p) => portOf(p.url)))].map((port) => ({ port })),
         user: "65534:65534",
         readOnlyRootFilesystem: true,
         resources: { cpuRequest: "50m", memoryRequest: "32Mi", cpuLimit: "250m", memoryLimit: "128Mi" },

@@ -1,3 +1,4 @@
+import { portOf } from "../platform/spec";
 import { IMAGES } from "../images";
 import { staticJob } from "../render/prometheus";
 import { ExporterDefinition } from "./exporter";
@@ -23,6 +24,7 @@ export const kafkaExporter: ExporterDefinition = {
             ],
             ports: [{ name: "metrics", port: PORT }],
             health: { path: "/healthz", port: PORT },
+            outbound: [...new Set(kafka.brokers.map(portOf))].map((port) => ({ port })),
             user: "65534:65534",
             readOnlyRootFilesystem: true,
             resources: { cpuRequest: "50m", memoryRequest: "64Mi", cpuLimit: "250m", memoryLimit: "256Mi" },

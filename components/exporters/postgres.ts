@@ -64,6 +64,7 @@ export const postgresExporter: ExporterDefinition = {
             health: { path: "/", port: PORT },
             user: "65534:65534",
             readOnlyRootFilesystem: true,
+            outbound: [{ port: config.exporters.postgres?.port ?? 5432 }],
             resources: { cpuRequest: "50m", memoryRequest: "64Mi", cpuLimit: "250m", memoryLimit: "128Mi" },
         };
     },

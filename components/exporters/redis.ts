@@ -1,3 +1,4 @@
+import { portOf } from "../platform/spec";
 import * as pulumi from "@pulumi/pulumi";
 import { IMAGES } from "../images";
 import { staticJob } from "../render/prometheus";
@@ -37,6 +38,7 @@ export const redisExporter: ExporterDefinition = {
                 ? [{ path: REDIS_PASSWORD_FILE, content: pulumi.secret(password.apply((p) => renderRedisPasswordFile(uri, p))), secret: true }]
                 : [],
             health: { path: "/health", port: PORT },
+            outbound: [{ port: portOf(redis.address) }],
             user: "59000:59000",
             readOnlyRootFilesystem: true,
             resources: { cpuRequest: "50m", memoryRequest: "32Mi", cpuLimit: "250m", memoryLimit: "128Mi" },

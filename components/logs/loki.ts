@@ -1,3 +1,4 @@
+import { portOf } from "../platform/spec";
 import * as pulumi from "@pulumi/pulumi";
 import { Secrets } from "../../config";
 import { LogsConfig } from "../../config/logs";
@@ -73,6 +74,8 @@ export function lokiSpec(args: LokiArgs): ServiceSpec {
             ...credentialFiles(args),
         ],
         data: { path: DATA_DIR, size: logs.storageSize },
+        // The object store, when logs live in a bucket.
+        outbound: logs.s3 ? [{ port: portOf(logs.s3.endpoint.includes("://") ? logs.s3.endpoint : `https://${logs.s3.endpoint}`) }] : [],
         health: { path: "/ready", port: LOKI_PORT },
         user: "10001:10001",
         readOnlyRootFilesystem: true,
