@@ -16,6 +16,7 @@ const outputs = run();
 export const grafanaUrl = outputs.grafanaUrl;
 export const prometheusUrl = outputs.prometheusUrl;
 export const alertmanagerUrl = outputs.alertmanagerUrl;
+export const lokiUrl = outputs.lokiUrl;
 export const grafanaAdminPassword = outputs.grafanaAdminPassword;
 export const prometheusPassword = outputs.prometheusPassword;
 export const alertmanagerPassword = outputs.alertmanagerPassword;

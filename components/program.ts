@@ -9,6 +9,8 @@ export interface StackOutputs {
     readonly grafanaUrl: pulumi.Output<string>;
     readonly prometheusUrl: pulumi.Output<string>;
     readonly alertmanagerUrl: pulumi.Output<string>;
+    /** Absent when `monitoring:logs.enabled` is false. */
+    readonly lokiUrl?: pulumi.Output<string>;
     readonly grafanaAdminPassword: pulumi.Output<string>;
     readonly prometheusPassword: pulumi.Output<string>;
     readonly alertmanagerPassword: pulumi.Output<string>;
@@ -21,6 +23,7 @@ export function deployMonitoring(config: StackConfig, platform: Platform = creat
         grafanaUrl: stack.grafanaUrl,
         prometheusUrl: stack.prometheusUrl,
         alertmanagerUrl: stack.alertmanagerUrl,
+        lokiUrl: stack.lokiUrl,
         grafanaAdminPassword: pulumi.secret(stack.grafanaAdminPassword),
         prometheusPassword: pulumi.secret(stack.prometheusPassword),
         alertmanagerPassword: pulumi.secret(stack.alertmanagerPassword),

@@ -19,6 +19,8 @@ export class MonitoringStack extends pulumi.ComponentResource {
     public readonly grafanaUrl: pulumi.Output<string>;
     public readonly prometheusUrl: pulumi.Output<string>;
     public readonly alertmanagerUrl: pulumi.Output<string>;
+    /** Loki's URL (push and query API), when logs are on. */
+    public readonly lokiUrl?: pulumi.Output<string>;
     public readonly grafanaAdminPassword: pulumi.Output<string>;
     public readonly prometheusPassword: pulumi.Output<string>;
     public readonly alertmanagerPassword: pulumi.Output<string>;
@@ -68,6 +70,7 @@ export class MonitoringStack extends pulumi.ComponentResource {
         this.grafanaUrl = grafana.url;
         this.prometheusUrl = prometheus.url;
         this.alertmanagerUrl = alertmanager.url;
+        this.lokiUrl = logging?.lokiUrl;
         this.grafanaAdminPassword = grafana.adminPassword;
         this.prometheusPassword = prometheus.password;
         this.alertmanagerPassword = alertmanager.password;

@@ -10,7 +10,7 @@ import {
     callServiceJson,
     ENDPOINT_OPTIONS,
     ENDPOINT_USAGE,
-    failureMessage,
+    runCommand,
     errorMessage,
     HttpStatusError,
     oneLine,
@@ -245,12 +245,4 @@ async function main(): Promise<number> {
     );
 }
 
-if (require.main === module) {
-    main().then(
-        (code) => process.exit(code),
-        (err) => {
-            console.error(failureMessage("backup", err, USAGE));
-            process.exit(2);
-        },
-    );
-}
+if (require.main === module) runCommand("backup", main, USAGE);

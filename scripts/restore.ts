@@ -9,7 +9,7 @@ import {
     callServiceJson,
     ENDPOINT_OPTIONS,
     ENDPOINT_USAGE,
-    failureMessage,
+    runCommand,
     errorMessage,
     oneLine,
     resolveEndpoints,
@@ -118,12 +118,4 @@ async function main(): Promise<number> {
     );
 }
 
-if (require.main === module) {
-    main().then(
-        (code) => process.exit(code),
-        (err) => {
-            console.error(failureMessage("restore", err, USAGE));
-            process.exit(2);
-        },
-    );
-}
+if (require.main === module) runCommand("restore", main, USAGE);

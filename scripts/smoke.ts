@@ -8,7 +8,7 @@ import {
     callServiceJson,
     ENDPOINT_OPTIONS,
     ENDPOINT_USAGE,
-    failureMessage,
+    runCommand,
     errorMessage,
     oneLine,
     resolveEndpoints,
@@ -279,12 +279,4 @@ async function main(): Promise<number> {
     return exitCode(results);
 }
 
-if (require.main === module) {
-    main().then(
-        (code) => process.exit(code),
-        (err) => {
-            console.error(failureMessage("smoke test", err, USAGE));
-            process.exit(2);
-        },
-    );
-}
+if (require.main === module) runCommand("smoke test", main, USAGE);

@@ -9,7 +9,7 @@ import {
     callServiceJson,
     ENDPOINT_OPTIONS,
     ENDPOINT_USAGE,
-    failureMessage,
+    runCommand,
     errorMessage,
     resolveEndpoints,
     scrub,
@@ -173,12 +173,4 @@ async function main(): Promise<number> {
     );
 }
 
-if (require.main === module) {
-    main().then(
-        (code) => process.exit(code),
-        (err) => {
-            console.error(failureMessage("test-alert", err, USAGE));
-            process.exit(2);
-        },
-    );
-}
+if (require.main === module) runCommand("test-alert", main, USAGE);

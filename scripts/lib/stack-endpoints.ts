@@ -247,3 +247,14 @@ export function failureMessage(script: string, err: unknown, usage: string): str
     const badArgs = String((err as { code?: unknown }).code ?? "").startsWith("ERR_PARSE_ARGS");
     return `${script}: ${oneLine(errorMessage(err), 400)}${badArgs ? `\n${usage}` : ""}`;
 }
+
+/** Runs a command's `main` and exits with its code; an unexpected failure prints one line and exits 2. */
+export function runCommand(script: string, main: () => Promise<number>, usage: string): void {
+    main().then(
+        (code) => process.exit(code),
+        (err) => {
+            console.error(failureMessage(script, err, usage));
+            process.exit(2);
+        },
+    );
+}
