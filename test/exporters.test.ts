@@ -37,7 +37,7 @@ describe("exporters configuration (monitoring:exporters)", () => {
                 blackbox: { probes: [{ url: "https://api.example.com/health/ready" }, { name: "db", url: "db:5432", module: "tcp_connect" }] },
             },
         }).exporters;
-        assert.deepStrictEqual(config.postgres, { autoDiscoverDatabases: false });
+        assert.deepStrictEqual(config.postgres, { autoDiscoverDatabases: false, port: 5432 });
         assert.deepStrictEqual(config.redis, { address: "cache:6379", user: undefined });
         assert.deepStrictEqual(config.kafka, { brokers: ["k1:9092", "k2:9092"], version: undefined, topicFilter: ".*", groupFilter: ".*" });
         assert.deepStrictEqual(config.blackbox, {
