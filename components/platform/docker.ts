@@ -1,3 +1,5 @@
+import { ResourceOverride } from "../../config";
+import { withResourceOverrides } from "./resources";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { Addressing, DeployedService, HealthSpec, Platform, ScrapeTargets, ServiceSpec } from "./spec";
@@ -7,6 +9,8 @@ export interface DockerPlatformArgs {
     readonly stack: string;
     /** Address published ports listen on: 127.0.0.1 unless the user says otherwise. */
     readonly bindAddress: string;
+    /** `monitoring:resources`: limits by service name, over each service's defaults. */
+    readonly resources?: Record<string, ResourceOverride>;
 }
 
 /** Resolves services by their alias on the stack's Docker network. */
@@ -59,7 +63,8 @@ export class DockerPlatform implements Platform {
         this.network = new docker.Network("monitoring-network", { name: `monitoring-${args.stack}`, driver: "bridge" });
     }
 
-    deploy(spec: ServiceSpec, opts: pulumi.CustomResourceOptions): DeployedService {
+    deploy(given: ServiceSpec, opts: pulumi.CustomResourceOptions): DeployedService {
+        const spec = withResourceOverrides(given, this.args.resources ?? {});
         const image = new docker.RemoteImage(`${spec.name}-image`, { name: spec.image, keepLocally: true }, opts);
         const volume = spec.data
             ? new docker.Volume(`${spec.name}-data`, { name: `monitoring-${this.args.stack}-${spec.name}-data` }, opts)
@@ -90,7 +95,10 @@ export class DockerPlatform implements Platform {
                 name: `monitoring-${this.args.stack}-${name}`,
                 image: image.imageId,
                 command: spec.args,
-                envs: Object.entries(spec.env ?? {}).map(([key, value]) => `${key}=${value}`),
+                envs: [
+                    ...Object.entries(spec.env ?? {}).map(([key, value]) => `${key}=${value}`),
+                    ...(spec.replicaNameEnv ? [`${spec.replicaNameEnv}=${name}`] : []),
+                ],
                 ports: published.map((p) => ({ internal: p.port, external: p.expose!.hostPort, ip: this.args.bindAddress })),
                 uploads: (spec.files ?? []).map((f) => ({ file: f.path, content: f.content })),
                 volumes: [
