@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes real test binaries available under .tools/ (git-ignored) for the live tests.
 #
-# - Prometheus, promtool, Alertmanager, amtool and the exporters come from Debian trixie:
+# - Prometheus, promtool, Alertmanager, amtool and the exporters come from Debian sid:
 #   downloaded with `apt-get download` under a private sources list / lists / cache folder
 #   (the system's own apt setup is not touched) and unpacked with `dpkg -x` into .tools/root.
 # - PostgreSQL and Redis servers come from the machine's own suite (`apt-get install`),
@@ -26,7 +26,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS="$ROOT/.tools"
 BIN="$TOOLS/bin"
 UNPACK="$TOOLS/root"
-SUITE=trixie
+SUITE=sid
 
 CHECK=0
 for arg in "$@"; do
