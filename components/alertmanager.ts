@@ -3,6 +3,7 @@ import { AlertmanagerConfig, AlertingConfig, Secrets } from "../config";
 import { IMAGES } from "./images";
 import { BASIC_AUTH_USER, GeneratedPassword, generatePassword } from "./passwords";
 import { FileSpec, OutboundSpec, Platform, ServiceSpec, ServiceTls } from "./platform/spec";
+import { SCRAPED_BY_PROMETHEUS } from "./flows";
 import { AlertmanagerSecretFiles, renderAlertmanagerConfig, renderNotificationTemplates, TEMPLATES_DIR } from "./render/alertmanager";
 import { renderWebConfig } from "./render/prometheus";
 
@@ -106,6 +107,7 @@ function alertmanagerSpec(args: AlertmanagerArgs, auth: GeneratedPassword, tls?:
             ...secretFiles(args.secrets),
             ...(tls?.files ?? []),
         ],
+        inbound: [SCRAPED_BY_PROMETHEUS],
         outbound: receiverPorts(args.alerting),
         data: { path: "/alertmanager", size: settings.storageSize },
         health: { path: "/-/healthy", port: ALERTMANAGER_PORT, basicAuthPasswordFile: ADMIN_PASSWORD_FILE },

@@ -4,6 +4,7 @@ import { ALERTMANAGER_PORT } from "./alertmanager";
 import { IMAGES } from "./images";
 import { generatePassword } from "./passwords";
 import { FileSpec, Platform, ServiceSpec, ServiceTls } from "./platform/spec";
+import { SCRAPED_BY_PROMETHEUS } from "./flows";
 import { listProjectFiles, readProjectFile } from "./project-files";
 import { PROMETHEUS_PORT } from "./prometheus";
 import { renderDashboardProvider, renderGrafanaDatasources } from "./render/grafana";
@@ -106,7 +107,14 @@ function grafanaSpec(args: GrafanaArgs, adminPassword: pulumi.Output<string>, tl
             ...(database ? [{ path: SECRET_FILES.databaseUrl, content: database, secret: true }] : []),
             ...(tls?.files ?? []),
         ],
-        outbound: database && args.settings.databasePort ? [{ port: args.settings.databasePort }] : [],
+        inbound: [SCRAPED_BY_PROMETHEUS],
+        outbound: [
+            // Datasources; Loki's takes effect only when logs are on.
+            { service: "prometheus", why: "datasource" },
+            { service: "alertmanager", why: "datasource" },
+            { service: "loki", why: "datasource" },
+            ...(database && args.settings.databasePort ? [{ port: args.settings.databasePort }] : []),
+        ],
         data: { path: "/var/lib/grafana", size: args.settings.storageSize },
         health: { path: "/api/health", port: GRAFANA_PORT },
         user: "472:0",

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../../config";
 import { Addressing, Platform, ServiceSpec } from "../platform/spec";
+import { SCRAPED_BY_PROMETHEUS } from "../flows";
 import { ScrapeConfig } from "../render/prometheus";
 
 /**
@@ -28,7 +29,9 @@ export interface ExporterArgs {
 export class Exporter extends pulumi.ComponentResource {
     constructor(name: string, args: ExporterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("monitoring:index:Exporter", name, { exporter: args.definition.name }, opts);
-        args.platform.deploy(args.definition.spec(args.config, args.platform), { parent: this });
+        const spec = args.definition.spec(args.config, args.platform);
+        // Every exporter is there to be scraped.
+        args.platform.deploy({ ...spec, inbound: [SCRAPED_BY_PROMETHEUS, ...(spec.inbound ?? [])] }, { parent: this });
         this.registerOutputs({});
     }
 }

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { KubernetesConfig, ResourceOverride, TlsConfig } from "../../config";
-import type { ScrapeConfig } from "../render/prometheus";
+import type { ContainerLogs } from "../render/log-sources";
 import { DISCOVERY_READ, createServiceAccount, readRulesOf } from "./kubernetes/access";
 import { discoveryJobs, serviceScrapeTargets } from "./kubernetes/discovery";
 import { mountFiles } from "./kubernetes/files";
@@ -10,7 +10,10 @@ import { createNetworkPolicies } from "./kubernetes/network-policies";
 import { ClusterCa } from "./kubernetes/tls";
 import { createDisruptionBudget, createFileObjects, createIngress, createServices, createWorkload, KubeContext } from "./kubernetes/workload";
 import { RELOADER_RESOURCES, resourcesFor, withResourceOverrides } from "./resources";
-import { Addressing, ApiReadRule, DeployedService, Platform, ScrapeTargets, ServiceSpec, ServiceTls } from "./spec";
+import { Addressing, DeployedService, Discovery, Platform, ScrapeTargets, ServiceSpec, ServiceTls } from "./spec";
+
+/** Where the kubelet writes every container's log, on every node. */
+export const POD_LOGS_DIR = "/var/log/pods";
 
 export interface KubernetesPlatformArgs {
     /** Cluster, namespace, ingress and network settings (`monitoring:kubernetes`). */
@@ -36,8 +39,7 @@ export function kubernetesAddressing(namespace: string): Addressing {
  * StatefulSets with a claim per replica, PDBs and anti-affinity for replicas, TLS Ingresses for
  * the UIs, in-cluster TLS from the stack's CA, and NetworkPolicies that deny all but the stack's flows.
  */
-export class KubernetesPlatform implements Platform {
-    public readonly name = "kubernetes" as const;
+export class KubernetesPlatform extends pulumi.ComponentResource implements Platform {
     public readonly addressOf: Addressing["addressOf"];
     public readonly replicaAddresses: Addressing["replicaAddresses"];
     public readonly scrapeTargets: Addressing["scrapeTargets"];
@@ -46,22 +48,28 @@ export class KubernetesPlatform implements Platform {
     private readonly deployed: ServiceSpec[] = [];
     private readonly published = new Set<string>();
     private readonly apiReaders = new Set<string>();
-    private readonly discoverers = new Set<string>();
-    /** Read access the platform granted a service (Prometheus' discovery), by service name. */
-    private readonly granted = new Map<string, ApiReadRule[]>();
     private finalized = false;
     private readonly namespaceResource: k8s.core.v1.Namespace;
+    /** Where the NetworkPolicies sat before the platform was a component (the stack), for their aliases. */
+    private readonly formerPolicyParent: pulumi.Resource | undefined;
 
-    constructor(private readonly args: KubernetesPlatformArgs) {
+    /** @param name prefix of the provider, namespace and CA resources (`<name>-kubernetes`, `<name>-namespace`, ...) */
+    constructor(name: string, private readonly args: KubernetesPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("monitoring:index:KubernetesPlatform", name, {}, opts);
         const { kubernetes } = args;
-        const provider = new k8s.Provider("kubernetes", {
-            ...(kubernetes.context ? { context: kubernetes.context } : {}),
-            // Hot reload: an edited ConfigMap is updated in place; replaced, its pods would lose the volume's source.
-            enableConfigMapMutable: true,
-            enableSecretMutable: true,
-        });
+        // Aliases: stacks deployed before the platform had a parent keep their provider and namespace.
+        const provider = new k8s.Provider(
+            `${name}-kubernetes`,
+            {
+                ...(kubernetes.context ? { context: kubernetes.context } : {}),
+                // Hot reload: an edited ConfigMap is updated in place; replaced, its pods would lose the volume's source.
+                enableConfigMapMutable: true,
+                enableSecretMutable: true,
+            },
+            { parent: this, aliases: [{ name: "kubernetes", parent: pulumi.rootStackResource }] },
+        );
         const namespace = new k8s.core.v1.Namespace(
-            "monitoring-namespace",
+            `${name}-namespace`,
             {
                 metadata: {
                     name: kubernetes.namespace,
@@ -73,15 +81,17 @@ export class KubernetesPlatform implements Platform {
                     },
                 },
             },
-            { provider },
+            { parent: this, provider, aliases: [{ name: "monitoring-namespace", parent: pulumi.rootStackResource }] },
         );
+        this.formerPolicyParent = opts?.parent;
         this.ctx = { namespace: kubernetes.namespace, provider, kubernetes, tls: args.tls };
         this.namespaceResource = namespace;
-        this.ca = new ClusterCa(kubernetes.namespace);
+        this.ca = new ClusterCa(kubernetes.namespace, name, this);
         const addressing = kubernetesAddressing(kubernetes.namespace);
         this.addressOf = addressing.addressOf;
         this.replicaAddresses = addressing.replicaAddresses;
         this.scrapeTargets = addressing.scrapeTargets;
+        this.registerOutputs({});
     }
 
     deploy(given: ServiceSpec, opts: pulumi.CustomResourceOptions): DeployedService {
@@ -94,7 +104,7 @@ export class KubernetesPlatform implements Platform {
             dependsOn: [this.namespaceResource],
             deleteBeforeReplace: true,
         };
-        const rules = readRulesOf(spec, this.granted.get(spec.name) ?? []);
+        const rules = readRulesOf(spec);
         if (rules.length > 0) this.apiReaders.add(spec.name);
 
         const files = mountFiles(spec.name, spec.files ?? []);
@@ -125,18 +135,28 @@ export class KubernetesPlatform implements Platform {
         return this.args.tls.internal ? this.ca.issue(service, dir, parent) : undefined;
     }
 
-    discoveryJobs(service: string): ScrapeConfig[] {
-        if (!this.discoverers.has(service)) this.granted.set(service, [...(this.granted.get(service) ?? []), ...DISCOVERY_READ]);
-        this.discoverers.add(service);
-        return discoveryJobs(this.ctx.kubernetes.discoveryNamespaces);
+    /** The kubelet's log files of every pod, read on each node. */
+    containerLogs(): ContainerLogs {
+        return { kind: "kubernetes", podLogsDir: POD_LOGS_DIR };
     }
 
-    finalize(opts: pulumi.ComponentResourceOptions): void {
+    /** Annotated pods and services, where `discoveryNamespaces` says; the scraper lists them through the API and reaches those pods. */
+    discovery(): Discovery {
+        const namespaces = this.ctx.kubernetes.discoveryNamespaces;
+        return { jobs: discoveryJobs(namespaces), clusterRead: DISCOVERY_READ, outbound: [{ pods: { namespaces }, why: "annotated workloads" }] };
+    }
+
+    finalize(): void {
         this.finalized = true;
         createNetworkPolicies(
             this.ctx,
-            { specs: this.deployed, published: this.published, apiReaders: this.apiReaders, discoverers: this.discoverers },
-            { parent: opts.parent, provider: this.ctx.provider, dependsOn: [this.namespaceResource] },
+            { specs: this.deployed, published: this.published, apiReaders: this.apiReaders },
+            {
+                parent: this,
+                provider: this.ctx.provider,
+                dependsOn: [this.namespaceResource],
+                aliases: [{ parent: this.formerPolicyParent ?? pulumi.rootStackResource }],
+            },
         );
     }
 }

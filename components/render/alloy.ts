@@ -1,4 +1,4 @@
-import { containerRelabelRules, PipelineStage, pipelineStages, ShipperModel, TailedFile } from "./log-sources";
+import { ContainerLogs, containerRelabelRules, PipelineStage, pipelineStages, ShipperModel, TailedFile } from "./log-sources";
 import { GENERATED } from "./yaml";
 
 // A small writer for Alloy's configuration syntax (blocks, attributes, strings, lists, objects).
@@ -57,8 +57,7 @@ function componentLabel(prefix: string, name: string, taken: Set<string>): strin
     return label;
 }
 
-function containerSources(model: ShipperModel): string[] {
-    const { containers } = model;
+function containerSources(containers: ContainerLogs): string[] {
     const rules = containerRelabelRules(containers).flatMap((r) => rule(r, "  "));
     if (containers.kind === "docker") {
         const host = str(`unix://${containers.socketPath}`);
@@ -117,7 +116,7 @@ export function renderAlloyConfig(model: ShipperModel): string {
     const sections: string[][] = [
         block("logging", attributes({ level: str("info"), format: str("logfmt") }, "  ")),
         block("loki.write \"default\"", block("endpoint", [`    url = ${str(model.lokiPushUrl)}`], "  ")),
-        containerSources(model),
+        ...(model.containers ? [containerSources(model.containers)] : []),
         ...model.files.map((f) => fileSource(f, componentLabel("file", f.job, taken))),
     ];
     return `// ${GENERATED}\n\n${sections.map((s) => s.join("\n")).join("\n\n")}\n`;

@@ -25,7 +25,8 @@ export interface ShipperModel {
     readonly lokiPushUrl: string;
     /** Data volume: positions, so a restart neither drops nor duplicates lines. */
     readonly dataDir: string;
-    readonly containers: ContainerLogs;
+    /** Absent on a platform without containers: only files are shipped. */
+    readonly containers?: ContainerLogs;
     readonly files: TailedFile[];
 }
 

@@ -1,8 +1,7 @@
-import { containerRelabelRules, pipelineStages, ShipperModel, TailedFile } from "./log-sources";
+import { ContainerLogs, containerRelabelRules, pipelineStages, ShipperModel, TailedFile } from "./log-sources";
 import { GENERATED, toYaml } from "./yaml";
 
-function containerJob(model: ShipperModel): Record<string, unknown> {
-    const { containers } = model;
+function containerJob(containers: ContainerLogs): Record<string, unknown> {
     if (containers.kind === "docker") {
         return {
             job_name: "docker",
@@ -34,7 +33,7 @@ export function renderPromtailConfig(model: ShipperModel): string {
         server: { http_listen_port: model.httpPort, grpc_listen_port: 0, log_level: "info" },
         positions: { filename: `${model.dataDir}/positions.yaml`, sync_period: "10s" },
         clients: [{ url: model.lokiPushUrl }],
-        scrape_configs: [containerJob(model), ...model.files.map(fileJob)],
+        scrape_configs: [...(model.containers ? [containerJob(model.containers)] : []), ...model.files.map(fileJob)],
     };
     return toYaml(doc, GENERATED);
 }

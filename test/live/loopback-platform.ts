@@ -8,8 +8,7 @@ import { DeployedService, Platform, ScrapeTargets, ServiceSpec } from "../../com
  * implement, so the files the tests run are the ones the stack would deploy.
  */
 export class LoopbackPlatform implements Platform {
-    // Claims to be Docker: the only platform-dependent choice components make is via Addressing.
-    public readonly name = "docker" as const;
+    // No container logs, no discovery, no in-cluster TLS: it offers Addressing and deploy only.
     public readonly specs: ServiceSpec[] = [];
     /** `service#replica:containerPort` -> loopback port. */
     private readonly assigned = new Map<string, number>();
