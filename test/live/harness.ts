@@ -31,6 +31,8 @@ export interface LiveStackOptions {
     readonly values: Record<string, unknown>;
     /** Extra environment per service name (e.g. SSL_CERT_FILE for Alertmanager). */
     readonly env?: Record<string, Record<string, string>>;
+    /** Extra flags per service name, for timings only tests shorten (e.g. Prometheus' alert resend delay). */
+    readonly args?: Record<string, string[]>;
 }
 
 /** One replica of one service, with its files written under its own folder. */
@@ -128,7 +130,7 @@ export class LiveStack {
         for (const spec of platform.specs) {
             const replicas = spec.kind === "daemonset" ? 1 : spec.replicas ?? 1;
             for (let replica = 0; replica < replicas; replica++) {
-                services.push(await writeService(spec, replica, root, platform, options.env?.[spec.name] ?? {}));
+                services.push(await writeService(spec, replica, root, platform, options.env?.[spec.name] ?? {}, options.args?.[spec.name] ?? []));
             }
         }
         return new LiveStack(options.name, root, platform, services);
@@ -237,6 +239,7 @@ async function writeService(
     stackRoot: string,
     platform: LoopbackPlatform,
     extraEnv: Record<string, string>,
+    extraArgs: string[],
 ): Promise<LiveService> {
     const root = path.join(stackRoot, serviceId(spec, replica));
     const rewrite = pathRewriter(spec, root);
@@ -249,7 +252,7 @@ async function writeService(
     if (spec.data) fs.mkdirSync(path.join(root, spec.data.path), { recursive: true });
     const binary = BINARIES[spec.name];
     const command = binary ? toolPath(binary) : undefined;
-    const args = loopbackArgs(spec, replica, (spec.args ?? []).map(rewrite), platform);
+    const args = [...loopbackArgs(spec, replica, (spec.args ?? []).map(rewrite), platform), ...extraArgs];
     const env = Object.fromEntries(Object.entries(spec.env ?? {}).map(([k, v]) => [k, rewrite(v)]));
     return new LiveService(spec, replica, root, command, args, { ...env, ...extraEnv }, platform, path.join(stackRoot, "logs"));
 }

@@ -20,6 +20,16 @@ export const TIMINGS = {
     repeatInterval: "1h",
     /** `for` of the alerts the scenarios wait for (the rule files say minutes). */
     alertFor: "3s",
+    /**
+     * Prometheus resends firing alerts this often (`--rules.alert.resend-delay`, 1m by default):
+     * the Watchdog it could not send before Alertmanager was discovered arrives this much later.
+     */
+    alertResendDelay: "1s",
+    /**
+     * How long a clustered Alertmanager waits for its peers' notification log before it sends too
+     * (`--cluster.peer-timeout`, 15s by default); gossip over loopback takes milliseconds.
+     */
+    peerTimeoutMs: 3000,
 } as const;
 
 export const CHANNELS = { critical: "#live-critical", warning: "#live-warnings", info: "#live-info" } as const;
@@ -59,6 +69,10 @@ export class Scenario {
                 values: stackValues(options, receiver, app, pgPort, redisPort),
                 // Alertmanager trusts the stand-in's certificate like a company CA: by environment, not by config.
                 env: { alertmanager: { SSL_CERT_FILE: tls.certFile } },
+                args: {
+                    prometheus: [`--rules.alert.resend-delay=${TIMINGS.alertResendDelay}`],
+                    alertmanager: [`--cluster.peer-timeout=${TIMINGS.peerTimeoutMs / 1000}s`],
+                },
             });
             partial.stack = stack;
             const logDir = path.join(stack.root, "logs");
