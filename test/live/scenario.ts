@@ -23,13 +23,15 @@ export const TIMINGS = {
     /**
      * Prometheus resends firing alerts this often (`--rules.alert.resend-delay`, 1m by default):
      * the Watchdog it could not send before Alertmanager was discovered arrives this much later.
+     * Not 1s: an alert not resent within 4 resend delays expires in Alertmanager, and a loaded
+     * machine then sees it resolve and fire again.
      */
-    alertResendDelay: "1s",
+    alertResendDelay: "5s",
     /**
      * How long a clustered Alertmanager waits for its peers' notification log before it sends too
      * (`--cluster.peer-timeout`, 15s by default); gossip over loopback takes milliseconds.
      */
-    peerTimeoutMs: 3000,
+    peerTimeoutMs: 5000,
 } as const;
 
 export const CHANNELS = { critical: "#live-critical", warning: "#live-warnings", info: "#live-info" } as const;

@@ -50,7 +50,7 @@ describe("ops: npm run smoke", function () {
 
     it("passes every check on a healthy stack, the Watchdog included", async function () {
         // Prometheus drops the first Watchdog (no Alertmanager discovered yet) and resends it after
-        // --rules.alert.resend-delay (1m in production, 1s in the scenario).
+        // --rules.alert.resend-delay (1m in production, 5s in the scenario).
         this.timeout(120000);
         const results = await runSmoke(endpoints, 90);
         const checks = byCheck(results);
