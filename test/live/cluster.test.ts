@@ -7,7 +7,7 @@ import { channelOf, suiteFailed, waitForNotification } from "./expect";
 import { sleep, waitFor } from "./processes";
 import { Scenario, TIMINGS } from "./scenario";
 
-/** The --cluster.peer-timeout the scenario sets: how long the second peer waits before it would send too. */
+/** Alertmanager's --cluster.peer-timeout: how long the second peer waits before it would send too. */
 const PEER_TIMEOUT_MS = TIMINGS.peerTimeoutMs;
 
 describe("live: two clustered Alertmanagers", function () {
