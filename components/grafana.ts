@@ -51,7 +51,7 @@ export class Grafana extends pulumi.ComponentResource {
 
 /**
  * Provisioning files and dashboards: everything Grafana reads that is not a secret. `caFile`:
- * Prometheus and Alertmanager serve TLS signed by this CA.
+ * Prometheus, Alertmanager and Loki serve TLS signed by this CA.
  */
 export function grafanaProvisioningFiles(args: Pick<GrafanaArgs, "platform" | "lokiAddress">, caFile?: string): FileSpec[] {
     const { platform } = args;
@@ -67,7 +67,7 @@ export function grafanaProvisioningFiles(args: Pick<GrafanaArgs, "platform" | "l
             content: renderGrafanaDatasources({
                 prometheusUrl: `${scheme}://${platform.addressOf("prometheus", PROMETHEUS_PORT)}`,
                 alertmanagerUrl: `${scheme}://${platform.addressOf("alertmanager", ALERTMANAGER_PORT)}`,
-                lokiUrl: args.lokiAddress ? `http://${args.lokiAddress}` : undefined,
+                lokiUrl: args.lokiAddress ? `${scheme}://${args.lokiAddress}` : undefined,
                 prometheusPasswordFile: SECRET_FILES.prometheusPassword,
                 alertmanagerPasswordFile: SECRET_FILES.alertmanagerPassword,
                 caFile,
