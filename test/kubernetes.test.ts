@@ -82,7 +82,9 @@ describe("prod stack (Kubernetes) under mocks", () => {
         const headless = one(resources, "kubernetes:core/v1:Service", "alertmanager-headless").spec;
         assert.strictEqual(headless.clusterIP, "None");
         assert.strictEqual(headless.publishNotReadyAddresses, true);
-        assert.deepStrictEqual(headless.ports.filter((p: any) => p.port === 9094).map((p: any) => p.protocol).sort(), ["TCP", "UDP"]);
+        // Gossip over mutual TLS runs on TCP alone.
+        assert.deepStrictEqual(headless.ports.filter((p: any) => p.port === 9094).map((p: any) => p.protocol), ["TCP"]);
+        assert.ok(args.includes("--cluster.tls-config=/etc/alertmanager/tls/cluster.yml"));
         assert.strictEqual(one(resources, STATEFULSET, "alertmanager").spec.serviceName, "alertmanager-headless");
     });
 

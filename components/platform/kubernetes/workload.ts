@@ -14,6 +14,9 @@ export interface KubeContext {
     readonly tls: TlsConfig;
 }
 
+/** Pulumi's annotation choosing how deleting an object treats its dependents (pods of a workload). */
+const DELETION_PROPAGATION = "pulumi.com/deletionPropagationPolicy";
+
 function meta(ctx: KubeContext, name: string, service: string, annotations?: Record<string, string>) {
     return { name, namespace: ctx.namespace, labels: labelsOf(service), ...(annotations ? { annotations } : {}) };
 }
@@ -53,12 +56,16 @@ export function createWorkload(
             return new k8s.apps.v1.StatefulSet(
                 spec.name,
                 {
-                    metadata,
+                    // A replacement (a changed claim template or selector) deletes the old object but leaves its
+                    // pods: the new StatefulSet adopts them and rolls them one at a time, so replicas keep serving.
+                    metadata: { ...metadata, annotations: { [DELETION_PROPAGATION]: "orphan" } },
                     spec: {
                         serviceName: headlessName(spec.name),
                         replicas,
                         // Replicas are peers, not a chain: start them together.
                         podManagementPolicy: "Parallel",
+                        // One replica at a time, each Ready before the next goes (the PDB's maxUnavailable, for updates).
+                        updateStrategy: { type: "RollingUpdate", rollingUpdate: { partition: 0, maxUnavailable: 1 } },
                         selector,
                         template: podTemplate(spec, pod),
                         volumeClaimTemplates: spec.data
