@@ -3,6 +3,8 @@ export const IMAGES = {
     prometheus: "prom/prometheus:v3.5.0",
     alertmanager: "prom/alertmanager:v0.28.1",
     grafana: "grafana/grafana:12.2.1",
+    // Grafana's own database on Kubernetes (official image; alpine: uid 70).
+    grafanaPostgres: "postgres:17.6-alpine",
     nodeExporter: "prom/node-exporter:v1.9.1",
     loki: "grafana/loki:3.6.11",
     promtail: "grafana/promtail:3.6.11",

@@ -3,6 +3,7 @@ import { StackConfig } from "../config";
 import { Alertmanager } from "./alertmanager";
 import { EXPORTERS, Exporter } from "./exporters";
 import { Grafana } from "./grafana";
+import { GrafanaDatabase } from "./grafana-database";
 import { deployLogging } from "./logs";
 import { Platform } from "./platform/spec";
 import { Prometheus, scrapeOverTls } from "./prometheus";
@@ -53,6 +54,9 @@ export class MonitoringStack extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        const grafanaDatabase = config.grafana.ownDatabase
+            ? new GrafanaDatabase(`${name}-grafana-database`, { storageSize: config.grafana.ownDatabase.storageSize, platform }, { parent: this })
+            : undefined;
         const grafana = new Grafana(
             `${name}-grafana`,
             {
@@ -62,6 +66,7 @@ export class MonitoringStack extends pulumi.ComponentResource {
                 alertmanagerPassword: alertmanager.password,
                 lokiAddress: logging?.lokiAddress,
                 secrets: config.secrets,
+                ownDatabase: grafanaDatabase,
                 platform,
             },
             { parent: this },

@@ -309,9 +309,12 @@ describe("prod stack (Kubernetes) under mocks", () => {
             assert.match(await error(prodValues({ tls: { clusterIssuer: "letsencrypt" } })), /^monitoring:tls\.hosts\.grafana: is not set/);
         });
 
-        it("Grafana replicas without a database", async () => {
-            const { grafanaDatabaseUrl: _db, ...values } = prodValues({ grafana: { replicas: 2 } });
-            assert.match(await error(values), /^monitoring:grafanaDatabaseUrl: is not set, but grafana\.replicas is 2/);
+        it("Grafana's own database asked for on Docker", async () => {
+            assert.match(await error({ platform: "docker", grafana: { database: { storageSize: "5Gi" } } }), /^monitoring:grafana\.database: is for Kubernetes/);
+        });
+
+        it("Grafana replicas on Docker without a database URL", async () => {
+            assert.match(await error({ platform: "docker", grafana: { replicas: 2 } }), /^monitoring:grafanaDatabaseUrl: is not set, but grafana\.replicas is 2/);
         });
 
         it("a bad storage size", async () => {

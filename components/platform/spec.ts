@@ -35,6 +35,8 @@ export interface HealthSpec {
      * container can check it (Kubernetes); Docker runs no healthcheck for it.
      */
     readonly httpProbeOnly?: boolean;
+    /** A command run in the container instead of the HTTP check (a database: `pg_isready`); exit 0 is healthy. */
+    readonly command?: string[];
 }
 
 export interface HostMount {
@@ -92,6 +94,8 @@ export interface ServiceSpec {
      * user's targets). Kubernetes NetworkPolicies allow exactly these ports.
      */
     readonly outbound?: OutboundSpec[];
+    /** Prometheus scrapes every port (the default). False: it serves no metrics, and only its declared clients reach it (a database). */
+    readonly scraped?: boolean;
     /** Read-only access (get, list, watch) to the platform's API: a ClusterRole on Kubernetes (kube-state-metrics). */
     readonly clusterRead?: ApiReadRule[];
 }
