@@ -251,5 +251,7 @@ async function writeService(
     const command = binary ? toolPath(binary) : undefined;
     const args = loopbackArgs(spec, replica, (spec.args ?? []).map(rewrite), platform);
     const env = Object.fromEntries(Object.entries(spec.env ?? {}).map(([k, v]) => [k, rewrite(v)]));
-    return new LiveService(spec, replica, root, command, args, { ...env, ...extraEnv }, platform, path.join(stackRoot, "logs"));
+    // As a StatefulSet pod gets its own name (`prometheus-0`) through the downward API.
+    const replicaName = spec.replicaNameEnv ? { [spec.replicaNameEnv]: serviceId(spec, replica) } : {};
+    return new LiveService(spec, replica, root, command, args, { ...env, ...replicaName, ...extraEnv }, platform, path.join(stackRoot, "logs"));
 }
