@@ -1,7 +1,6 @@
 // One version per component: the image the stack runs is the release the tests run.
 import * as assert from "assert";
 import { spawnSync } from "child_process";
-import * as fs from "fs";
 import { IMAGES } from "../components/images";
 import { requireTool } from "./support/tools";
 
@@ -39,11 +38,4 @@ describe("images", () => {
             assert.strictEqual(found[1], imageVersion(IMAGES[image]), `${binary} is ${found[1]} but the image is ${IMAGES[image]}: bump both together`);
         });
     }
-
-    it("are all in the README's image table", () => {
-        const readme = fs.readFileSync("README.md", "utf8");
-        for (const [name, image] of Object.entries(IMAGES)) {
-            assert.ok(readme.includes(`| \`${image}\` |`), `README's image table has no row for ${name} (${image})`);
-        }
-    });
 });
