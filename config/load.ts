@@ -8,6 +8,8 @@ import { ConfigSource } from "./source";
 import { readThresholds } from "./thresholds";
 import { readHttp, readRunbookBaseUrl } from "./http";
 import { readSlos } from "./slos";
+import { readRuleFiles } from "./rule-files";
+import { builtInGroupNames } from "./thresholds";
 import { PlatformName, ScrapeTarget, StackConfig } from "./types";
 import * as v from "./validate";
 
@@ -85,7 +87,7 @@ export function loadConfig(source: ConfigSource, stack: string): StackConfig {
             size: v.optional(retentionRaw.size, "10GB", (x) => v.size("retention.size", x)),
         },
         targets,
-        ruleFiles: v.optional(source.value("ruleFiles"), [] as string[], (x) => v.list("ruleFiles", x, v.string)),
+        ruleFiles: readRuleFiles(source.value("ruleFiles"), builtInGroupNames()),
         alerting: readAlerting(source.value("alerting"), secrets),
         prometheus: {
             replicas: v.optional(promRaw.replicas, 1, (x) => v.number("prometheus.replicas", x, { min: 1, max: 10, integer: true })),

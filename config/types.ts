@@ -5,6 +5,7 @@ import { LogsConfig } from "./logs";
 import { ThresholdsConfig } from "./thresholds";
 import { SloConfig } from "./slos";
 import { HttpConfig } from "./http";
+import { UserRuleFile } from "./rule-files";
 
 export type PlatformName = "docker" | "kubernetes";
 export type Severity = "critical" | "warning" | "info";
@@ -89,8 +90,8 @@ export interface StackConfig {
     readonly evaluationInterval: string;
     readonly retention: { readonly time: string; readonly size: string };
     readonly targets: ScrapeTarget[];
-    /** The user's own rule files (paths on the machine running Pulumi). */
-    readonly ruleFiles: string[];
+    /** The user's own rule files, read and checked at load. */
+    readonly ruleFiles: UserRuleFile[];
     readonly alerting: AlertingConfig;
     readonly prometheus: PrometheusConfig;
     readonly alertmanager: AlertmanagerConfig;

@@ -87,6 +87,12 @@ export function renderAlertmanagerConfig(alerting: AlertingConfig, files: Alertm
                 target_matchers: ['severity="warning"'],
                 equal: ["alertname", "instance"],
             },
+            // One app down is one page: JobDown says it, the TargetDown of each of its instances adds nothing.
+            {
+                source_matchers: ['alertname="JobDown"'],
+                target_matchers: ['alertname="TargetDown"'],
+                equal: ["job"],
+            },
             {
                 source_matchers: ['severity=~"critical|warning"'],
                 target_matchers: ['severity="info"'],
