@@ -1,4 +1,5 @@
 import { readAlerting } from "./alerting";
+import { checkAlertDelivery, raisableAlerts } from "./alert-delivery";
 import { ConfigError } from "./errors";
 import { readDatabasePort, readGrafanaReplicas, readKubernetes, readRemoteWrite, readResources, readTls } from "./kubernetes";
 import { readExporters } from "./exporters";
@@ -75,7 +76,7 @@ export function loadConfig(source: ConfigSource, stack: string): StackConfig {
     );
     v.unique("targets", targets.map((t) => t.job), "job");
 
-    return {
+    const config: StackConfig = {
         stack,
         platform,
         bindAddress: v.optional(source.value("bindAddress"), "127.0.0.1", (x) => v.ipv4("bindAddress", x)),
@@ -118,6 +119,11 @@ export function loadConfig(source: ConfigSource, stack: string): StackConfig {
         remoteWrite: readRemoteWrite(source.value("remoteWrite"), secrets),
         secrets,
     };
+    checkAlertDelivery(config.alerting, raisableAlerts({
+        ...config,
+        externalLabels: { stack, ...config.prometheus.externalLabels },
+    }));
+    return config;
 }
 
 function labels(key: string, raw: unknown): Record<string, string> {

@@ -51,7 +51,8 @@ export function readRuleFiles(raw: unknown, reserved: readonly string[], cwd = p
     const common = paths.length === 0 ? cwd : commonFolder(paths.map((p) => p.file));
     const names = new Set<string>();
     const files = paths.map(({ file, key }) => {
-        const source = path.relative(cwd, file) || file;
+        const relative = path.relative(cwd, file);
+        const source = relative.startsWith("..") ? file : relative;
         const name = uniqueName(path.relative(common, file), names);
         names.add(name);
         return readOne(key, file, source, name);
