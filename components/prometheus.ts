@@ -1,11 +1,9 @@
-import * as fs from "fs";
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../config";
 import { IMAGES } from "./images";
 import { BASIC_AUTH_USER, GeneratedPassword, generatePassword } from "./passwords";
 import { SCRAPED_BY_PROMETHEUS } from "./flows";
-import { FileSpec, OutboundSpec, Platform, ServiceSpec, ServiceTls } from "./platform/spec";
+import { FileSpec, OutboundSpec, Platform, ServiceSpec, ServiceTls, tlsPaths } from "./platform/spec";
 import { renderPrometheusConfig, renderWebConfig, ScrapeConfig, staticJob } from "./render/prometheus";
 import { renderRuleFiles } from "./render/rules";
 
@@ -64,6 +62,18 @@ export function applicationJobs(config: StackConfig): ScrapeConfig[] {
     );
 }
 
+/** The CA Prometheus verifies every service of the stack with, when they serve in-cluster TLS. */
+const PROMETHEUS_CA_FILE = tlsPaths(TLS_DIR).caFile;
+
+/**
+ * A job of the stack scraped over TLS, when its service serves one whose certificate names
+ * `serverName` (targets found by service discovery are pod IPs, which no certificate names).
+ */
+export function scrapeOverTls(job: ScrapeConfig, serverName: string | undefined): ScrapeConfig {
+    if (!serverName) return job;
+    return { ...job, scheme: "https", tls_config: { ...(job.tls_config ?? {}), ca_file: PROMETHEUS_CA_FILE, server_name: serverName } };
+}
+
 /** HTTPS verified against the platform's CA, when services serve in-cluster TLS. */
 function tlsClient(caFile?: string): Pick<ScrapeConfig, "scheme" | "tls_config"> {
     return caFile ? { scheme: "https", tls_config: { ca_file: caFile } } : {};
@@ -94,13 +104,9 @@ function outboundPorts(config: StackConfig): OutboundSpec[] {
     return [...ports].sort((a, b) => a - b).map((port) => ({ port }));
 }
 
-/** The user's own rule files, mounted beside the stack's. */
+/** The user's own rule files, mounted beside the stack's under names unique to each path. */
 function userRuleFiles(config: StackConfig): FileSpec[] {
-    return config.ruleFiles.map((file) => ({
-        path: `${RULES_DIR}/user-${path.basename(file)}`,
-        content: fs.readFileSync(file, "utf8"),
-        hotReload: true,
-    }));
+    return config.ruleFiles.map((file) => ({ path: `${RULES_DIR}/${file.name}`, content: file.content, hotReload: true }));
 }
 
 /**

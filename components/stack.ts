@@ -3,10 +3,12 @@ import { StackConfig } from "../config";
 import { Alertmanager } from "./alertmanager";
 import { EXPORTERS, Exporter } from "./exporters";
 import { Grafana } from "./grafana";
-import { deployLogging, loggingScrapeConfigs } from "./logs";
+import { GrafanaDatabase } from "./grafana-database";
+import { deployLogging } from "./logs";
 import { createPlatform } from "./platform";
 import { Platform, PlatformFactory } from "./platform/spec";
-import { Prometheus } from "./prometheus";
+import { Prometheus, scrapeOverTls } from "./prometheus";
+import { ScrapeConfig } from "./render/prometheus";
 
 export interface MonitoringStackArgs {
     /** The validated stack configuration. */
@@ -34,9 +36,10 @@ export class MonitoringStack extends pulumi.ComponentResource {
         const { config } = args;
         const platform = makePlatform(name, args, this);
 
-        const exporters = EXPORTERS.filter((e) => e.enabled(config));
-        for (const definition of exporters) {
-            new Exporter(`${name}-${definition.name}`, { definition, config, platform }, { parent: this });
+        const exporterJobs: ScrapeConfig[] = [];
+        for (const definition of EXPORTERS.filter((e) => e.enabled(config))) {
+            const exporter = new Exporter(`${name}-${definition.name}`, { definition, config, platform }, { parent: this });
+            exporterJobs.push(...definition.scrapeConfigs(config, platform).map((job) => scrapeOverTls(job, exporter.tlsServerName)));
         }
         const logging = deployLogging(name, config, platform, this);
 
@@ -50,12 +53,15 @@ export class MonitoringStack extends pulumi.ComponentResource {
             {
                 config,
                 platform,
-                scrapeConfigs: [...exporters.flatMap((e) => e.scrapeConfigs(config, platform)), ...loggingScrapeConfigs(config, platform)],
+                scrapeConfigs: [...exporterJobs, ...(logging?.scrapeConfigs ?? [])],
                 alertmanagerEndpoints: alertmanager.endpoints,
                 alertmanagerPassword: alertmanager.password,
             },
             { parent: this },
         );
+        const grafanaDatabase = config.grafana.ownDatabase
+            ? new GrafanaDatabase(`${name}-grafana-database`, { storageSize: config.grafana.ownDatabase.storageSize, platform }, { parent: this })
+            : undefined;
         const grafana = new Grafana(
             `${name}-grafana`,
             {
@@ -65,6 +71,7 @@ export class MonitoringStack extends pulumi.ComponentResource {
                 alertmanagerPassword: alertmanager.password,
                 lokiAddress: logging?.lokiAddress,
                 secrets: config.secrets,
+                ownDatabase: grafanaDatabase,
                 platform,
             },
             { parent: this },

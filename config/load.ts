@@ -1,6 +1,7 @@
 import { readAlerting } from "./alerting";
+import { checkAlertDelivery, raisableAlerts } from "./alert-delivery";
 import { ConfigError } from "./errors";
-import { readDatabasePort, readGrafanaReplicas, readKubernetes, readRemoteWrite, readResources, readTls } from "./kubernetes";
+import { readDatabasePort, readGrafanaOwnDatabase, readGrafanaReplicas, readKubernetes, readRemoteWrite, readResources, readTls } from "./kubernetes";
 import { readExporters } from "./exporters";
 import { readLogs } from "./logs";
 import { readSecrets, SECRET_KEYS } from "./secrets";
@@ -8,6 +9,8 @@ import { ConfigSource } from "./source";
 import { readThresholds } from "./thresholds";
 import { readHttp, readRunbookBaseUrl } from "./http";
 import { readSlos } from "./slos";
+import { readRuleFiles } from "./rule-files";
+import { builtInGroupNames } from "./thresholds";
 import { PlatformName, ScrapeTarget, StackConfig } from "./types";
 import * as v from "./validate";
 
@@ -66,14 +69,14 @@ export function loadConfig(source: ConfigSource, stack: string): StackConfig {
         "replicas", "storageSize", "adminApi", "remoteWriteReceiver", "externalLabels",
     ]);
     const amRaw = v.fields("alertmanager", source.value("alertmanager") ?? {}, ["replicas", "storageSize", "retention"]);
-    const grafanaRaw = v.fields("grafana", source.value("grafana") ?? {}, ["replicas", "storageSize"]);
+    const grafanaRaw = v.fields("grafana", source.value("grafana") ?? {}, ["replicas", "storageSize", "database"]);
 
     const targets = v.optional(source.value("targets"), [] as ScrapeTarget[], (x) =>
         v.list("targets", x, (key, t) => readTarget(key, t)),
     );
     v.unique("targets", targets.map((t) => t.job), "job");
 
-    return {
+    const config: StackConfig = {
         stack,
         platform,
         bindAddress: v.optional(source.value("bindAddress"), "127.0.0.1", (x) => v.ipv4("bindAddress", x)),
@@ -85,7 +88,7 @@ export function loadConfig(source: ConfigSource, stack: string): StackConfig {
             size: v.optional(retentionRaw.size, "10GB", (x) => v.size("retention.size", x)),
         },
         targets,
-        ruleFiles: v.optional(source.value("ruleFiles"), [] as string[], (x) => v.list("ruleFiles", x, v.string)),
+        ruleFiles: readRuleFiles(source.value("ruleFiles"), builtInGroupNames()),
         alerting: readAlerting(source.value("alerting"), secrets),
         prometheus: {
             replicas: v.optional(promRaw.replicas, 1, (x) => v.number("prometheus.replicas", x, { min: 1, max: 10, integer: true })),
@@ -103,6 +106,7 @@ export function loadConfig(source: ConfigSource, stack: string): StackConfig {
             replicas: readGrafanaReplicas(grafanaRaw.replicas, platform, secrets),
             storageSize: v.optional(grafanaRaw.storageSize, "5Gi", (x) => v.quantity("grafana.storageSize", x)),
             databasePort: readDatabasePort(source, "grafanaDatabaseUrl"),
+            ownDatabase: readGrafanaOwnDatabase(grafanaRaw.database, platform, secrets),
         },
         exporters: readExporters(source.value("exporters"), { platform, secrets, postgresPort: readDatabasePort(source, "postgresDsn") }),
         logs: readLogs(source.value("logs"), platform, secrets),
@@ -116,6 +120,11 @@ export function loadConfig(source: ConfigSource, stack: string): StackConfig {
         remoteWrite: readRemoteWrite(source.value("remoteWrite"), secrets),
         secrets,
     };
+    checkAlertDelivery(config.alerting, raisableAlerts({
+        ...config,
+        externalLabels: { stack, ...config.prometheus.externalLabels },
+    }));
+    return config;
 }
 
 function labels(key: string, raw: unknown): Record<string, string> {

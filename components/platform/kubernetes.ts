@@ -15,6 +15,9 @@ import { Addressing, DeployedService, Discovery, Platform, ScrapeTargets, Servic
 /** Where the kubelet writes every container's log, on every node. */
 export const POD_LOGS_DIR = "/var/log/pods";
 
+/** The Secret the Ingress controller reads the stack's CA from (`proxy-ssl-secret`). */
+const BACKEND_CA_SECRET = "monitoring-backend-ca";
+
 export interface KubernetesPlatformArgs {
     /** Cluster, namespace, ingress and network settings (`monitoring:kubernetes`). */
     readonly kubernetes: KubernetesConfig;
@@ -49,6 +52,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
     private readonly published = new Set<string>();
     private readonly apiReaders = new Set<string>();
     private finalized = false;
+    private caSecret?: k8s.core.v1.Secret;
     private readonly namespaceResource: k8s.core.v1.Namespace;
     /** Where the NetworkPolicies sat before the platform was a component (the stack), for their aliases. */
     private readonly formerPolicyParent: pulumi.Resource | undefined;
@@ -125,10 +129,27 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
         );
         createServices(this.ctx, spec, resourceOpts);
         createDisruptionBudget(this.ctx, spec, resourceOpts);
-        const url = createIngress(this.ctx, spec, resourceOpts);
+        const url = createIngress(this.ctx, spec, resourceOpts, () => this.backendCaSecret());
         if (url) this.published.add(spec.name);
         this.deployed.push(spec);
         return { url };
+    }
+
+    /** The Secret holding the stack's CA (`ca.crt`) that the Ingress controller verifies backends with; made once. */
+    private backendCaSecret(): string {
+        if (!this.caSecret) {
+            this.caSecret = new k8s.core.v1.Secret(
+                BACKEND_CA_SECRET,
+                {
+                    metadata: { name: BACKEND_CA_SECRET, namespace: this.ctx.namespace, labels: labelsOf("monitoring") },
+                    type: "Opaque",
+                    // A certificate is no secret; a Secret is what the controller reads it from.
+                    stringData: { "ca.crt": this.ca.certPem() },
+                },
+                { provider: this.ctx.provider, dependsOn: [this.namespaceResource] },
+            );
+        }
+        return BACKEND_CA_SECRET;
     }
 
     serviceTls(service: string, dir: string, parent: pulumi.Resource): ServiceTls | undefined {

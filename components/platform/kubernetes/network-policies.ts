@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ServiceSpec } from "../spec";
+import { peerProtocols, ServiceSpec } from "../spec";
 import { labelsOf, selectorOf } from "./labels";
 import { KubeContext } from "./workload";
 
@@ -53,7 +53,7 @@ export function stackConnections(specs: ServiceSpec[]): Connection[] {
             add(from.from, spec, from.ports ? from.ports.map((port) => ({ port, protocol: "TCP" })) : servicePorts(spec));
         }
         if (spec.peerPort && (spec.replicas ?? 1) > 1) {
-            add(spec.name, spec, [{ port: spec.peerPort, protocol: "TCP" }, { port: spec.peerPort, protocol: "UDP" }]);
+            add(spec.name, spec, peerProtocols(spec).map((protocol) => ({ port: spec.peerPort!, protocol })));
         }
     }
     return [...connections.values()];
