@@ -56,6 +56,8 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
     private readonly namespaceResource: k8s.core.v1.Namespace;
     /** Where the NetworkPolicies sat before the platform was a component (the stack), for their aliases. */
     private readonly formerPolicyParent: pulumi.Resource | undefined;
+    /** Prefix of the platform's own resource names. */
+    private readonly prefix: string;
 
     /** @param name prefix of the provider, namespace and CA resources (`<name>-kubernetes`, `<name>-namespace`, ...) */
     constructor(name: string, private readonly args: KubernetesPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -88,6 +90,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
             { parent: this, provider, aliases: [{ name: "monitoring-namespace", parent: pulumi.rootStackResource }] },
         );
         this.formerPolicyParent = opts?.parent;
+        this.prefix = name;
         this.ctx = { namespace: kubernetes.namespace, provider, kubernetes, tls: args.tls };
         this.namespaceResource = namespace;
         this.ca = new ClusterCa(kubernetes.namespace, name, this);
@@ -139,14 +142,14 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
     private backendCaSecret(): string {
         if (!this.caSecret) {
             this.caSecret = new k8s.core.v1.Secret(
-                BACKEND_CA_SECRET,
+                `${this.prefix}-backend-ca`,
                 {
                     metadata: { name: BACKEND_CA_SECRET, namespace: this.ctx.namespace, labels: labelsOf("monitoring") },
                     type: "Opaque",
                     // A certificate is no secret; a Secret is what the controller reads it from.
                     stringData: { "ca.crt": this.ca.certPem() },
                 },
-                { provider: this.ctx.provider, dependsOn: [this.namespaceResource] },
+                { parent: this, provider: this.ctx.provider, dependsOn: [this.namespaceResource] },
             );
         }
         return BACKEND_CA_SECRET;
