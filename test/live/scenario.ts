@@ -24,7 +24,8 @@ export const TIMINGS = {
      * Prometheus resends firing alerts this often (`--rules.alert.resend-delay`, 1m by default):
      * the Watchdog it could not send before Alertmanager was discovered arrives this much later.
      * Not 1s: an alert not resent within 4 resend delays expires in Alertmanager, and a loaded
-     * machine then sees it resolve and fire again.
+     * machine then sees it resolve and fire again. Only for scenarios that ask (`fastResend`):
+     * with two Alertmanagers, frequent resends made the second one notify a resolved alert again.
      */
     alertResendDelay: "5s",
     /**
@@ -46,6 +47,8 @@ export interface ScenarioOptions {
     readonly prometheusReplicas?: number;
     /** Start PostgreSQL and Redis and their exporters. */
     readonly databases?: boolean;
+    /** Prometheus resends firing alerts every `TIMINGS.alertResendDelay` (the smoke test's Watchdog). */
+    readonly fastResend?: boolean;
 }
 
 /** Everything a scenario touches; `dispose` stops it all. */
@@ -74,9 +77,7 @@ export class Scenario {
                 values: stackValues(options, receiver, app, pgPort, redisPort),
                 // Alertmanager trusts the stand-in's certificate like a company CA: by environment, not by config.
                 env: { alertmanager: { SSL_CERT_FILE: tls.certFile } },
-                args: {
-                    prometheus: [`--rules.alert.resend-delay=${TIMINGS.alertResendDelay}`],
-                },
+                args: options.fastResend ? { prometheus: [`--rules.alert.resend-delay=${TIMINGS.alertResendDelay}`] } : {},
             });
             partial.stack = stack;
             const logDir = path.join(stack.root, "logs");

@@ -23,7 +23,7 @@ describe("ops: npm run smoke", function () {
     before(async function () {
         this.timeout(120000);
         for (const tool of ["prometheus", "alertmanager", "node_exporter"]) requireTool(this, tool);
-        sc = await Scenario.start({ name: "ops-smoke" });
+        sc = await Scenario.start({ name: "ops-smoke", fastResend: true });
         standIns = new StandIns(sc.stack, "grafana-admin-pw");
         await standIns.start();
         const live = liveEndpoints(sc.stack, { url: grafana().url, password: grafana().password });
