@@ -9,10 +9,43 @@ import Docker from "dockerode";
 import { sleep } from "../live/processes";
 
 const STOP_SCRIPT = path.join(__dirname, "stop-engine.sh");
+/** One test engine per machine: two would share the default bridge (docker0). Holds the owner's PID. */
+const LOCK = path.join(os.tmpdir(), "monitoring-docker.lock");
+/** A binary the stand-in images are made of (scripts/get-test-tools.sh). */
+const TOOLS_PROMETHEUS = path.resolve(__dirname, "../../.tools/root/usr/bin/prometheus");
+
+function lockOwner(): number | undefined {
+    try {
+        const pid = Number(fs.readFileSync(path.join(LOCK, "pid"), "utf8"));
+        process.kill(pid, 0);
+        return pid;
+    } catch {
+        return undefined;
+    }
+}
+
+/** Takes the machine-wide lock, or throws naming the run that holds it. */
+function takeLock(): void {
+    for (let attempt = 0; attempt < 2; attempt++) {
+        try {
+            fs.mkdirSync(LOCK);
+            fs.writeFileSync(path.join(LOCK, "pid"), String(process.pid));
+            return;
+        } catch {
+            const owner = lockOwner();
+            if (owner !== undefined) throw new Error(`another test run (pid ${owner}) holds ${LOCK}`);
+            fs.rmSync(LOCK, { recursive: true, force: true }); // left by a run that died
+        }
+    }
+    throw new Error(`could not take ${LOCK}`);
+}
 
 /** Why this machine cannot run the engine, or undefined when it can. */
 export function engineUnavailable(): string | undefined {
     if (process.getuid?.() !== 0) return "dockerd needs root";
+    if (!fs.existsSync(TOOLS_PROMETHEUS) || !fs.existsSync("/bin/busybox")) return "no binaries for the stand-in images (scripts/get-test-tools.sh, busybox-static)";
+    const owner = lockOwner();
+    if (owner !== undefined && owner !== process.pid) return `another test run (pid ${owner}) is using the test Docker engine`;
     for (const tool of ["dockerd", "docker"]) {
         try {
             execFileSync("sh", ["-c", `command -v ${tool}`], { stdio: "ignore" });
@@ -60,6 +93,7 @@ export class DockerEngine {
 
     /** Starts dockerd and waits until its API answers. */
     static async start(): Promise<DockerEngine> {
+        takeLock();
         const root = fs.mkdtempSync(path.join(os.tmpdir(), "monitoring-docker-"));
         if (!fs.existsSync("/sys/class/net/docker0")) fs.writeFileSync(path.join(root, "created-docker0"), "");
         const log = fs.openSync(path.join(root, "dockerd.log"), "a");
@@ -114,6 +148,10 @@ export class DockerEngine {
         if (this.stopped) return;
         this.stopped = true;
         process.removeListener("exit", this.onExit);
-        execFileSync("bash", [STOP_SCRIPT, this.root, String(this.pid)], { stdio: ["ignore", "ignore", "inherit"] });
+        try {
+            execFileSync("bash", [STOP_SCRIPT, this.root, String(this.pid)], { stdio: ["ignore", "ignore", "inherit"] });
+        } finally {
+            fs.rmSync(LOCK, { recursive: true, force: true });
+        }
     }
 }
