@@ -29,8 +29,8 @@ export interface StandIn {
     /** The Debian binary and the path the official image has it at. */
     readonly binary?: ImageFile;
     readonly files?: ImageFile[];
-    /** Folders the official image creates, with their owner (uid = gid). */
-    readonly dirs?: { readonly path: string; readonly owner: number }[];
+    /** Folders the official image creates, with their owner (uid = gid) and mode. */
+    readonly dirs?: { readonly path: string; readonly owner: number; readonly mode: number }[];
     /** Dockerfile instructions of the official image (USER, WORKDIR, ENTRYPOINT, CMD, EXPOSE, VOLUME). */
     readonly config: string[];
 }
@@ -40,7 +40,7 @@ export const STAND_INS: StandIn[] = [
     {
         image: "prometheus",
         binary: { from: "usr/bin/prometheus", to: "/bin/prometheus" },
-        dirs: [{ path: "/etc/prometheus", owner: NOBODY }, { path: "/prometheus", owner: NOBODY }],
+        dirs: [{ path: "/etc/prometheus", owner: NOBODY, mode: 0o755 }, { path: "/prometheus", owner: NOBODY, mode: 0o775 }],
         config: [
             "WORKDIR /prometheus",
             "USER nobody",
@@ -55,7 +55,7 @@ export const STAND_INS: StandIn[] = [
         binary: { from: "usr/bin/prometheus-alertmanager", to: "/bin/alertmanager" },
         // Debian's build reads its default templates from here instead of embedding them.
         files: [{ from: "usr/share/prometheus/alertmanager", to: "/usr/share/prometheus/alertmanager" }, { from: "usr/bin/amtool", to: "/bin/amtool" }],
-        dirs: [{ path: "/etc/alertmanager", owner: NOBODY }, { path: "/alertmanager", owner: NOBODY }],
+        dirs: [{ path: "/etc/alertmanager", owner: NOBODY, mode: 0o755 }, { path: "/alertmanager", owner: NOBODY, mode: 0o755 }],
         config: [
             "USER nobody",
             "EXPOSE 9093",
@@ -73,7 +73,7 @@ export const STAND_INS: StandIn[] = [
     {
         image: "blackboxExporter",
         binary: { from: "usr/bin/prometheus-blackbox-exporter", to: "/bin/blackbox_exporter" },
-        dirs: [{ path: "/etc/blackbox_exporter", owner: 0 }],
+        dirs: [{ path: "/etc/blackbox_exporter", owner: 0, mode: 0o755 }],
         config: ["EXPOSE 9115", 'ENTRYPOINT ["/bin/blackbox_exporter"]', 'CMD ["--config.file=/etc/blackbox_exporter/config.yml"]'],
     },
     {
@@ -170,7 +170,7 @@ function entriesOf(standIn: StandIn): Entry[] {
         ...baseEntries(binaries),
         ...(standIn.binary ? copyEntries(standIn.binary) : []),
         ...(standIn.files ?? []).flatMap(copyEntries),
-        ...(standIn.dirs ?? []).map((d): Entry => ({ name: d.path.slice(1), type: "directory", mode: 0o775, owner: d.owner })),
+        ...(standIn.dirs ?? []).map((d): Entry => ({ name: d.path.slice(1), type: "directory", mode: d.mode, owner: d.owner })),
     ];
 }
 
