@@ -12,7 +12,7 @@ import { CONTAINER, PrometheusClient, ReceiverContainer, plannedContainer, publi
 
 const PASSWORD_FILE = { prometheus: "/etc/prometheus/secrets/password", alertmanager: "/etc/alertmanager/secrets/admin_password" };
 
-/** A dev stack with every exporter we have a binary for, short timings, and the SMS webhook pointed at the stand-in receiver. */
+/** A dev stack with every exporter we have a binary for, short timings, and every alert sent to the stand-in receiver. */
 function devValues(ports: number[], extra: Record<string, unknown> = {}): Record<string, unknown> {
     const alertFor = { for: "3s" };
     return {
@@ -23,8 +23,10 @@ function devValues(ports: number[], extra: Record<string, unknown> = {}): Record
         ports: { prometheus: ports[0], alertmanager: ports[1], grafana: ports[2], loki: ports[3] },
         targets: [],
         webhookUrl: ReceiverContainer.URL,
+        // Every alert to the receiver container (webhookUrl is the stack-wide webhook secret).
         alerting: {
-            webhook: { matchers: ['alertname=~"TargetDown|JobDown"'] },
+            receivers: { "test-receiver": { webhook_configs: [{ send_resolved: true }] } },
+            routes: [{ matchers: ['alertname=~".+"'], receiver: "test-receiver" }],
             route: { groupWait: "1s", groupInterval: "1s", repeatInterval: "1h" },
         },
         thresholds: { alerts: { TargetDown: alertFor, JobDown: alertFor } },
