@@ -53,6 +53,7 @@ function shellQuote(word: string): string {
  * Every image with a healthcheck is busybox- or alpine-based: `sh`, `nc`, `base64`, `wget`.
  */
 export function healthcheckCommand(health: HealthSpec): string {
+    if (health.command) return health.command.join(" ");
     if (!health.basicAuthPasswordFile) {
         return `wget -q -O /dev/null http://127.0.0.1:${health.port}${health.path} || exit 1`;
     }
