@@ -63,7 +63,8 @@ export function promqlError(expr: string): string | undefined {
     let error: string | undefined;
     parser.parse(text).iterate({
         enter(node) {
-            if (error || !node.type.isError) return false;
+            if (error) return false;
+            if (!node.type.isError) return undefined;
             error = `syntax error at ${node.from}: ${JSON.stringify(text.slice(node.from, Math.max(node.to, node.from + 12)))}`;
             return false;
         },
