@@ -69,6 +69,11 @@ export interface GrafanaConfig {
     readonly databasePort?: number;
     /** Built-in dashboards turned off, by name (`datastores/kafka`). */
     readonly disabledDashboards: string[];
+    /**
+     * Grafana's own PostgreSQL (`monitoring:grafana.database`): on Kubernetes when no
+     * `grafanaDatabaseUrl` is set, so replicas share one database. Absent: the external database, or SQLite (Docker).
+     */
+    readonly ownDatabase?: { readonly storageSize: string };
 }
 
 /** The whole stack configuration: validated, every default applied. */

@@ -41,6 +41,7 @@ export function cpus(quantity: string): string {
 
 /** The shell check Docker runs; the password, when needed, is read from its file inside the container. */
 export function healthcheckCommand(health: HealthSpec): string {
+    if (health.command) return health.command.join(" ");
     const auth = health.basicAuthPasswordFile ? `admin:$(cat ${health.basicAuthPasswordFile})@` : "";
     return `wget -q -O /dev/null http://${auth}127.0.0.1:${health.port}${health.path} || exit 1`;
 }
