@@ -87,7 +87,7 @@ function readEmail(key: string, raw: unknown, secrets: Secrets): AlertingConfig[
         );
     }
     return {
-        to: v.email(`${key}.to`, obj.to),
+        to: v.emailList(`${key}.to`, obj.to),
         from: v.email(`${key}.from`, obj.from),
         smarthost: v.hostPort(`${key}.smarthost`, obj.smarthost),
         username,
