@@ -21,7 +21,7 @@ export class StackFileError extends Error {
 
 /** The dotted path of the key on `line` (0-based), from the keys of the lines that enclose it. */
 function keyPathAt(lines: string[], line: number): string | undefined {
-    const keyOf = (text: string) => /^\s*(?:- )?([^\s#][^:]*?):(?:\s|$)/.exec(text)?.[1].replace(/^["']|["']$/g, "");
+    const keyOf = (text: string) => /^\s*(?:- )?([^\s#].*?):(?:\s|$)/.exec(text)?.[1].replace(/^["']|["']$/g, "");
     const indentOf = (text: string) => /^\s*/.exec(text)![0].length;
     let start = line;
     while (start >= 0 && (lines[start] === undefined || !keyOf(lines[start]))) start--;
