@@ -70,7 +70,7 @@ export function url(key: string, value: unknown, schemes: readonly string[] = ["
 
 // Alertmanager parses addresses with net/mail; `to` is also a template, so no {{ }} either.
 const ADDRESS = /^[A-Za-z0-9._%+'-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
-const NAMED = /^[A-Za-z0-9 .,'_-]+ <([^<>]+)>$/;
+const NAMED = /^[A-Za-z0-9 .'_-]+ <([^<>]+)>$/;
 
 function isAddress(text: string): boolean {
     const named = NAMED.exec(text);
