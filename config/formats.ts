@@ -21,6 +21,11 @@ export function re2Error(pattern: string): string | undefined {
     }
 }
 
+/** Whether `text` matches `pattern` as a whole, the way Alertmanager and Prometheus anchor their regexes (RE2). */
+export function re2FullMatch(pattern: string, text: string): boolean {
+    return RE2JS.compile(`^(?:${pattern})$`).test(text);
+}
+
 /**
  * A regular expression in RE2 syntax, as Prometheus, Alertmanager and the exporters (Go's regexp)
  * compile it: `(?i)` flags work, lookaround and backreferences do not.

@@ -57,6 +57,7 @@ export const BAD_INPUTS: BadInput[] = [
     re2("Kafka filter unclosed", { exporters: { kafka: { brokers: ["kafka:9092"], topicFilter: "orders-[" } } }, "exporters.kafka.topicFilter"),
     re2("webhook matcher regex unclosed", { webhookUrl: "https://sms.example.com/hook", alerting: { webhook: { matchers: ['service=~"api-["'] } } }, "alerting.webhook.matchers[0]"),
     re2("webhook matcher regex with lookbehind", { webhookUrl: "https://sms.example.com/hook", alerting: { webhook: { matchers: ['service!~"(?<=a)b"'] } } }, "alerting.webhook.matchers[0]"),
+    re2("route matcher with lookahead", { alerting: { receivers: { "ui-only": {} }, routes: [{ matchers: ['team=~"(?=pay)"'], receiver: "ui-only" }] } }, "alerting.routes[0].matchers[0]"),
     re2("webhook matcher with a stray quote", { webhookUrl: "https://sms.example.com/hook", alerting: { webhook: { matchers: ['a="b"c"'] } } }, "alerting.webhook.matchers[0]"),
     re2("webhook matcher with a line break", { webhookUrl: "https://sms.example.com/hook", alerting: { webhook: { matchers: ['a="b\n"'] } } }, "alerting.webhook.matchers[0]"),
     quantity("storage size with two dots", { prometheus: { storageSize: "1.5.Gi" } }, "prometheus.storageSize"),
