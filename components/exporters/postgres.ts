@@ -3,6 +3,7 @@ import { ConfigError } from "../../config";
 import { parsePostgresUrl } from "../../config/secrets";
 import { IMAGES } from "../images";
 import { staticJob } from "../render/prometheus";
+import { toolkitTls } from "../tls";
 import { ExporterDefinition } from "./exporter";
 
 const PORT = 9187;
@@ -32,6 +33,7 @@ export function splitPostgresDsn(dsn: string): PostgresDsnParts {
 export const postgresExporter: ExporterDefinition = {
     name: "postgres-exporter",
     enabled: (config) => config.exporters.postgres !== undefined,
+    dashboards: ["datastores/postgresql"],
     spec: (config) => {
         const dsn = config.secrets.postgresDsn;
         if (!dsn) throw new ConfigError("postgresDsn", "is required when monitoring:exporters.postgres is set");
@@ -65,5 +67,6 @@ export const postgresExporter: ExporterDefinition = {
             resources: { cpuRequest: "50m", memoryRequest: "64Mi", cpuLimit: "250m", memoryLimit: "128Mi" },
         };
     },
+    tls: toolkitTls(),
     scrapeConfigs: (_config, addressing) => [staticJob("postgres-exporter", [addressing.addressOf("postgres-exporter", PORT)])],
 };
