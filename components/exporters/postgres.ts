@@ -36,6 +36,7 @@ export function splitPostgresDsn(dsn: string): PostgresDsnParts {
 export const postgresExporter: ExporterDefinition = {
     name: "postgres-exporter",
     enabled: (config) => config.exporters.postgres !== undefined,
+    dashboards: ["datastores/postgresql"],
     spec: (config) => {
         const dsn = config.secrets.postgresDsn;
         if (!dsn) throw new ConfigError("postgresDsn", "is required when monitoring:exporters.postgres is set");
