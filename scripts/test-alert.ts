@@ -10,7 +10,6 @@ import {
     ENDPOINT_OPTIONS,
     ENDPOINT_USAGE,
     runCommand,
-    errorMessage,
     resolveEndpoints,
     scrub,
     secretsOf,

@@ -4,7 +4,9 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
+import { IMAGES } from "../components/images";
 import { CONFIG_KEYS, SECRET_KEYS } from "../config";
+import { THRESHOLDS } from "../config/thresholds";
 
 const ROOT = path.resolve(__dirname, "..");
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");
@@ -56,7 +58,6 @@ describe("documentation", () => {
     });
 
     it("documents every threshold with its default", () => {
-        const { THRESHOLDS } = require("../config/thresholds") as typeof import("../config/thresholds");
         const missing = Object.entries(THRESHOLDS)
             .filter(([name, spec]) => !all.includes(`| \`${name}\` | ${spec.default} |`))
             .map(([name, spec]) => `${name} (default ${spec.default})`);
@@ -64,7 +65,6 @@ describe("documentation", () => {
     });
 
     it("lists every pinned image in the README's Images table", () => {
-        const { IMAGES } = require("../components/images") as typeof import("../components/images");
         const missing = Object.values(IMAGES).filter((image) => !readme.includes(`\`${image}\``));
         assert.deepStrictEqual(missing, [], `images missing from the README's Images table: ${missing.join(", ")}`);
     });

@@ -113,7 +113,7 @@ export function locateRules(content: string, file = "rule file"): LocatedRule[] 
 
 /** Where each group of a file in the house layout (`  - name: <group>`) starts and ends. */
 export function locateGroups(content: string): { name: string; start: number; end: number }[] {
-    const heads = splitLines(content).filter((l) => /^  - name: \S+\s*$/.test(l.text));
+    const heads = splitLines(content).filter((l) => /^ {2}- name: \S+\s*$/.test(l.text));
     return heads.map((l, n) => ({
         name: l.text.trim().slice("- name: ".length).replace(/^["']|["']$/g, ""),
         start: l.start,

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { getMonitor } from "@pulumi/pulumi/runtime/settings";
 
 // Internal to the SDK (not in its typings): resolves when every outstanding registration is done.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a module path the typings do not export
 const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void> };
 
 /** One resource the program registered, with its inputs as the engine would receive them. */

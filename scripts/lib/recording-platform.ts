@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Platform, PlatformFactory, ServiceSpec } from "../../components/platform/spec";
+import { PlatformFactory, ServiceSpec } from "../../components/platform/spec";
 
 /**
  * A platform factory whose platforms remember every ServiceSpec they deploy, so the render can

@@ -127,7 +127,7 @@ export class DockerEngine {
                 if (exited !== undefined || Date.now() > deadline) {
                     const tail = fs.readFileSync(engine.log, "utf8").split("\n").slice(-15).join("\n");
                     engine.stopNow();
-                    throw new Error(`dockerd did not start (${exited !== undefined ? `exit ${exited}` : "timeout"}):\n${tail}`);
+                    throw new Error(`dockerd did not start (${exited !== undefined ? `exit ${exited}` : "timeout"}):\n${tail}`, { cause: err });
                 }
                 await sleep(100);
             }

@@ -34,6 +34,8 @@ export async function describeContainer(api: Docker, name: string): Promise<stri
         const c = api.getContainer(name);
         const state = (await c.inspect()).State;
         const probe = state.Health?.Log?.slice(-1)[0];
+        // Docker's multiplexed log stream carries binary frame headers.
+        // eslint-disable-next-line no-control-regex
         const logs = (await c.logs({ stdout: true, stderr: true, tail: 8 })).toString("utf8").replace(/[\x00-\x08]/g, "");
         return `${name}: ${state.Status}/${state.Health?.Status ?? "no healthcheck"}; last probe: ${probe?.Output?.trim() ?? "-"}\n${logs}`;
     } catch (err) {

@@ -65,7 +65,7 @@ export class NotificationReceiver {
                 req.on("end", () => {
                     const integration = (req.url ?? "").split("/")[1] as Integration;
                     const status = this.failing.has(integration) && Date.now() < this.failUntil ? 500 : 200;
-                    let body: Record<string, unknown> = {};
+                    let body: Record<string, unknown>;
                     try {
                         body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
                     } catch {

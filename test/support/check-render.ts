@@ -19,7 +19,7 @@ function run(tool: string, args: string[]): void {
     try {
         execFileSync(tool, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
     } catch (err: any) {
-        throw new Error(`${path.basename(tool)} ${args.slice(0, 3).join(" ")} ... failed:\n${err.stdout ?? ""}${err.stderr ?? ""}`);
+        throw new Error(`${path.basename(tool)} ${args.slice(0, 3).join(" ")} ... failed:\n${err.stdout ?? ""}${err.stderr ?? ""}`, { cause: err });
     }
 }
 

@@ -325,7 +325,10 @@ export function alloyErrors(blocks: AlloyBlock[]): string[] {
     const refs: string[] = [];
     const collect = (v: AlloyValue): void => {
         if (Array.isArray(v)) v.forEach(collect);
-        else if (typeof v === "object" && v !== null) "ref" in v && typeof v.ref === "string" ? refs.push(v.ref) : Object.values(v).forEach(collect);
+        else if (typeof v === "object" && v !== null) {
+            if ("ref" in v && typeof v.ref === "string") refs.push(v.ref);
+            else Object.values(v).forEach(collect);
+        }
     };
     blocks.forEach((b) => Object.values(b.attributes).forEach(collect));
     for (const ref of refs) {
