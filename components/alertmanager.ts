@@ -27,7 +27,7 @@ const STACK_SECRET_FILES: Record<string, string> = {
 /** Where a receiver credential is mounted: `stack:slackWebhookUrl` or `receiver:<name in monitoring:receiverSecrets>`. */
 export function alertmanagerSecretFile(secret: SecretId): string {
     const [scope, name] = secret.split(/:(.*)/s);
-    return `${SECRETS_DIR}/${scope === "stack" ? STACK_SECRET_FILES[name] ?? name : `receiver-${name}`}`;
+    return `${SECRETS_DIR}/${scope === "stack" ? (STACK_SECRET_FILES[name] ?? name) : `receiver-${name}`}`;
 }
 
 export interface AlertmanagerArgs {
@@ -73,9 +73,12 @@ function secretFiles(alerting: AlertingConfig, secrets: Secrets): FileSpec[] {
 
 function secretValue(secret: SecretId, secrets: Secrets): pulumi.Output<string> {
     const [scope, name] = secret.split(/:(.*)/s);
-    const value = scope === "stack"
-        ? secrets[name as keyof Omit<Secrets, "receivers">]
-        : secrets.receivers === "opaque" ? pulumi.secret("encrypted") : secrets.receivers?.get(name);
+    const value =
+        scope === "stack"
+            ? secrets[name as keyof Omit<Secrets, "receivers">]
+            : secrets.receivers === "opaque"
+              ? pulumi.secret("encrypted")
+              : secrets.receivers?.get(name);
     // Config loading checked every reference; a miss here is a bug, not a user mistake.
     if (!value) throw new Error(`receiver secret ${secret} is referenced but not set`);
     return value;
@@ -83,7 +86,8 @@ function secretValue(secret: SecretId, secrets: Secrets): pulumi.Output<string> 
 
 /** Receivers on the internet: HTTPS (Slack, PagerDuty, webhooks) and SMTP (submission, plain and each smarthost's own port). */
 function receiverPorts(alerting: AlertingConfig): OutboundSpec[] {
-    const smarthosts = alerting.receivers.flatMap((r) => r.integrations)
+    const smarthosts = alerting.receivers
+        .flatMap((r) => r.integrations)
         .filter((i) => i.kind === "email")
         .map((i) => String(i.fields.smarthost))
         .map((host) => Number(host.slice(host.lastIndexOf(":") + 1)));

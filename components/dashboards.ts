@@ -13,12 +13,8 @@ const PART_DASHBOARDS: readonly { readonly on: (config: StackConfig) => boolean;
  * only with the exporter), always the others, minus `monitoring:grafana.disabledDashboards`.
  */
 export function selectBuiltInDashboards(config: StackConfig, exporters: readonly ExporterDefinition[]): BuiltInDashboard[] {
-    const owned = [
-        ...exporters.map((e) => ({ on: e.enabled, dashboards: e.dashboards ?? [] })),
-        ...PART_DASHBOARDS,
-    ];
+    const owned = [...exporters.map((e) => ({ on: e.enabled, dashboards: e.dashboards ?? [] })), ...PART_DASHBOARDS];
     const conditional = new Set(owned.flatMap((o) => o.dashboards));
     const running = new Set(owned.filter((o) => o.on(config)).flatMap((o) => o.dashboards));
-    return builtInDashboards().filter((d) =>
-        (!conditional.has(d.name) || running.has(d.name)) && !config.grafana.disabledDashboards.includes(d.name));
+    return builtInDashboards().filter((d) => (!conditional.has(d.name) || running.has(d.name)) && !config.grafana.disabledDashboards.includes(d.name));
 }

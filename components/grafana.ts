@@ -68,18 +68,25 @@ export class Grafana extends pulumi.ComponentResource {
  * Prometheus, Alertmanager and Loki serve TLS signed by this CA.
  */
 export function grafanaProvisioningFiles(
-    args: Pick<GrafanaArgs, "platform" | "lokiAddress" | "dashboards" | "http" | "scrapeInterval">, caFile?: string,
+    args: Pick<GrafanaArgs, "platform" | "lokiAddress" | "dashboards" | "http" | "scrapeInterval">,
+    caFile?: string,
 ): FileSpec[] {
     const { platform } = args;
     const scheme = caFile ? "https" : "http";
     // Dashboards are polled by Grafana's file provider: an edit needs no restart (hot reload).
     const builtIn = renderBuiltInDashboards(args.dashboards.builtIn, args.http).map((d) => ({
-        path: `${DASHBOARDS_DIR}/${d.path}`, content: d.content, hotReload: true,
+        path: `${DASHBOARDS_DIR}/${d.path}`,
+        content: d.content,
+        hotReload: true,
     }));
     const user = userDashboardDirs(args.dashboards.user);
-    const userFiles = user.flatMap((u) => u.files.map((d) => ({
-        path: `${USER_DASHBOARDS_DIR}/${u.dir}/${d.path}`, content: d.content, hotReload: true,
-    })));
+    const userFiles = user.flatMap((u) =>
+        u.files.map((d) => ({
+            path: `${USER_DASHBOARDS_DIR}/${u.dir}/${d.path}`,
+            content: d.content,
+            hotReload: true,
+        })),
+    );
     const providers = [
         { name: "monitoring", path: DASHBOARDS_DIR },
         ...user.map((u) => ({ name: `user-${u.dir}`, folder: u.folder, path: `${USER_DASHBOARDS_DIR}/${u.dir}` })),

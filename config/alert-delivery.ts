@@ -25,8 +25,7 @@ export interface AlertSources {
 }
 
 /** A label value rendered per alert (`{{ $labels.team }}`) is not known before the alert fires. */
-const staticLabels = (labels: Readonly<Record<string, string>>) =>
-    Object.fromEntries(Object.entries(labels).filter(([, value]) => !value.includes("{{")));
+const staticLabels = (labels: Readonly<Record<string, string>>) => Object.fromEntries(Object.entries(labels).filter(([, value]) => !value.includes("{{")));
 
 /** Every alert the stack can raise, after scoping, with its known labels. */
 export function raisableAlerts(sources: AlertSources): RaisableAlert[] {
@@ -38,7 +37,10 @@ export function raisableAlerts(sources: AlertSources): RaisableAlert[] {
         alerts.push({ labels: { ...staticLabels(rule.labels), ...(severity ? { severity } : {}), alertname: rule.alert }, origin: `rules/${rule.file}` });
     }
     const sloSeverity: Record<(typeof SLO_ALERTS)[number], string> = {
-        SLOErrorBudgetBurnFast: "critical", SLOErrorBudgetBurnSlow: "warning", SLOLatencyBudgetBurnFast: "critical", SLOLatencyBudgetBurnSlow: "warning",
+        SLOErrorBudgetBurnFast: "critical",
+        SLOErrorBudgetBurnSlow: "warning",
+        SLOLatencyBudgetBurnFast: "critical",
+        SLOLatencyBudgetBurnSlow: "warning",
     };
     for (const slo of sources.slos) {
         for (const alert of SLO_ALERTS) {
@@ -63,7 +65,9 @@ export function raisableAlerts(sources: AlertSources): RaisableAlert[] {
 /** `{alertname="X", severity="business", ...}`, the name first as Alertmanager's UI shows it. */
 const show = (labels: Readonly<Record<string, string>>) => {
     const { alertname, ...rest } = labels;
-    return `{${Object.entries({ alertname, ...rest }).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(", ")}}`;
+    return `{${Object.entries({ alertname, ...rest })
+        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+        .join(", ")}}`;
 };
 
 /**
@@ -82,8 +86,8 @@ export function checkAlertDelivery(alerting: AlertingConfig, alerts: readonly Ra
         throw new ConfigError(
             "alerting.routes",
             `alert ${alert.labels.alertname} ${show(alert.labels)} (from ${alert.origin}) reaches no integration: it ends at ` +
-            `${[...new Set(reached)].map((r) => `receiver "${r}"`).join(" and ")}, which has none; add a route {${suggestion}, receiver: <a receiver with an integration>} ` +
-            "or give the alert a severity the defaults send",
+                `${[...new Set(reached)].map((r) => `receiver "${r}"`).join(" and ")}, which has none; add a route {${suggestion}, receiver: <a receiver with an integration>} ` +
+                "or give the alert a severity the defaults send",
         );
     }
 }

@@ -36,10 +36,7 @@ function channel(key: string, raw: unknown): string {
 /** An integration block is on when its secret is set; the block only tunes it, and is an error without the secret. */
 function requireSecret(secrets: Secrets, block: string, secret: SingleSecretKey, present: boolean): void {
     if (present && !secrets[secret]) {
-        throw new ConfigError(
-            secret,
-            `is required when monitoring:alerting.${block} is set; run: pulumi config set --secret monitoring:${secret} <value>`,
-        );
+        throw new ConfigError(secret, `is required when monitoring:alerting.${block} is set; run: pulumi config set --secret monitoring:${secret} <value>`);
     }
 }
 
@@ -55,7 +52,11 @@ export function readAlerting(raw: unknown, secrets: Secrets): AlertingConfig {
 
     const email = obj.email === undefined ? undefined : readEmail(`${key}.email`, obj.email, secrets);
     const lookup: SecretLookup = {
-        stack: new Set(Object.entries(secrets).filter(([k, value]) => k !== "receivers" && value).map(([k]) => k)),
+        stack: new Set(
+            Object.entries(secrets)
+                .filter(([k, value]) => k !== "receivers" && value)
+                .map(([k]) => k),
+        ),
         receiver: secrets.receivers === "opaque" ? undefined : new Set(secrets.receivers?.keys() ?? []),
     };
     const defaults = severityDefaults(key, obj, secrets, email);
@@ -68,7 +69,12 @@ export function readAlerting(raw: unknown, secrets: Secrets): AlertingConfig {
         ...defaults.bySeverity,
     ];
     const receivers = [...builtIn, ...user];
-    const userRoutes = readRoutes(`${key}.routes`, obj.routes, receivers.map((r) => r.name), timeIntervals.map((t) => t.name));
+    const userRoutes = readRoutes(
+        `${key}.routes`,
+        obj.routes,
+        receivers.map((r) => r.name),
+        timeIntervals.map((t) => t.name),
+    );
     const settings = readRouteSettings(`${key}.route`, obj.route);
 
     const route: RouteNode = {
@@ -128,7 +134,10 @@ function severityDefaults(key: string, obj: Record<string, unknown>, secrets: Se
             integrations.push({
                 kind: "email",
                 fields: {
-                    to: email.to.join(", "), from: email.from, smarthost: email.smarthost, require_tls: email.requireTls,
+                    to: email.to.join(", "),
+                    from: email.from,
+                    smarthost: email.smarthost,
+                    require_tls: email.requireTls,
                     ...(email.username ? { auth_username: email.username } : {}),
                 },
                 files: email.username ? { auth_password_file: "stack:smtpPassword" } : {},
@@ -143,8 +152,7 @@ function severityDefaults(key: string, obj: Record<string, unknown>, secrets: Se
         }
         return { name: severityReceiver(severity), integrations };
     });
-    const smsMatchers = v.optional(webhookRaw.matchers, ['notify_sms="true"'], (x) =>
-        v.list(`${key}.webhook.matchers`, x, v.matcher, { nonEmpty: true }));
+    const smsMatchers = v.optional(webhookRaw.matchers, ['notify_sms="true"'], (x) => v.list(`${key}.webhook.matchers`, x, v.matcher, { nonEmpty: true }));
     const sms: ReceiverModel | undefined = secrets.webhookUrl
         ? { name: SMS_RECEIVER, integrations: [{ kind: "webhook", fields: {}, files: { url_file: "stack:webhookUrl" } }] }
         : undefined;

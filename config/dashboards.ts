@@ -51,7 +51,14 @@ export function builtInDashboards(): BuiltInDashboard[] {
         builtInCache = listJson(BUILT_IN_DASHBOARDS_DIR).map((file) => {
             const rel = path.relative(BUILT_IN_DASHBOARDS_DIR, file).split(path.sep).join("/");
             const json = JSON.parse(fs.readFileSync(file, "utf8")) as Json;
-            return { name: rel.replace(/\.json$/, ""), folder: path.posix.dirname(rel), file: path.posix.basename(rel), uid: String(json.uid), title: String(json.title), json };
+            return {
+                name: rel.replace(/\.json$/, ""),
+                folder: path.posix.dirname(rel),
+                file: path.posix.basename(rel),
+                uid: String(json.uid),
+                title: String(json.title),
+                json,
+            };
         });
     }
     return builtInCache;
@@ -60,7 +67,8 @@ export function builtInDashboards(): BuiltInDashboard[] {
 /** Every .json file under `dir`, sorted. */
 function listJson(dir: string): string[] {
     if (!fs.existsSync(dir)) return [];
-    return fs.readdirSync(dir, { recursive: true, encoding: "utf8" })
+    return fs
+        .readdirSync(dir, { recursive: true, encoding: "utf8" })
         .filter((f) => f.endsWith(".json"))
         .map((f) => path.join(dir, f))
         .filter((f) => fs.statSync(f).isFile())
@@ -97,7 +105,8 @@ export function dashboardPaths(key: string, given: string, cwd = process.cwd()):
     const base = parts.slice(0, firstGlob).join(path.sep) || path.sep;
     const regex = globRegex(parts.slice(firstGlob).join("/"));
     const files = fs.existsSync(base)
-        ? fs.readdirSync(base, { recursive: true, encoding: "utf8" })
+        ? fs
+              .readdirSync(base, { recursive: true, encoding: "utf8" })
               .filter((f) => regex.test(f.split(path.sep).join("/")))
               .map((f) => path.join(base, f))
               .filter((f) => fs.statSync(f).isFile())
@@ -132,11 +141,11 @@ function resolveDatasources(json: Json, origin: Origin, available: readonly Data
         } else if (input.type === "constant") values.set(name, String(input.value ?? ""));
     }
     // ${DS_PROMETHEUS} from the export, everywhere Grafana's import would have put the chosen value.
-    const fill = (text: string): string =>
-        text.replace(/\$\{([A-Za-z0-9_]+)\}/g, (whole, name: string) => values.get(name) ?? whole);
+    const fill = (text: string): string => text.replace(/\$\{([A-Za-z0-9_]+)\}/g, (whole, name: string) => values.get(name) ?? whole);
     const filled = deepMapStrings(json, fill);
-    const datasourceVariables = ((filled.templating as Json | undefined)?.list as unknown[] | undefined ?? [])
-        .filter(isObject).filter((x) => x.type === "datasource");
+    const datasourceVariables = (((filled.templating as Json | undefined)?.list as unknown[] | undefined) ?? [])
+        .filter(isObject)
+        .filter((x) => x.type === "datasource");
     const variables = new Set(datasourceVariables.map((x) => String(x.name)));
     // A datasource variable preselects the stack's datasource of its type, not the exporter's.
     for (const variable of datasourceVariables) {
@@ -146,9 +155,11 @@ function resolveDatasources(json: Json, origin: Origin, available: readonly Data
     const reference = (where: string, ds: unknown): unknown => {
         if (typeof ds === "string") {
             const text = fill(ds);
-            if (GRAFANA_DATASOURCES.has(text) || /^\$\{?\w+\}?$/.test(text) && variables.has(text.replace(/[${}]/g, ""))) return text;
+            if (GRAFANA_DATASOURCES.has(text) || (/^\$\{?\w+\}?$/.test(text) && variables.has(text.replace(/[${}]/g, "")))) return text;
             const type = typeByName(text, available, aliases);
-            return type ? { type, uid: STACK_DATASOURCES[type].uid } : fail(origin, `${where}: datasource ${JSON.stringify(text)} is none of the stack's (${stackNames(available)}); map it under datasources`);
+            return type
+                ? { type, uid: STACK_DATASOURCES[type].uid }
+                : fail(origin, `${where}: datasource ${JSON.stringify(text)} is none of the stack's (${stackNames(available)}); map it under datasources`);
         }
         if (!isObject(ds)) return ds;
         const uid = typeof ds.uid === "string" ? fill(ds.uid) : undefined;
@@ -158,10 +169,15 @@ function resolveDatasources(json: Json, origin: Origin, available: readonly Data
             if (variables.has(uid.replace(/[${}]/g, ""))) return { ...ds, uid };
             fail(origin, `${where}: datasource ${uid} is neither an __inputs entry nor a datasource variable`);
         }
-        const mapped = (uid !== undefined ? aliases[uid] : undefined) ?? (type && available.includes(type as DatasourceType) ? (type as DatasourceType) : undefined)
-            ?? (uid ? typeByName(uid, available, {}) : undefined);
+        const mapped =
+            (uid !== undefined ? aliases[uid] : undefined) ??
+            (type && available.includes(type as DatasourceType) ? (type as DatasourceType) : undefined) ??
+            (uid ? typeByName(uid, available, {}) : undefined);
         if (!mapped) {
-            return fail(origin, `${where}: datasource ${JSON.stringify({ type, uid })} has no match among the stack's (${stackNames(available)}); map its uid under datasources`);
+            return fail(
+                origin,
+                `${where}: datasource ${JSON.stringify({ type, uid })} has no match among the stack's (${stackNames(available)}); map its uid under datasources`,
+            );
         }
         return { ...ds, type: mapped, uid: STACK_DATASOURCES[mapped].uid };
     };
@@ -180,10 +196,13 @@ function typeByName(text: string, available: readonly DatasourceType[], aliases:
 
 function deepMapStrings(json: Json, map: (text: string) => string): Json {
     const visit = (node: unknown): unknown =>
-        typeof node === "string" ? map(node)
-            : Array.isArray(node) ? node.map(visit)
-            : isObject(node) ? Object.fromEntries(Object.entries(node).map(([k, x]) => [k, visit(x)]))
-            : node;
+        typeof node === "string"
+            ? map(node)
+            : Array.isArray(node)
+              ? node.map(visit)
+              : isObject(node)
+                ? Object.fromEntries(Object.entries(node).map(([k, x]) => [k, visit(x)]))
+                : node;
     return visit(json) as Json;
 }
 
@@ -227,7 +246,11 @@ export interface PromqlQuery {
 /** The Prometheus queries of a dashboard (panel targets, query variables, annotations); the default datasource is Prometheus. */
 export function promqlQueries(json: Json): PromqlQuery[] {
     const isProm = (ds: unknown, fallback: boolean): boolean =>
-        ds === undefined || ds === null ? fallback : isObject(ds) ? ds.type === "prometheus" || ds.uid === STACK_DATASOURCES.prometheus.uid : ds === STACK_DATASOURCES.prometheus.uid || ds === STACK_DATASOURCES.prometheus.name;
+        ds === undefined || ds === null
+            ? fallback
+            : isObject(ds)
+              ? ds.type === "prometheus" || ds.uid === STACK_DATASOURCES.prometheus.uid
+              : ds === STACK_DATASOURCES.prometheus.uid || ds === STACK_DATASOURCES.prometheus.name;
     const out: PromqlQuery[] = [];
     for (const panel of panelsOf(json)) {
         const panelProm = isProm(panel.datasource, true);
@@ -263,7 +286,10 @@ export function variableExpression(query: string): string {
 
 /** Checks one dashboard and maps its datasources; `origin` names the key and file in errors. */
 export function prepareDashboard(
-    raw: string, origin: Origin, available: readonly DatasourceType[], aliases: Record<string, DatasourceType> = {},
+    raw: string,
+    origin: Origin,
+    available: readonly DatasourceType[],
+    aliases: Record<string, DatasourceType> = {},
 ): { uid: string; title: string; json: Json } {
     let parsed: unknown;
     try {
@@ -299,7 +325,8 @@ export function readUserDashboards(raw: unknown, available: readonly DatasourceT
         if (entry.folder === undefined) throw new ConfigError(`${at}.folder`, "is missing; name the Grafana folder the dashboards go into");
         if (entry.path === undefined) throw new ConfigError(`${at}.path`, "is missing; give a dashboard JSON file, a folder of them or a glob");
         const folder = v.string(`${at}.folder`, entry.folder);
-        if (folder.length > 189 || /[/\\]/.test(folder)) throw new ConfigError(`${at}.folder`, `${JSON.stringify(folder)} is not a folder title (no / or \\, at most 189 characters)`);
+        if (folder.length > 189 || /[/\\]/.test(folder))
+            throw new ConfigError(`${at}.folder`, `${JSON.stringify(folder)} is not a folder title (no / or \\, at most 189 characters)`);
         const aliases = readAliases(`${at}.datasources`, entry.datasources, available);
         const list = folders.get(folder) ?? [];
         for (const file of dashboardPaths(`${at}.path`, v.string(`${at}.path`, entry.path))) {

@@ -3,7 +3,10 @@
  * (`monitoring:retention.size`) so the user knows what to change.
  */
 export class ConfigError extends Error {
-    constructor(public readonly key: string, detail: string) {
+    constructor(
+        public readonly key: string,
+        detail: string,
+    ) {
         super(`monitoring:${key}: ${detail}`);
         this.name = "ConfigError";
     }

@@ -108,7 +108,11 @@ export function readExporters(raw: unknown, context: ExportersContext): Exporter
 
     const blackboxRaw = block(`${key}.blackbox`, obj.blackbox, ["probes", "timeout"]);
     const probes = blackboxRaw ? v.list(`${key}.blackbox.probes`, blackboxRaw.probes ?? [], readProbe, { nonEmpty: true }) : [];
-    v.unique(`${key}.blackbox.probes`, probes.map((p) => `${p.module} ${p.url}`), "probe");
+    v.unique(
+        `${key}.blackbox.probes`,
+        probes.map((p) => `${p.module} ${p.url}`),
+        "probe",
+    );
 
     return {
         node: v.optional(obj.node, true, (x) => v.boolean(`${key}.node`, x)),
@@ -130,16 +134,15 @@ export function readExporters(raw: unknown, context: ExportersContext): Exporter
                   brokers: v.list(`${key}.kafka.brokers`, kafkaRaw.brokers, v.hostPort, { nonEmpty: true }),
                   version: v.optional(kafkaRaw.version, undefined, (x) => {
                       const version = v.string(`${key}.kafka.version`, x);
-                      if (!/^\d+\.\d+\.\d+$/.test(version)) throw new ConfigError(`${key}.kafka.version`, `${JSON.stringify(version)} is not a Kafka version; use e.g. 3.6.0`);
+                      if (!/^\d+\.\d+\.\d+$/.test(version))
+                          throw new ConfigError(`${key}.kafka.version`, `${JSON.stringify(version)} is not a Kafka version; use e.g. 3.6.0`);
                       return version;
                   }),
                   topicFilter: v.optional(kafkaRaw.topicFilter, ".*", (x) => v.regex(`${key}.kafka.topicFilter`, x)),
                   groupFilter: v.optional(kafkaRaw.groupFilter, ".*", (x) => v.regex(`${key}.kafka.groupFilter`, x)),
               }
             : undefined,
-        blackbox: blackboxRaw
-            ? { probes, timeout: v.optional(blackboxRaw.timeout, "5s", (x) => v.duration(`${key}.blackbox.timeout`, x)) }
-            : undefined,
+        blackbox: blackboxRaw ? { probes, timeout: v.optional(blackboxRaw.timeout, "5s", (x) => v.duration(`${key}.blackbox.timeout`, x)) } : undefined,
         kubeStateMetrics,
     };
 }

@@ -68,7 +68,10 @@ export function url(key: string, value: unknown, schemes: readonly string[] = ["
     }
     if (parsed.username || parsed.password || (value as string).includes("@")) {
         // The value is not shown: it holds a password.
-        throw new ConfigError(key, `holds credentials (user:password@); they would be written in clear into a generated file. ${credentialsHint ?? "Remove them from the URL"}`);
+        throw new ConfigError(
+            key,
+            `holds credentials (user:password@); they would be written in clear into a generated file. ${credentialsHint ?? "Remove them from the URL"}`,
+        );
     }
     return value as string;
 }
@@ -95,7 +98,10 @@ export function emailList(key: string, value: unknown): string {
     if (typeof value !== "string" || value.split(",").some((part) => !isAddress(part.trim()))) {
         throw new ConfigError(key, `${show(value)} is not an email address or a comma-separated list of them; use e.g. oncall@example.com`);
     }
-    return value.split(",").map((part) => part.trim()).join(", ");
+    return value
+        .split(",")
+        .map((part) => part.trim())
+        .join(", ");
 }
 
 const IPV4_OCTET = /^(0|[1-9]\d{0,2})$/;

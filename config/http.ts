@@ -48,7 +48,8 @@ export function readHttp(raw: unknown): HttpConfig {
         requestsMetric: v.optional(obj.requestsMetric, DEFAULT_HTTP.requestsMetric, (x) => metricName(`${key}.requestsMetric`, x)),
         durationMetric: v.optional(obj.durationMetric, DEFAULT_HTTP.durationMetric, (x) => metricName(`${key}.durationMetric`, x)),
         durationUnit: v.optional(obj.durationUnit, DEFAULT_HTTP.durationUnit, (x) =>
-            v.oneOf(`${key}.durationUnit`, x, Object.keys(UNIT_SECONDS) as DurationUnit[])),
+            v.oneOf(`${key}.durationUnit`, x, Object.keys(UNIT_SECONDS) as DurationUnit[]),
+        ),
         statusLabel: v.optional(obj.statusLabel, DEFAULT_HTTP.statusLabel, (x) => v.labelName(`${key}.statusLabel`, x)),
         routeLabel: v.optional(obj.routeLabel, DEFAULT_HTTP.routeLabel, (x) => v.labelName(`${key}.routeLabel`, x)),
     };

@@ -72,9 +72,21 @@ const RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node
  * is the Kubernetes sidecar of Prometheus and Alertmanager). A test checks it against the render.
  */
 export const RESOURCE_SERVICES = [
-    "prometheus", "alertmanager", "grafana", "loki", "promtail", "alloy", "reloader",
-    "node-exporter", "cadvisor", "postgres-exporter", "redis-exporter", "kafka-exporter",
-    "blackbox-exporter", "kube-state-metrics", "mysql-exporter",
+    "prometheus",
+    "alertmanager",
+    "grafana",
+    "loki",
+    "promtail",
+    "alloy",
+    "reloader",
+    "node-exporter",
+    "cadvisor",
+    "postgres-exporter",
+    "redis-exporter",
+    "kafka-exporter",
+    "blackbox-exporter",
+    "kube-state-metrics",
+    "mysql-exporter",
 ] as const;
 
 /** A DNS-1123 label (namespaces, names of one part): at most 63 lowercase letters, digits and -. */
@@ -89,7 +101,10 @@ function dnsLabel(key: string, value: unknown): string {
 function hostName(key: string, value: unknown): string {
     const ok = typeof value === "string" && value.length <= 253 && value.split(".").every((label) => label.length <= 63 && DNS_LABEL.test(label));
     if (!ok) {
-        throw new ConfigError(key, `${JSON.stringify(value)} is not a host name; use dot-separated lowercase labels of at most 63 characters, e.g. grafana.example.com`);
+        throw new ConfigError(
+            key,
+            `${JSON.stringify(value)} is not a host name; use dot-separated lowercase labels of at most 63 characters, e.g. grafana.example.com`,
+        );
     }
     return value as string;
 }
@@ -118,13 +133,24 @@ function clusterCidr(key: string, value: unknown): string {
 export function readKubernetes(raw: unknown): KubernetesConfig {
     const key = "kubernetes";
     const obj = v.fields(key, raw ?? {}, [
-        "context", "namespace", "agentsNamespace", "storageClass", "ingressClass", "ingressNamespace",
-        "apiServerCidrs", "clusterCidrs", "discoveryNamespaces", "antiAffinity",
+        "context",
+        "namespace",
+        "agentsNamespace",
+        "storageClass",
+        "ingressClass",
+        "ingressNamespace",
+        "apiServerCidrs",
+        "clusterCidrs",
+        "discoveryNamespaces",
+        "antiAffinity",
     ]);
     const stackNamespace = v.optional(obj.namespace, "monitoring", (x) => namespace(`${key}.namespace`, x));
     const agentsNamespace = v.optional(obj.agentsNamespace, `${stackNamespace}-agents`, (x) => namespace(`${key}.agentsNamespace`, x));
     if (agentsNamespace === stackNamespace) {
-        throw new ConfigError(`${key}.agentsNamespace`, `is the stack's namespace (${stackNamespace}); node agents need one of their own, e.g. ${stackNamespace}-agents`);
+        throw new ConfigError(
+            `${key}.agentsNamespace`,
+            `is the stack's namespace (${stackNamespace}); node agents need one of their own, e.g. ${stackNamespace}-agents`,
+        );
     }
     return {
         context: v.optional(obj.context, undefined, (x) => v.string(`${key}.context`, x)),
@@ -136,9 +162,7 @@ export function readKubernetes(raw: unknown): KubernetesConfig {
         apiServerCidrs: v.optional(obj.apiServerCidrs, ["0.0.0.0/0"], (x) => v.list(`${key}.apiServerCidrs`, x, v.cidr, { nonEmpty: true })),
         clusterCidrs: v.optional(obj.clusterCidrs, [] as string[], (x) => v.list(`${key}.clusterCidrs`, x, clusterCidr)),
         discoveryNamespaces: v.optional(obj.discoveryNamespaces, [] as string[], (x) => v.list(`${key}.discoveryNamespaces`, x, dnsLabel)),
-        antiAffinity: v.optional(obj.antiAffinity, "preferred" as const, (x) =>
-            v.oneOf(`${key}.antiAffinity`, x, ["preferred", "required"] as const),
-        ),
+        antiAffinity: v.optional(obj.antiAffinity, "preferred" as const, (x) => v.oneOf(`${key}.antiAffinity`, x, ["preferred", "required"] as const)),
     };
 }
 
@@ -207,7 +231,10 @@ export function readResources(raw: unknown): Record<string, ResourceOverride> {
  * checked against the user's values when the platform merges them (same message).
  */
 export function checkRequestsWithinLimits(key: string, r: ResourceOverride): void {
-    for (const [request, limit] of [["cpuRequest", "cpuLimit"], ["memoryRequest", "memoryLimit"]] as const) {
+    for (const [request, limit] of [
+        ["cpuRequest", "cpuLimit"],
+        ["memoryRequest", "memoryLimit"],
+    ] as const) {
         const req = r[request];
         const lim = r[limit];
         if (req !== undefined && lim !== undefined && v.quantityValue(req)! > v.quantityValue(lim)!) {
@@ -223,7 +250,12 @@ export function readRemoteWrite(raw: unknown, secrets: Secrets): RemoteWriteTarg
             const obj = v.fields(k, item, ["url", "username"]);
             if (obj.url === undefined) throw new ConfigError(`${k}.url`, "is missing; use e.g. https://mimir.example.com/api/v1/push");
             return {
-                url: v.url(`${k}.url`, obj.url, ["http", "https"], `Give the user as ${k}.username and set the password with: pulumi config set --secret monitoring:remoteWritePassword <value>`),
+                url: v.url(
+                    `${k}.url`,
+                    obj.url,
+                    ["http", "https"],
+                    `Give the user as ${k}.username and set the password with: pulumi config set --secret monitoring:remoteWritePassword <value>`,
+                ),
                 username: v.optional(obj.username, undefined, (u) => v.string(`${k}.username`, u)),
             };
         }),

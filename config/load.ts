@@ -50,9 +50,23 @@ const PLATFORMS: readonly PlatformName[] = ["docker", "kubernetes"];
  * jobs of full renders on both platforms.
  */
 export const BUILT_IN_JOBS = [
-    "prometheus", "alertmanager", "grafana", "loki", "promtail", "alloy",
-    "node-exporter", "cadvisor", "postgres-exporter", "redis-exporter", "kafka-exporter", "mysql-exporter",
-    "blackbox-exporter", "kube-state-metrics", "kubelet", "apiserver", "coredns",
+    "prometheus",
+    "alertmanager",
+    "grafana",
+    "loki",
+    "promtail",
+    "alloy",
+    "node-exporter",
+    "cadvisor",
+    "postgres-exporter",
+    "redis-exporter",
+    "kafka-exporter",
+    "mysql-exporter",
+    "blackbox-exporter",
+    "kube-state-metrics",
+    "kubelet",
+    "apiserver",
+    "coredns",
 ] as const;
 /** Prefixes of built-in job families (blackbox-http, kubernetes-pods, ...). */
 const BUILT_IN_JOB_PREFIXES = ["blackbox-", "kubernetes-", "kube-"];
@@ -80,18 +94,18 @@ export function loadConfig(source: ConfigSource, stack: string): StackConfig {
     v.unique("ports", Object.values(ports).map(String), "port");
 
     const retentionRaw = v.fields("retention", source.value("retention") ?? {}, ["time", "size"]);
-    const promRaw = v.fields("prometheus", source.value("prometheus") ?? {}, [
-        "replicas", "storageSize", "adminApi", "remoteWriteReceiver", "externalLabels",
-    ]);
+    const promRaw = v.fields("prometheus", source.value("prometheus") ?? {}, ["replicas", "storageSize", "adminApi", "remoteWriteReceiver", "externalLabels"]);
     const amRaw = v.fields("alertmanager", source.value("alertmanager") ?? {}, ["replicas", "storageSize", "retention"]);
     const grafanaRaw = v.fields("grafana", source.value("grafana") ?? {}, ["replicas", "storageSize", "database", "disabledDashboards"]);
     const logs = readLogs(source.value("logs"), platform, secrets);
     const datasources: DatasourceType[] = ["prometheus", "alertmanager", ...(logs.enabled ? ["loki" as const] : [])];
 
-    const targets = v.optional(source.value("targets"), [] as ScrapeTarget[], (x) =>
-        v.list("targets", x, (key, t) => readTarget(key, t, scrapeInterval)),
+    const targets = v.optional(source.value("targets"), [] as ScrapeTarget[], (x) => v.list("targets", x, (key, t) => readTarget(key, t, scrapeInterval)));
+    v.unique(
+        "targets",
+        targets.map((t) => t.job),
+        "job",
     );
-    v.unique("targets", targets.map((t) => t.job), "job");
 
     const config: StackConfig = {
         stack,
@@ -124,7 +138,14 @@ export function loadConfig(source: ConfigSource, stack: string): StackConfig {
             storageSize: v.optional(grafanaRaw.storageSize, "5Gi", (x) => v.quantity("grafana.storageSize", x)),
             databasePort: readDatabasePort(source, "grafanaDatabaseUrl"),
             disabledDashboards: v.optional(grafanaRaw.disabledDashboards, [] as string[], (x) =>
-                v.list("grafana.disabledDashboards", x, (key, name) => v.oneOf(key, name, builtInDashboards().map((d) => d.name)))),
+                v.list("grafana.disabledDashboards", x, (key, name) =>
+                    v.oneOf(
+                        key,
+                        name,
+                        builtInDashboards().map((d) => d.name),
+                    ),
+                ),
+            ),
             ownDatabase: readGrafanaOwnDatabase(grafanaRaw.database, platform, secrets),
         },
         exporters: readExporters(source.value("exporters"), { platform, secrets, postgresPort: readDatabasePort(source, "postgresDsn") }),
@@ -140,10 +161,13 @@ export function loadConfig(source: ConfigSource, stack: string): StackConfig {
         remoteWrite: readRemoteWrite(source.value("remoteWrite"), secrets),
         secrets,
     };
-    checkAlertDelivery(config.alerting, raisableAlerts({
-        ...config,
-        externalLabels: { stack, ...config.prometheus.externalLabels },
-    }));
+    checkAlertDelivery(
+        config.alerting,
+        raisableAlerts({
+            ...config,
+            externalLabels: { stack, ...config.prometheus.externalLabels },
+        }),
+    );
     return config;
 }
 
@@ -162,7 +186,10 @@ function labels(key: string, raw: unknown): Record<string, string> {
 function userJobName(key: string, raw: unknown): string {
     const job = v.jobName(key, raw);
     if ((BUILT_IN_JOBS as readonly string[]).includes(job) || BUILT_IN_JOB_PREFIXES.some((p) => job.startsWith(p))) {
-        throw new ConfigError(key, `"${job}" is the name of one of the stack's own scrape jobs (${BUILT_IN_JOBS.join(", ")}, ${BUILT_IN_JOB_PREFIXES.map((p) => `${p}*`).join(", ")}); pick another`);
+        throw new ConfigError(
+            key,
+            `"${job}" is the name of one of the stack's own scrape jobs (${BUILT_IN_JOBS.join(", ")}, ${BUILT_IN_JOB_PREFIXES.map((p) => `${p}*`).join(", ")}); pick another`,
+        );
     }
     return job;
 }
@@ -174,7 +201,10 @@ function readTarget(key: string, raw: unknown, scrapeInterval: string): ScrapeTa
     const timeout = v.optional(obj.timeout, undefined, (x) => v.duration(`${key}.timeout`, x));
     // Prometheus refuses a scrape timeout longer than the scrape interval.
     if (timeout && v.durationMs(timeout) > v.durationMs(interval ?? scrapeInterval)) {
-        throw new ConfigError(`${key}.timeout`, `${timeout} is longer than the job's scrape interval ${interval ?? scrapeInterval}; a scrape must end before the next starts`);
+        throw new ConfigError(
+            `${key}.timeout`,
+            `${timeout} is longer than the job's scrape interval ${interval ?? scrapeInterval}; a scrape must end before the next starts`,
+        );
     }
     return {
         job: userJobName(`${key}.job`, obj.job),

@@ -142,24 +142,21 @@ function readLimits(key: string, raw: unknown): LokiLimits {
     const d = LIMIT_DEFAULTS;
     const limits: LokiLimits = {
         ingestionRateMb: v.optional(obj.ingestionRateMb, d.ingestionRateMb, (x) => v.number(`${key}.ingestionRateMb`, x, { min: 0.1 })),
-        ingestionBurstSizeMb: v.optional(obj.ingestionBurstSizeMb, d.ingestionBurstSizeMb, (x) =>
-            v.number(`${key}.ingestionBurstSizeMb`, x, { min: 0.1 }),
-        ),
+        ingestionBurstSizeMb: v.optional(obj.ingestionBurstSizeMb, d.ingestionBurstSizeMb, (x) => v.number(`${key}.ingestionBurstSizeMb`, x, { min: 0.1 })),
         maxLineSize: v.optional(obj.maxLineSize, d.maxLineSize, (x) => v.size(`${key}.maxLineSize`, x)),
         maxLineSizeTruncate: v.optional(obj.maxLineSizeTruncate, d.maxLineSizeTruncate, (x) => v.boolean(`${key}.maxLineSizeTruncate`, x)),
         perStreamRateLimit: v.optional(obj.perStreamRateLimit, d.perStreamRateLimit, (x) => v.size(`${key}.perStreamRateLimit`, x)),
-        perStreamRateLimitBurst: v.optional(obj.perStreamRateLimitBurst, d.perStreamRateLimitBurst, (x) =>
-            v.size(`${key}.perStreamRateLimitBurst`, x),
-        ),
+        perStreamRateLimitBurst: v.optional(obj.perStreamRateLimitBurst, d.perStreamRateLimitBurst, (x) => v.size(`${key}.perStreamRateLimitBurst`, x)),
         maxGlobalStreamsPerUser: v.optional(obj.maxGlobalStreamsPerUser, d.maxGlobalStreamsPerUser, (x) =>
             v.number(`${key}.maxGlobalStreamsPerUser`, x, { min: 1, integer: true }),
         ),
-        rejectOldSamplesMaxAge: v.optional(obj.rejectOldSamplesMaxAge, d.rejectOldSamplesMaxAge, (x) =>
-            v.duration(`${key}.rejectOldSamplesMaxAge`, x),
-        ),
+        rejectOldSamplesMaxAge: v.optional(obj.rejectOldSamplesMaxAge, d.rejectOldSamplesMaxAge, (x) => v.duration(`${key}.rejectOldSamplesMaxAge`, x)),
     };
     if (limits.ingestionBurstSizeMb < limits.ingestionRateMb) {
-        throw new ConfigError(`${key}.ingestionBurstSizeMb`, `${limits.ingestionBurstSizeMb} is below ingestionRateMb (${limits.ingestionRateMb}); the burst must be at least the rate`);
+        throw new ConfigError(
+            `${key}.ingestionBurstSizeMb`,
+            `${limits.ingestionBurstSizeMb} is below ingestionRateMb (${limits.ingestionRateMb}); the burst must be at least the rate`,
+        );
     }
     return limits;
 }
@@ -179,7 +176,10 @@ function readS3(key: string, raw: unknown, secrets: Secrets): LokiS3 {
     }
     const accessKeyId = v.string(`${key}.accessKeyId`, obj.accessKeyId);
     if (!/^[A-Za-z0-9+/=_-]{3,128}$/.test(accessKeyId)) {
-        throw new ConfigError(`${key}.accessKeyId`, "is not an access key ID; use the key ID shown by your object store (the secret key goes in monitoring:lokiS3SecretAccessKey)");
+        throw new ConfigError(
+            `${key}.accessKeyId`,
+            "is not an access key ID; use the key ID shown by your object store (the secret key goes in monitoring:lokiS3SecretAccessKey)",
+        );
     }
     return {
         endpoint: endpoint.host,
@@ -196,7 +196,11 @@ export function readLogs(raw: unknown, platform: "docker" | "kubernetes", secret
     const key = "logs";
     const obj = v.fields(key, raw ?? {}, ["enabled", "shipper", "retention", "storageSize", "limits", "s3", "files", "postgres"]);
     const files = v.optional(obj.files, [] as LogFileSource[], (x) => v.list(`${key}.files`, x, readFile));
-    v.unique(`${key}.files`, files.map((f) => f.job), "job");
+    v.unique(
+        `${key}.files`,
+        files.map((f) => f.job),
+        "job",
+    );
     files.forEach((f, i) => {
         if (f.job === POSTGRES_LOG_JOB) {
             throw new ConfigError(`${key}.files[${i}].job`, `"${POSTGRES_LOG_JOB}" is the job of monitoring:logs.postgres; pick another name`);

@@ -28,8 +28,14 @@ export function applyEdits(content: string, edits: readonly Edit[]): string {
 
 /** Grafana's built-in variables, with a value of the kind PromQL expects in their place. */
 const BUILTIN_VALUES: Readonly<Record<string, string>> = {
-    __rate_interval: "5m", __interval: "1m", __range: "1h", __auto: "1m",
-    __rate_interval_ms: "300000", __interval_ms: "60000", __range_s: "3600", __range_ms: "3600000",
+    __rate_interval: "5m",
+    __interval: "1m",
+    __range: "1h",
+    __auto: "1m",
+    __rate_interval_ms: "300000",
+    __interval_ms: "60000",
+    __range_s: "3600",
+    __range_ms: "3600000",
 };
 const VARIABLE = /\$\{([A-Za-z_]\w*)(?::[^}]*)?\}|\$([A-Za-z_]\w*)|\[\[([A-Za-z_]\w*)(?::[^\]]*)?\]\]/g;
 
@@ -188,5 +194,4 @@ export function addMatcherToSelectors(expr: string, matcher: string): { from: nu
 export const promqlString = (value: string): string => JSON.stringify(value);
 
 /** A regex matching exactly these strings (RE2 syntax, which Prometheus anchors). */
-export const exactAlternatives = (values: readonly string[]): string =>
-    values.map((value) => value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
+export const exactAlternatives = (values: readonly string[]): string => values.map((value) => value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");

@@ -38,16 +38,52 @@ const COMMON: Record<string, FieldType> = { send_resolved: "boolean" };
 /** Alertmanager 0.33 integrations that read their credential from a file (tests run amtool on each). */
 export const INTEGRATIONS = {
     slack: {
-        fields: { ...COMMON, channel: "string", username: "string", title: "string", title_link: "string", text: "string", pretext: "string", footer: "string", color: "string", icon_emoji: "string", icon_url: "string", link_names: "boolean" },
+        fields: {
+            ...COMMON,
+            channel: "string",
+            username: "string",
+            title: "string",
+            title_link: "string",
+            text: "string",
+            pretext: "string",
+            footer: "string",
+            color: "string",
+            icon_emoji: "string",
+            icon_url: "string",
+            link_names: "boolean",
+        },
         credentials: { api_url: { fallback: "slackWebhookUrl", required: true } },
     },
     email: {
-        fields: { ...COMMON, to: "strings", from: "string", smarthost: "string", hello: "string", auth_username: "string", auth_identity: "string", require_tls: "boolean", headers: "map", html: "string", text: "string" },
+        fields: {
+            ...COMMON,
+            to: "strings",
+            from: "string",
+            smarthost: "string",
+            hello: "string",
+            auth_username: "string",
+            auth_identity: "string",
+            require_tls: "boolean",
+            headers: "map",
+            html: "string",
+            text: "string",
+        },
         credentials: { auth_password: { fallback: "smtpPassword", required: false } },
         required: ["to"],
     },
     pagerduty: {
-        fields: { ...COMMON, url: "string", client: "string", client_url: "string", description: "string", severity: "string", class: "string", component: "string", group: "string", details: "map" },
+        fields: {
+            ...COMMON,
+            url: "string",
+            client: "string",
+            client_url: "string",
+            description: "string",
+            severity: "string",
+            class: "string",
+            component: "string",
+            group: "string",
+            details: "map",
+        },
         credentials: { routing_key: { fallback: "pagerdutyRoutingKey", required: true } },
     },
     webhook: {
@@ -63,11 +99,32 @@ export const INTEGRATIONS = {
         credentials: { webhook_url: { required: true } },
     },
     opsgenie: {
-        fields: { ...COMMON, api_url: "string", message: "string", description: "string", source: "string", details: "map", responders: "list", tags: "string", note: "string", priority: "string", entity: "string", actions: "string" },
+        fields: {
+            ...COMMON,
+            api_url: "string",
+            message: "string",
+            description: "string",
+            source: "string",
+            details: "map",
+            responders: "list",
+            tags: "string",
+            note: "string",
+            priority: "string",
+            entity: "string",
+            actions: "string",
+        },
         credentials: { api_key: { required: true } },
     },
     telegram: {
-        fields: { ...COMMON, api_url: "string", chat_id: "number", message_thread_id: "number", message: "string", disable_notifications: "boolean", parse_mode: "string" },
+        fields: {
+            ...COMMON,
+            api_url: "string",
+            chat_id: "number",
+            message_thread_id: "number",
+            message: "string",
+            disable_notifications: "boolean",
+            parse_mode: "string",
+        },
         credentials: { bot_token: { required: true } },
         required: ["chat_id"],
     },
@@ -109,7 +166,11 @@ export function readReceivers(key: string, raw: unknown, secrets: SecretLookup, 
         if (RESERVED_RECEIVERS.includes(name)) {
             throw new ConfigError(rkey, `"${name}" is the stack's own receiver; choose another name (routes may still send to it)`);
         }
-        const kinds = v.fields(rkey, value ?? {}, INTEGRATION_KINDS.map((k) => `${k}_configs`));
+        const kinds = v.fields(
+            rkey,
+            value ?? {},
+            INTEGRATION_KINDS.map((k) => `${k}_configs`),
+        );
         const integrations = Object.entries(kinds).flatMap(([field, list]) => {
             const kind = field.slice(0, -"_configs".length) as IntegrationKind;
             return v.list(`${rkey}.${field}`, list, (ikey, item) => readIntegration(ikey, kind, item, secrets, email));
@@ -128,7 +189,10 @@ function readIntegration(key: string, kind: IntegrationKind, raw: unknown, secre
         const fkey = `${key}.${field}`;
         if (credentialFields.includes(field) || field.endsWith("_file")) {
             const base = field.replace(/_file$/, "");
-            throw new ConfigError(fkey, `would put a credential into alertmanager.yml; store it with \`pulumi config set --secret --path 'monitoring:receiverSecrets.<name>'\` and write ${base}_secret: <name>`);
+            throw new ConfigError(
+                fkey,
+                `would put a credential into alertmanager.yml; store it with \`pulumi config set --secret --path 'monitoring:receiverSecrets.<name>'\` and write ${base}_secret: <name>`,
+            );
         }
         if (field.endsWith("_secret") && credentialFields.includes(field.slice(0, -"_secret".length))) {
             files[`${field.slice(0, -"_secret".length)}_file`] = receiverSecret(fkey, value, secrets);
@@ -166,7 +230,10 @@ function receiverSecret(key: string, value: unknown, secrets: SecretLookup): Sec
     const name = v.string(key, value);
     if (!SECRET_NAME.test(name)) throw new ConfigError(key, `${JSON.stringify(name)} is not a secret name; use letters, digits, _ and -`);
     if (secrets.receiver && !secrets.receiver.has(name)) {
-        throw new ConfigError(key, `no secret ${JSON.stringify(name)} in monitoring:receiverSecrets; run: pulumi config set --secret --path 'monitoring:receiverSecrets.${name}' <value>`);
+        throw new ConfigError(
+            key,
+            `no secret ${JSON.stringify(name)} in monitoring:receiverSecrets; run: pulumi config set --secret --path 'monitoring:receiverSecrets.${name}' <value>`,
+        );
     }
     return `receiver:${name}`;
 }
@@ -181,7 +248,8 @@ function readHttpConfig(key: string, raw: unknown, secrets: SecretLookup, fields
     }
     if (obj.authorization !== undefined) {
         const auth = v.fields(`${key}.authorization`, obj.authorization, ["type", "credentials_secret"]);
-        if (auth.credentials_secret === undefined) throw new ConfigError(`${key}.authorization.credentials_secret`, "is missing; name the secret holding the token");
+        if (auth.credentials_secret === undefined)
+            throw new ConfigError(`${key}.authorization.credentials_secret`, "is missing; name the secret holding the token");
         http.authorization = { type: v.optional(auth.type, "Bearer", (x) => v.string(`${key}.authorization.type`, x)) };
         files["http_config.authorization.credentials_file"] = receiverSecret(`${key}.authorization.credentials_secret`, auth.credentials_secret, secrets);
     }
@@ -200,19 +268,28 @@ function readHttpConfig(key: string, raw: unknown, secrets: SecretLookup, fields
 
 function readField(key: string, type: FieldType, value: unknown): unknown {
     switch (type) {
-        case "string": return v.string(key, value);
-        case "boolean": return v.boolean(key, value);
-        case "number": return v.number(key, value, { integer: true });
+        case "string":
+            return v.string(key, value);
+        case "boolean":
+            return v.boolean(key, value);
+        case "number":
+            return v.number(key, value, { integer: true });
         // Alertmanager takes recipients as one comma-separated string; a list reads better.
-        case "strings": return typeof value === "string" ? value : v.list(key, value, v.string, { nonEmpty: true }).join(", ");
-        case "map": return v.object(key, value);
-        case "list": return v.list(key, value, (k, x) => v.object(k, x));
+        case "strings":
+            return typeof value === "string" ? value : v.list(key, value, v.string, { nonEmpty: true }).join(", ");
+        case "map":
+            return v.object(key, value);
+        case "list":
+            return v.list(key, value, (k, x) => v.object(k, x));
     }
 }
 
 function applyEmailDefaults(key: string, fields: Record<string, unknown>, email?: EmailDefaults): void {
     for (const address of String(fields.to).split(",")) v.email(`${key}.to`, address.trim());
-    for (const [field, fallback] of [["from", email?.from], ["smarthost", email?.smarthost]] as const) {
+    for (const [field, fallback] of [
+        ["from", email?.from],
+        ["smarthost", email?.smarthost],
+    ] as const) {
         if (fields[field] === undefined && fallback === undefined) {
             throw new ConfigError(`${key}.${field}`, "is missing; set it here or once for every receiver in monitoring:alerting.email");
         }

@@ -11,8 +11,16 @@ export interface TimeInterval {
 }
 
 const ROUTE_FIELDS = [
-    "receiver", "matchers", "continue", "group_by", "group_wait", "group_interval", "repeat_interval",
-    "mute_time_intervals", "active_time_intervals", "routes",
+    "receiver",
+    "matchers",
+    "continue",
+    "group_by",
+    "group_wait",
+    "group_interval",
+    "repeat_interval",
+    "mute_time_intervals",
+    "active_time_intervals",
+    "routes",
 ];
 const INTERVAL_FIELDS = ["times", "weekdays", "days_of_month", "months", "years", "location"];
 const ALERTMANAGER_DURATION = /^(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?$/;
@@ -41,20 +49,31 @@ function amDuration(key: string, raw: unknown, allowZero: boolean): string {
 }
 
 export function readTimeIntervals(key: string, raw: unknown): TimeInterval[] {
-    const list = v.optional(raw, [] as TimeInterval[], (x) => v.list(key, x, (ikey, item) => {
-        const obj = v.fields(ikey, item, ["name", "time_intervals"]);
-        const name = v.string(`${ikey}.name`, obj.name);
-        const intervals = v.list(`${ikey}.time_intervals`, obj.time_intervals, (k, ti) => {
-            const fields = v.fields(k, ti, INTERVAL_FIELDS);
-            for (const [field, value] of Object.entries(fields)) {
-                if (field === "location") v.string(`${k}.location`, value);
-                else v.list(`${k}.${field}`, value, (fk, fv) => (field === "times" ? v.fields(fk, fv, ["start_time", "end_time"]) : fv));
-            }
-            return fields;
-        }, { nonEmpty: true });
-        return { name, time_intervals: intervals };
-    }));
-    v.unique(key, list.map((t) => t.name), "time interval");
+    const list = v.optional(raw, [] as TimeInterval[], (x) =>
+        v.list(key, x, (ikey, item) => {
+            const obj = v.fields(ikey, item, ["name", "time_intervals"]);
+            const name = v.string(`${ikey}.name`, obj.name);
+            const intervals = v.list(
+                `${ikey}.time_intervals`,
+                obj.time_intervals,
+                (k, ti) => {
+                    const fields = v.fields(k, ti, INTERVAL_FIELDS);
+                    for (const [field, value] of Object.entries(fields)) {
+                        if (field === "location") v.string(`${k}.location`, value);
+                        else v.list(`${k}.${field}`, value, (fk, fv) => (field === "times" ? v.fields(fk, fv, ["start_time", "end_time"]) : fv));
+                    }
+                    return fields;
+                },
+                { nonEmpty: true },
+            );
+            return { name, time_intervals: intervals };
+        }),
+    );
+    v.unique(
+        key,
+        list.map((t) => t.name),
+        "time interval",
+    );
     return list;
 }
 
@@ -73,7 +92,10 @@ function readRoute(key: string, raw: unknown, receivers: readonly string[], inte
     if (obj.receiver !== undefined) {
         const receiver = v.string(`${key}.receiver`, obj.receiver);
         if (!receivers.includes(receiver)) {
-            throw new ConfigError(`${key}.receiver`, `no receiver ${JSON.stringify(receiver)}; define it under monitoring:alerting.receivers or use one of ${receivers.join(", ")}`);
+            throw new ConfigError(
+                `${key}.receiver`,
+                `no receiver ${JSON.stringify(receiver)}; define it under monitoring:alerting.receivers or use one of ${receivers.join(", ")}`,
+            );
         }
         route.receiver = receiver;
     }
@@ -88,11 +110,16 @@ function readRoute(key: string, raw: unknown, receivers: readonly string[], inte
     }
     for (const field of ["mute_time_intervals", "active_time_intervals"] as const) {
         if (obj[field] === undefined) continue;
-        route[field] = v.list(`${key}.${field}`, obj[field], (k, name) => {
-            const text = v.string(k, name);
-            if (!intervals.includes(text)) throw new ConfigError(k, `no time interval ${JSON.stringify(text)} in monitoring:alerting.time_intervals`);
-            return text;
-        }, { nonEmpty: true });
+        route[field] = v.list(
+            `${key}.${field}`,
+            obj[field],
+            (k, name) => {
+                const text = v.string(k, name);
+                if (!intervals.includes(text)) throw new ConfigError(k, `no time interval ${JSON.stringify(text)} in monitoring:alerting.time_intervals`);
+                return text;
+            },
+            { nonEmpty: true },
+        );
     }
     if (obj.routes !== undefined) {
         route.routes = v.list(`${key}.routes`, obj.routes, (k, child) => readRoute(k, child, receivers, intervals, false));

@@ -66,7 +66,15 @@ function expand(key: string, entry: string, cwd: string): string[] {
     const absolute = path.resolve(cwd, entry);
     if (GLOB_CHARS.test(entry)) {
         const segments = entry.split("/");
-        const base = path.resolve(cwd, segments.slice(0, segments.findIndex((s) => GLOB_CHARS.test(s))).join("/") || ".");
+        const base = path.resolve(
+            cwd,
+            segments
+                .slice(
+                    0,
+                    segments.findIndex((s) => GLOB_CHARS.test(s)),
+                )
+                .join("/") || ".",
+        );
         const pattern = globRegExp(absolute);
         const found = fs.existsSync(base) ? walk(base).filter((f) => pattern.test(f) && isRuleFile(f)) : [];
         if (found.length === 0) throw new ConfigError(key, `${JSON.stringify(entry)} matches no .yml or .yaml file`);
@@ -87,7 +95,8 @@ function expand(key: string, entry: string, cwd: string): string[] {
 const isRuleFile = (file: string) => RULE_EXTENSIONS.includes(path.extname(file).toLowerCase());
 
 function walk(dir: string): string[] {
-    return fs.readdirSync(dir, { withFileTypes: true })
+    return fs
+        .readdirSync(dir, { withFileTypes: true })
         .sort((a, b) => a.name.localeCompare(b.name))
         .flatMap((e) => {
             const full = path.join(dir, e.name);
@@ -110,7 +119,10 @@ export function globRegExp(pattern: string): RegExp {
             const end = pattern.indexOf("]", i + 1);
             if (end < 0) re += "\\[";
             else {
-                re += `[${pattern.slice(i + 1, end).replace(/^!/, "^").replace(/\\/g, "\\\\")}]`;
+                re += `[${pattern
+                    .slice(i + 1, end)
+                    .replace(/^!/, "^")
+                    .replace(/\\/g, "\\\\")}]`;
                 i = end;
             }
         } else re += c.replace(/[.+^${}()|\\]/g, "\\$&");
@@ -126,7 +138,10 @@ function commonFolder(files: string[]): string {
 
 /** `team-a/alerts.yaml` -> `user-team-a-alerts.yml`: two files called alerts.yml no longer overwrite each other. */
 function uniqueName(relative: string, taken: Set<string>): string {
-    const stem = relative.replace(/\.(ya?ml)$/i, "").replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/^-+|-+$/g, "");
+    const stem = relative
+        .replace(/\.(ya?ml)$/i, "")
+        .replace(/[^A-Za-z0-9_.-]+/g, "-")
+        .replace(/^-+|-+$/g, "");
     let name = `user-${stem}.yml`;
     for (let n = 2; taken.has(name); n++) name = `user-${stem}-${n}.yml`;
     return name;
@@ -149,7 +164,7 @@ function readOne(key: string, file: string, source: string, name: string): UserR
     if (typeof doc !== "object" || doc === null || !Array.isArray((doc as { groups?: unknown }).groups)) {
         throw where("is not a Prometheus rule file; expected `groups:` with a list of groups");
     }
-    const groups = ((doc as { groups: unknown[] }).groups).map((g, n) => readGroup(g, n, where));
+    const groups = (doc as { groups: unknown[] }).groups.map((g, n) => readGroup(g, n, where));
     const seen = new Set<string>();
     for (const group of groups) {
         if (seen.has(group.name)) throw where(`group ${JSON.stringify(group.name)} appears twice; group names must be unique`);

@@ -50,7 +50,8 @@ export interface PostgresUrl {
     readonly database?: string;
 }
 
-const POSTGRES_URL = /^postgres(?:ql)?:\/\/([^:@/?#\s]+)(?::([^@/?#\s]*))?@((?:\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?)(?:\/([^?#\s]*))?(\?[^#\s]*)?$/;
+const POSTGRES_URL =
+    /^postgres(?:ql)?:\/\/([^:@/?#\s]+)(?::([^@/?#\s]*))?@((?:\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?)(?:\/([^?#\s]*))?(\?[^#\s]*)?$/;
 
 /**
  * Parses a PostgreSQL URL as libpq and Go's database drivers do. Throws a ConfigError naming `key`
@@ -126,7 +127,10 @@ function readReceiverSecrets(source: ConfigSource): Secrets["receivers"] {
     if (raw === undefined || raw === null || raw === "") return undefined;
     if (raw === OPAQUE_SECRET_MAP) return "opaque";
     if (typeof raw !== "object" || Array.isArray(raw)) {
-        throw new ConfigError(key, "is not a map of names to secret values; set one with: pulumi config set --secret --path 'monitoring:receiverSecrets.<name>' <value>");
+        throw new ConfigError(
+            key,
+            "is not a map of names to secret values; set one with: pulumi config set --secret --path 'monitoring:receiverSecrets.<name>' <value>",
+        );
     }
     const out = new Map<string, pulumi.Output<string>>();
     for (const [name, value] of Object.entries(raw)) {

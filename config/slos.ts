@@ -21,7 +21,11 @@ const OBJECTIVE = { min: 0.5, max: 0.99999 };
 
 export function readSlos(raw: unknown): SloConfig[] {
     const slos = v.optional(raw, [] as SloConfig[], (x) => v.list("slos", x, readSlo));
-    v.unique("slos", slos.map((s) => s.job), "job");
+    v.unique(
+        "slos",
+        slos.map((s) => s.job),
+        "job",
+    );
     return slos;
 }
 

@@ -16,7 +16,10 @@ export interface ThresholdSpec {
 }
 
 const t = (value: number, unit: ThresholdSpec["unit"], description: string, ...alerts: string[]): ThresholdSpec => ({
-    default: value, unit, description, alerts,
+    default: value,
+    unit,
+    description,
+    alerts,
 });
 
 /** Every name `monitoring:thresholds.<name>` accepts, its default and the alerts it tunes. */
@@ -67,9 +70,9 @@ export const THRESHOLDS = {
 export type ThresholdName = keyof typeof THRESHOLDS;
 export const THRESHOLD_NAMES = Object.keys(THRESHOLDS) as ThresholdName[];
 
-export const THRESHOLD_DEFAULTS = Object.fromEntries(
-    THRESHOLD_NAMES.map((name) => [name, THRESHOLDS[name].default]),
-) as Readonly<Record<ThresholdName, number>>;
+export const THRESHOLD_DEFAULTS = Object.fromEntries(THRESHOLD_NAMES.map((name) => [name, THRESHOLDS[name].default])) as Readonly<
+    Record<ThresholdName, number>
+>;
 
 /** Per-alert changes to the rule files' `for` and `severity`, and the alert's scope. */
 export interface AlertOverride {
@@ -94,12 +97,7 @@ export interface ThresholdsConfig {
 export const RULES_DIR = path.resolve(__dirname, "..", "rules");
 
 /** Alerts generated from monitoring:slos rather than read from rules/. */
-export const SLO_ALERTS = [
-    "SLOErrorBudgetBurnFast",
-    "SLOErrorBudgetBurnSlow",
-    "SLOLatencyBudgetBurnFast",
-    "SLOLatencyBudgetBurnSlow",
-] as const;
+export const SLO_ALERTS = ["SLOErrorBudgetBurnFast", "SLOErrorBudgetBurnSlow", "SLOLatencyBudgetBurnFast", "SLOLatencyBudgetBurnSlow"] as const;
 
 /** One alert of the stack's own rule files, with the labels it is written with. */
 export interface BuiltInAlert {
@@ -114,7 +112,10 @@ let builtInCache: { alerts: BuiltInAlert[]; groups: string[] } | undefined;
 function builtInRules(): { alerts: BuiltInAlert[]; groups: string[] } {
     if (!builtInCache) {
         const cache = { alerts: [] as BuiltInAlert[], groups: [] as string[] };
-        for (const file of fs.readdirSync(RULES_DIR).filter((f) => f.endsWith(".yml")).sort()) {
+        for (const file of fs
+            .readdirSync(RULES_DIR)
+            .filter((f) => f.endsWith(".yml"))
+            .sort()) {
             const doc = yaml.load(fs.readFileSync(path.join(RULES_DIR, file), "utf8")) as {
                 groups: { name: string; rules: { alert?: string; labels?: Record<string, string> }[] }[];
             };
@@ -186,8 +187,7 @@ function readOverrides(key: string, raw: unknown): Record<string, AlertOverride>
             for: v.optional(fields.for, undefined, (x) => v.duration(`${key}.${alert}.for`, x)),
             severity: v.optional(fields.severity, undefined, (x) => v.oneOf(`${key}.${alert}.severity`, x, SEVERITIES)),
             enabled: v.optional(fields.enabled, true, (x) => v.boolean(`${key}.${alert}.enabled`, x)),
-            excludeJobs: v.optional(fields.excludeJobs, [] as string[], (x) =>
-                v.list(`${key}.${alert}.excludeJobs`, x, v.jobName, { nonEmpty: true })),
+            excludeJobs: v.optional(fields.excludeJobs, [] as string[], (x) => v.list(`${key}.${alert}.excludeJobs`, x, v.jobName, { nonEmpty: true })),
         };
     }
     return out;

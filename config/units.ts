@@ -46,7 +46,12 @@ export function durationMs(value: string): number {
 export function goDuration(prometheusDuration: string): string {
     let ms = BigInt(durationMs(prometheusDuration));
     let out = "";
-    for (const [unit, size] of [["h", 3600000n], ["m", 60000n], ["s", 1000n], ["ms", 1n]] as const) {
+    for (const [unit, size] of [
+        ["h", 3600000n],
+        ["m", 60000n],
+        ["s", 1000n],
+        ["ms", 1n],
+    ] as const) {
         if (ms >= size) {
             out += `${ms / size}${unit}`;
             ms %= size;
@@ -80,8 +85,22 @@ export function size(key: string, value: unknown): string {
 // The Kubernetes quantity grammar (k8s.io/apimachinery resource.Quantity), signs left out.
 const QUANTITY = /^(\d+(?:\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/;
 const QUANTITY_SUFFIX: Record<string, number> = {
-    "": 1, n: 1e-9, u: 1e-6, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-    Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+    "": 1,
+    n: 1e-9,
+    u: 1e-6,
+    m: 1e-3,
+    k: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+    P: 1e15,
+    E: 1e18,
+    Ki: 2 ** 10,
+    Mi: 2 ** 20,
+    Gi: 2 ** 30,
+    Ti: 2 ** 40,
+    Pi: 2 ** 50,
+    Ei: 2 ** 60,
 };
 
 /** The value of a Kubernetes quantity (`500m` -> 0.5, `1Gi` -> 1073741824), or undefined when it is not one. */

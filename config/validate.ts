@@ -8,7 +8,7 @@ export { cidr, email, emailList, matcher, regex, singleLine, url } from "./forma
 export type Raw = unknown;
 
 function show(value: unknown): string {
-    return typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+    return typeof value === "string" ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
 }
 
 export function optional<T>(value: Raw, fallback: T, read: (value: Raw) => T): T {

@@ -33,8 +33,18 @@ const podDisruptionBudget = "kubernetes:policy/v1:PodDisruptionBudget";
 
 // Matched anywhere in a name; the short words only as a whole `_`-separated part (not BYPASS).
 const secretWords = [
-    "PASSWORD", "PASSWD", "TOKEN", "SECRET", "WEBHOOK", "API_KEY", "APIKEY", "ROUTING_KEY",
-    "PRIVATE_KEY", "CREDENTIAL", "DATABASE_URL", "DATA_SOURCE_NAME",
+    "PASSWORD",
+    "PASSWD",
+    "TOKEN",
+    "SECRET",
+    "WEBHOOK",
+    "API_KEY",
+    "APIKEY",
+    "ROUTING_KEY",
+    "PRIVATE_KEY",
+    "CREDENTIAL",
+    "DATABASE_URL",
+    "DATA_SOURCE_NAME",
 ];
 const secretParts = ["DSN", "PASS"];
 
@@ -86,7 +96,10 @@ function tlsCovers(tlsHost: string, host: string): boolean {
 }
 
 /** Least replicas for a highly available prod workload, keyed by app name. */
-const minimumReplicas = new Map([["prometheus", 2], ["alertmanager", 3]]);
+const minimumReplicas = new Map([
+    ["prometheus", 2],
+    ["alertmanager", 3],
+]);
 
 // --- shared plumbing --------------------------------------------------------------------------
 
@@ -137,8 +150,8 @@ export const dockerPortsOnLoopback = policy({
             if (!isLoopback(port.ip)) {
                 report(
                     `container ${args.props.name ?? args.name} publishes port ${port.internal}` +
-                    `${port.external === undefined ? "" : ` as ${port.external}`} on ${port.ip || "0.0.0.0"}, ` +
-                    "reachable from the network; set ports[].ip to 127.0.0.1 (monitoring:bindAddress)",
+                        `${port.external === undefined ? "" : ` as ${port.external}`} on ${port.ip || "0.0.0.0"}, ` +
+                        "reachable from the network; set ports[].ip to 127.0.0.1 (monitoring:bindAddress)",
                 );
             }
         }
@@ -159,7 +172,7 @@ export const dockerNoSecretEnv = policy({
             if (rest.join("=") !== "" && looksSecret(key) && !allowed.includes(key)) {
                 report(
                     `container ${args.props.name ?? args.name} sets ${key} inline in envs; upload the value as a ` +
-                    `file and set ${key}__FILE (or the service's *_FILE variable) to its path instead`,
+                        `file and set ${key}__FILE (or the service's *_FILE variable) to its path instead`,
                 );
             }
         }
@@ -298,7 +311,7 @@ export const kubernetesHighAvailability = policy({
         if (minimum !== undefined && replicas < minimum) {
             report(
                 `${kindOf(args.type)} ${objectName(props, args.name)} runs ${app} with ${replicas} ` +
-                `replica${replicas === 1 ? "" : "s"}; it needs at least ${minimum} (spec.replicas)`,
+                    `replica${replicas === 1 ? "" : "s"}; it needs at least ${minimum} (spec.replicas)`,
             );
         }
     },
@@ -326,7 +339,7 @@ export const kubernetesDisruptionBudgets: StackValidationPolicy = {
             if (!covered) {
                 report(
                     `${pod.owner} runs ${replicas} replicas but no PodDisruptionBudget in its namespace selects its ` +
-                    `pods (${describeLabels(pod.labels)}); add one with spec.selector.matchLabels set to those labels`,
+                        `pods (${describeLabels(pod.labels)}); add one with spec.selector.matchLabels set to those labels`,
                     resource.urn,
                 );
             }

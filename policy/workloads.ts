@@ -67,10 +67,7 @@ const podTemplates: Record<string, (spec: any, props: any) => PodTemplate | unde
 };
 
 /** Workload kinds that run `spec.replicas` copies of their pod. */
-export const replicatedKinds: ReadonlySet<string> = new Set([
-    "kubernetes:apps/v1:Deployment",
-    "kubernetes:apps/v1:StatefulSet",
-]);
+export const replicatedKinds: ReadonlySet<string> = new Set(["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet"]);
 
 /** The array at a field, or none when it is absent or redacted (a secret list renders as one string). */
 export function listOf<T>(value: unknown): T[] {
@@ -108,15 +105,14 @@ export function podOf(type: string, props: Record<string, any>, resourceName: st
 
 /** Every container and init container of a pod. */
 export function containersOf(pod: PodView): ContainerView[] {
-    const named = (kind: string) => (container: Container): ContainerView => ({
-        pod,
-        container,
-        where: `${pod.owner}, ${kind} ${container.name ?? "(unnamed)"}`,
-    });
-    return [
-        ...listOf<Container>(pod.spec.containers).map(named("container")),
-        ...listOf<Container>(pod.spec.initContainers).map(named("init container")),
-    ];
+    const named =
+        (kind: string) =>
+        (container: Container): ContainerView => ({
+            pod,
+            container,
+            where: `${pod.owner}, ${kind} ${container.name ?? "(unnamed)"}`,
+        });
+    return [...listOf<Container>(pod.spec.containers).map(named("container")), ...listOf<Container>(pod.spec.initContainers).map(named("init container"))];
 }
 
 /** Kubernetes label selector semantics; an absent selector selects nothing, an empty one everything. */
@@ -127,11 +123,16 @@ export function selectorMatches(selector: LabelSelector | undefined, labels: Lab
     const byLabel = Object.entries(selector.matchLabels ?? {}).every(([key, value]) => labels[key] === value);
     const byExpression = listOf<Required<LabelSelector>["matchExpressions"][number]>(selector.matchExpressions).every(({ key, operator, values = [] }) => {
         switch (operator) {
-            case "In": return key in labels && values.includes(labels[key]);
-            case "NotIn": return !(key in labels) || !values.includes(labels[key]);
-            case "Exists": return key in labels;
-            case "DoesNotExist": return !(key in labels);
-            default: return false;
+            case "In":
+                return key in labels && values.includes(labels[key]);
+            case "NotIn":
+                return !(key in labels) || !values.includes(labels[key]);
+            case "Exists":
+                return key in labels;
+            case "DoesNotExist":
+                return !(key in labels);
+            default:
+                return false;
         }
     });
     return byLabel && byExpression;

@@ -43,9 +43,7 @@ export interface DashboardEntry {
 export interface BackupManifest {
     readonly createdAt: string;
     readonly stack?: string;
-    readonly prometheus:
-        | { readonly snapshot: string; readonly pathInContainer: string; readonly copyCommands: string[] }
-        | { readonly skipped: string };
+    readonly prometheus: { readonly snapshot: string; readonly pathInContainer: string; readonly copyCommands: string[] } | { readonly skipped: string };
     readonly grafana: {
         readonly dashboards: DashboardEntry[];
         readonly datasources: { readonly file: string; readonly count: number; readonly secretFieldsRemoved: number };
@@ -75,7 +73,9 @@ export const runToFile: DumpRunner = (argv, file) =>
         child.stdout.pipe(out);
         child.stderr.on("data", (d) => (stderr += d));
         child.once("error", reject);
-        child.once("close", (code) => out.end(() => (code === 0 ? resolve() : reject(new Error(`${path.basename(argv[0])} exited ${code}: ${oneLine(stderr)}`)))));
+        child.once("close", (code) =>
+            out.end(() => (code === 0 ? resolve() : reject(new Error(`${path.basename(argv[0])} exited ${code}: ${oneLine(stderr)}`)))),
+        );
     });
 
 /**
@@ -126,10 +126,7 @@ export function snapshotCopyCommands(options: BackupOptions, name: string): stri
     const dest = path.join(options.out, SNAPSHOT_DIR);
     if (options.platform === "kubernetes") {
         const ns = `-n ${options.namespace}`;
-        return [
-            `kubectl ${ns} cp -c prometheus prometheus-0:${inContainer} ${dest}`,
-            `kubectl ${ns} exec -c prometheus prometheus-0 -- rm -rf ${inContainer}`,
-        ];
+        return [`kubectl ${ns} cp -c prometheus prometheus-0:${inContainer} ${dest}`, `kubectl ${ns} exec -c prometheus prometheus-0 -- rm -rf ${inContainer}`];
     }
     const container = `monitoring-${options.stack ?? "<stack>"}-prometheus`;
     return [`docker cp ${container}:${inContainer} ${dest}`, `docker exec ${container} rm -rf ${inContainer}`];
@@ -255,9 +252,17 @@ export async function runBackup(
         }
     }
 
-    const manifest: BackupManifest = { createdAt: new Date().toISOString(), stack: options.stack, prometheus, grafana, ...(grafanaDatabase ? { grafanaDatabase } : {}) };
+    const manifest: BackupManifest = {
+        createdAt: new Date().toISOString(),
+        stack: options.stack,
+        prometheus,
+        grafana,
+        ...(grafanaDatabase ? { grafanaDatabase } : {}),
+    };
     writeJson(path.join(options.out, MANIFEST_FILE), manifest);
-    print(`backup written to ${options.out} (${MANIFEST_FILE}); restore dashboards with: npm run restore -- --stack ${options.stack ?? "<stack>"} --from ${options.out}`);
+    print(
+        `backup written to ${options.out} (${MANIFEST_FILE}); restore dashboards with: npm run restore -- --stack ${options.stack ?? "<stack>"} --from ${options.out}`,
+    );
     return code;
 }
 

@@ -36,8 +36,9 @@ const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const msText = (ms: number) => `${Math.round(ms)} ms`;
 
 async function benchLive(runs: number): Promise<void> {
-    const missing = ["prometheus", "alertmanager", "node_exporter", "postgres_exporter", "redis_exporter", "postgres", "redis-server"]
-        .filter((t) => !toolPath(t));
+    const missing = ["prometheus", "alertmanager", "node_exporter", "postgres_exporter", "redis_exporter", "postgres", "redis-server"].filter(
+        (t) => !toolPath(t),
+    );
     if (missing.length) {
         console.log(`live stack: skipped, missing ${missing.join(", ")} (run scripts/get-test-tools.sh)`);
         if (process.env.CI === "true") throw new Error("missing test tools");
@@ -49,11 +50,15 @@ async function benchLive(runs: number): Promise<void> {
         const healthy = Date.now() - t0;
         const prometheus = sc.stack.service("prometheus");
         const scrapedJobs = sc.stack.runnable.map((svc) => svc.spec.name).filter((n) => n !== "grafana");
-        await waitFor("every running service's target to be up", async () => {
-            const up = await vector(prometheus, "up == 1");
-            const jobs = new Set(up.map((u) => u.metric.job));
-            return scrapedJobs.every((j) => jobs.has(j)) && jobs.has("app") ? true : undefined;
-        }, { timeoutMs: 60000, context: () => sc.context() });
+        await waitFor(
+            "every running service's target to be up",
+            async () => {
+                const up = await vector(prometheus, "up == 1");
+                const jobs = new Set(up.map((u) => u.metric.job));
+                return scrapedJobs.every((j) => jobs.has(j)) && jobs.has("app") ? true : undefined;
+            },
+            { timeoutMs: 60000, context: () => sc.context() },
+        );
         const allUp = Date.now() - t0;
         console.log(`live stack (${sc.stack.runnable.length} processes + PostgreSQL, Redis; generated config, loopback):`);
         console.log(`  build under mocks + start + every health check answering: ${s(healthy)}`);
@@ -67,17 +72,29 @@ async function benchLive(runs: number): Promise<void> {
         for (let i = 0; i < runs; i++) {
             const fault = Date.now();
             await node.stop();
-            const firing = await waitForNotification(sc, "TargetDown", { integration: "slack", state: "firing", mentions: "node-exporter", after: fault }, 60000);
+            const firing = await waitForNotification(
+                sc,
+                "TargetDown",
+                { integration: "slack", state: "firing", mentions: "node-exporter", after: fault },
+                60000,
+            );
             toFiring.push(firing.at - fault);
             const back = Date.now();
             node.start();
             await node.ready();
-            const resolved = await waitForNotification(sc, "TargetDown", { integration: "slack", state: "resolved", mentions: "node-exporter", after: back }, 60000);
+            const resolved = await waitForNotification(
+                sc,
+                "TargetDown",
+                { integration: "slack", state: "resolved", mentions: "node-exporter", after: back },
+                60000,
+            );
             toResolved.push(resolved.at - back);
         }
         console.log(`  fault -> Slack notification (node exporter stopped, TargetDown, ${runs} runs):`);
-        console.log(`    median ${s(median(toFiring))}, max ${s(Math.max(...toFiring))}; ` +
-            `bound scrape ${TIMINGS.scrapeInterval} + evaluation ${TIMINGS.evaluationInterval} + for ${alertFor} + group_wait ${TIMINGS.groupWait} = ${s(bound)}`);
+        console.log(
+            `    median ${s(median(toFiring))}, max ${s(Math.max(...toFiring))}; ` +
+                `bound scrape ${TIMINGS.scrapeInterval} + evaluation ${TIMINGS.evaluationInterval} + for ${alertFor} + group_wait ${TIMINGS.groupWait} = ${s(bound)}`,
+        );
         console.log(`  recovery -> resolved notification: median ${s(median(toResolved))}, max ${s(Math.max(...toResolved))}`);
     } finally {
         await sc.dispose(false);
@@ -102,7 +119,8 @@ function benchProgram(runs: number): void {
     console.log(`  start node with ts-node (transpile-only): ${msText(median(tsNode.map((r) => r.ms)))}`);
     for (const stack of ["dev", "prod"]) {
         const results = Array.from({ length: runs }, () =>
-            timeNode(["-r", "ts-node/register/transpile-only", path.join(__dirname, "bench.ts"), "--child-render", stack]));
+            timeNode(["-r", "ts-node/register/transpile-only", path.join(__dirname, "bench.ts"), "--child-render", stack]),
+        );
         const failed = results.find((r) => !r.ok);
         if (failed) {
             const reason = (failed.stderr.trim().split("\n").pop() ?? "").slice(0, 200);
@@ -112,8 +130,10 @@ function benchProgram(runs: number): void {
         const inside = results.map((r) => JSON.parse(r.stdout.trim().split("\n").pop()!) as { renderMs: number; resources: number });
         const processMs = median(results.map((r) => r.ms));
         const renderMs = median(inside.map((r) => r.renderMs));
-        console.log(`  build ${stack.padEnd(4)} under mocks: ${msText(processMs)} per process: renderStack ${msText(renderMs)} ` +
-            `(${inside[0].resources} resources), the rest ${msText(processMs - renderMs)} loading node, the SDKs and the program's TypeScript`);
+        console.log(
+            `  build ${stack.padEnd(4)} under mocks: ${msText(processMs)} per process: renderStack ${msText(renderMs)} ` +
+                `(${inside[0].resources} resources), the rest ${msText(processMs - renderMs)} loading node, the SDKs and the program's TypeScript`,
+        );
     }
 }
 

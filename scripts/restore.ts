@@ -33,12 +33,7 @@ export function readManifest(dir: string): BackupManifest {
  * The folder uid to post a dashboard into: its old folder, created when missing; the
  * General folder ("") when that fails.
  */
-async function ensureFolder(
-    grafana: ServiceEndpoint,
-    entry: DashboardEntry,
-    existing: Set<string>,
-    print: (line: string) => void,
-): Promise<string> {
+async function ensureFolder(grafana: ServiceEndpoint, entry: DashboardEntry, existing: Set<string>, print: (line: string) => void): Promise<string> {
     if (entry.folderUid === "" || existing.has(entry.folderUid)) return entry.folderUid;
     const res = await callService(grafana, "/api/folders", { method: "POST", body: { uid: entry.folderUid, title: entry.folderTitle } });
     if (res.status === 200) {
@@ -110,10 +105,8 @@ async function main(): Promise<number> {
     }
     const endpoints = await resolveEndpoints(values, ["grafana"]);
     const secrets = secretsOf(endpoints);
-    return runRestore(
-        endpoints.services.grafana!,
-        { from: values.from, includeProvisioned: values["include-provisioned"] ?? false },
-        (line) => console.log(scrub(line, secrets)),
+    return runRestore(endpoints.services.grafana!, { from: values.from, includeProvisioned: values["include-provisioned"] ?? false }, (line) =>
+        console.log(scrub(line, secrets)),
     );
 }
 

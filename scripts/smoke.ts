@@ -166,10 +166,7 @@ async function checkWatchdog(prometheus: ServiceEndpoint, alertmanager: ServiceE
         results.push(
             watchdog?.state === "firing"
                 ? pass("watchdog in prometheus", `firing since ${watchdog.activeAt ?? "start"}`)
-                : fail(
-                      "watchdog in prometheus",
-                      watchdog ? `state ${watchdog.state}` : "not firing: is the Watchdog rule loaded? (Prometheus /api/v1/rules)",
-                  ),
+                : fail("watchdog in prometheus", watchdog ? `state ${watchdog.state}` : "not firing: is the Watchdog rule loaded? (Prometheus /api/v1/rules)"),
         );
     } catch (err) {
         results.push(fail("watchdog in prometheus", errorMessage(err)));

@@ -5,16 +5,7 @@ import * as os from "os";
 import { parseArgs } from "util";
 import * as yaml from "js-yaml";
 import { AlertmanagerDocument, describeReceiver, matchRoutes, MatchedRoute } from "../config/alert-routing";
-import {
-    callServiceJson,
-    ENDPOINT_OPTIONS,
-    ENDPOINT_USAGE,
-    runCommand,
-    resolveEndpoints,
-    scrub,
-    secretsOf,
-    ServiceEndpoint,
-} from "./lib/stack-endpoints";
+import { callServiceJson, ENDPOINT_OPTIONS, ENDPOINT_USAGE, runCommand, resolveEndpoints, scrub, secretsOf, ServiceEndpoint } from "./lib/stack-endpoints";
 
 const SEVERITIES = ["critical", "warning", "info"] as const;
 type Severity = (typeof SEVERITIES)[number];
@@ -82,14 +73,12 @@ function waitOrInterrupt(ms: number): Promise<void> {
 }
 
 /** Fires, explains, waits and clears. Returns the exit code. */
-export async function runTestAlert(
-    alertmanager: ServiceEndpoint,
-    options: TestAlertOptions,
-    print: (line: string) => void = console.log,
-): Promise<number> {
+export async function runTestAlert(alertmanager: ServiceEndpoint, options: TestAlertOptions, print: (line: string) => void = console.log): Promise<number> {
     const labels = testAlertLabels(options);
     const { routes, config } = await expectedRoutes(alertmanager, labels);
-    const shown = Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(", ");
+    const shown = Object.entries(labels)
+        .map(([k, v]) => `${k}="${v}"`)
+        .join(", ");
     print(`${TEST_ALERT_NAME} {${shown}} should reach:`);
     const width = Math.max(...routes.map((r) => r.receiver.length));
     for (const route of routes) {
@@ -105,8 +94,7 @@ export async function runTestAlert(
         annotations: {
             summary: `Test alert (${options.severity}) from npm run test-alert`,
             description:
-                `Synthetic alert sent by ${os.userInfo().username}@${os.hostname()} to check notification routing. ` +
-                "Nothing is wrong; it clears itself.",
+                `Synthetic alert sent by ${os.userInfo().username}@${os.hostname()} to check notification routing. ` + "Nothing is wrong; it clears itself.",
         },
         startsAt: startsAt.toISOString(),
         // If this script dies before clearing, Alertmanager resolves the alert by itself.
@@ -136,9 +124,7 @@ export async function runTestAlert(
     return same ? 0 : 1;
 }
 
-const USAGE =
-    "usage: npm run test-alert -- --stack dev [--severity critical|warning|info] [--sms] [--wait SECONDS]\n" +
-    `  endpoints: ${ENDPOINT_USAGE}`;
+const USAGE = "usage: npm run test-alert -- --stack dev [--severity critical|warning|info] [--sms] [--wait SECONDS]\n" + `  endpoints: ${ENDPOINT_USAGE}`;
 
 async function main(): Promise<number> {
     const { values } = parseArgs({

@@ -11,11 +11,18 @@ import { renderRuleFiles } from "../components/render/rules";
 import { promtool, writeRuleFiles } from "./support/promtool";
 import { requireTool } from "./support/tools";
 
-interface Rule { alert?: string; record?: string; expr: string; labels?: Record<string, string> }
+interface Rule {
+    alert?: string;
+    record?: string;
+    expr: string;
+    labels?: Record<string, string>;
+}
 type RuleDoc = { groups: { name: string; rules: Rule[] }[] };
 const load = (values: Record<string, unknown>) => loadConfig(objectConfigSource(values), "test");
 const alertsOf = (values: Record<string, unknown>) =>
-    renderRuleFiles(load(values)).flatMap((f) => (yaml.load(f.content) as RuleDoc).groups.flatMap((g) => g.rules)).filter((r) => r.alert);
+    renderRuleFiles(load(values))
+        .flatMap((f) => (yaml.load(f.content) as RuleDoc).groups.flatMap((g) => g.rules))
+        .filter((r) => r.alert);
 
 function configError(fn: () => unknown, key: string, ...parts: (string | RegExp)[]): void {
     assert.throws(fn, (err: unknown) => {
@@ -30,7 +37,10 @@ describe("alert scoping: enabled, groups and excluded jobs", () => {
     it("removes an alert turned off, and only that alert", () => {
         const all = alertsOf({});
         const scoped = alertsOf({ thresholds: { alerts: { TargetDown: { enabled: false } } } });
-        assert.deepStrictEqual(all.map((r) => r.alert).filter((a) => a !== "TargetDown"), scoped.map((r) => r.alert));
+        assert.deepStrictEqual(
+            all.map((r) => r.alert).filter((a) => a !== "TargetDown"),
+            scoped.map((r) => r.alert),
+        );
         assert.ok(all.some((r) => r.alert === "TargetDown"));
     });
 
@@ -41,14 +51,17 @@ describe("alert scoping: enabled, groups and excluded jobs", () => {
         assert.ok(!docs.some((d) => d.groups.some((g) => g.name === "host")), "the host group is still rendered");
         assert.ok(!alertsOf({ thresholds: { groups: { host: { enabled: false } } } }).some((r) => r.alert === "HostMemoryHigh"));
         // Recording rules of the file survive: dashboards read them.
-        const before = (yaml.load(renderRuleFiles(load({})).find((f) => f.name === "host.yml")!.content) as RuleDoc)
-            .groups.flatMap((g) => g.rules).filter((r) => r.record).length;
+        const before = (yaml.load(renderRuleFiles(load({})).find((f) => f.name === "host.yml")!.content) as RuleDoc).groups
+            .flatMap((g) => g.rules)
+            .filter((r) => r.record).length;
         const after = host ? (yaml.load(host.content) as RuleDoc).groups.flatMap((g) => g.rules).filter((r) => r.record).length : 0;
         assert.strictEqual(after, before);
     });
 
     it("adds job!~ to every selector of an alert scoped away from jobs, through the parser", () => {
-        const scoped = alertsOf({ thresholds: { alerts: { JobDown: { excludeJobs: ["optional-app", "batch.v2"] }, TargetDown: { excludeJobs: ["optional-app"] } } } });
+        const scoped = alertsOf({
+            thresholds: { alerts: { JobDown: { excludeJobs: ["optional-app", "batch.v2"] }, TargetDown: { excludeJobs: ["optional-app"] } } },
+        });
         assert.strictEqual(scoped.find((r) => r.alert === "JobDown")!.expr, 'sum by (job) (up{job!~"optional-app|batch\\\\.v2"}) == 0');
         assert.strictEqual(scoped.find((r) => r.alert === "TargetDown")!.expr, 'up{job!~"optional-app"} == 0');
     });
@@ -63,12 +76,18 @@ describe("alert scoping: enabled, groups and excluded jobs", () => {
         const bin = requireTool(this, "promtool");
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "scoping-"));
         try {
-            const files = renderRuleFiles(load({
-                thresholds: {
-                    alerts: { JobDown: { excludeJobs: ["optional-app"] }, HTTPHighErrorRate: { excludeJobs: ["a"], enabled: true }, Watchdog: { enabled: false } },
-                    groups: { host: { enabled: false }, redis: { enabled: false } },
-                },
-            }));
+            const files = renderRuleFiles(
+                load({
+                    thresholds: {
+                        alerts: {
+                            JobDown: { excludeJobs: ["optional-app"] },
+                            HTTPHighErrorRate: { excludeJobs: ["a"], enabled: true },
+                            Watchdog: { enabled: false },
+                        },
+                        groups: { host: { enabled: false }, redis: { enabled: false } },
+                    },
+                }),
+            );
             const result = promtool(bin, ["check", "rules", ...writeRuleFiles(dir, files)]);
             assert.ok(result.ok, result.output);
         } finally {
@@ -97,18 +116,30 @@ describe("user rule files: files, folders and globs", () => {
 
     it("reads a folder recursively, .yml and .yaml, and names each file after its path", () => {
         const files = read(["team-a/alerts.yml", "team-b"]);
-        assert.deepStrictEqual(files.map((f) => [f.source, f.name]), [
-            ["team-a/alerts.yml", "user-team-a-alerts.yml"],
-            ["team-b/alerts.yaml", "user-team-b-alerts.yml"],
-            ["team-b/nested/more.yml", "user-team-b-nested-more.yml"],
-        ]);
+        assert.deepStrictEqual(
+            files.map((f) => [f.source, f.name]),
+            [
+                ["team-a/alerts.yml", "user-team-a-alerts.yml"],
+                ["team-b/alerts.yaml", "user-team-b-alerts.yml"],
+                ["team-b/nested/more.yml", "user-team-b-nested-more.yml"],
+            ],
+        );
         assert.deepStrictEqual(files[0].groups, [{ name: "team-a", rules: [{ alert: "A", expr: "up == 0", labels: { severity: "business" } }] }]);
     });
 
     it("expands globs (* within a folder, ** across folders) and reads a file named twice once", () => {
-        assert.deepStrictEqual(read(["*/alerts.y*ml"]).map((f) => f.source), ["team-a/alerts.yml", "team-b/alerts.yaml"]);
-        assert.deepStrictEqual(read(["team-b/**/*.yml", "team-b/nested/more.yml"]).map((f) => f.source), ["team-b/nested/more.yml"]);
-        assert.deepStrictEqual(read([path.join(dir, "team-a/*.yml")]).map((f) => f.name), ["user-alerts.yml"]);
+        assert.deepStrictEqual(
+            read(["*/alerts.y*ml"]).map((f) => f.source),
+            ["team-a/alerts.yml", "team-b/alerts.yaml"],
+        );
+        assert.deepStrictEqual(
+            read(["team-b/**/*.yml", "team-b/nested/more.yml"]).map((f) => f.source),
+            ["team-b/nested/more.yml"],
+        );
+        assert.deepStrictEqual(
+            read([path.join(dir, "team-a/*.yml")]).map((f) => f.name),
+            ["user-alerts.yml"],
+        );
     });
 
     it("names the key and the entry when nothing is there", () => {
@@ -117,7 +148,13 @@ describe("user rule files: files, folders and globs", () => {
     });
 
     it("names the file and the rule of an expression PromQL cannot parse", () => {
-        write("bad.yml", group("bad", [{ alert: "Fine", expr: "up" }, { alert: "Broken", expr: "sum(rate(x[5m])" }]));
+        write(
+            "bad.yml",
+            group("bad", [
+                { alert: "Fine", expr: "up" },
+                { alert: "Broken", expr: "sum(rate(x[5m])" },
+            ]),
+        );
         configError(() => read(["bad.yml"]), "ruleFiles[0]", 'bad.yml: group "bad", rule Broken: expr is not valid PromQL');
         write("bad.yml", group("bad", [{ alert: "Fn", expr: "rates(x[5m]) > 1" }]));
         configError(() => read(["bad.yml"]), "ruleFiles[0]", "rule Fn: expr is not valid PromQL");
@@ -141,6 +178,9 @@ describe("user rule files: files, folders and globs", () => {
 
     it("mounts every file under its own name, which Prometheus' rule_files glob loads", async () => {
         const config = load({ ruleFiles: [path.join(dir, "team-a"), path.join(dir, "team-b")] });
-        assert.deepStrictEqual(config.ruleFiles.map((f) => f.name), ["user-team-a-alerts.yml", "user-team-b-alerts.yml", "user-team-b-nested-more.yml"]);
+        assert.deepStrictEqual(
+            config.ruleFiles.map((f) => f.name),
+            ["user-team-a-alerts.yml", "user-team-b-alerts.yml", "user-team-b-nested-more.yml"],
+        );
     });
 });

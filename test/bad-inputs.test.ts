@@ -45,7 +45,20 @@ describe("bad inputs: every malformed or hostile config stops the render with on
 
     const categories = [...new Set(BAD_INPUTS.map((b) => b.category))];
     it(`covers ${BAD_INPUTS.length} inputs in ${categories.length} categories (${categories.join(", ")})`, () => {
-        for (const wanted of ["durations", "sizes", "RE2 regexes", "Kubernetes quantities", "Kubernetes names and labels", "CIDRs", "URLs", "emails", "secrets", "cross-field", "unknown nested keys", "stack file"]) {
+        for (const wanted of [
+            "durations",
+            "sizes",
+            "RE2 regexes",
+            "Kubernetes quantities",
+            "Kubernetes names and labels",
+            "CIDRs",
+            "URLs",
+            "emails",
+            "secrets",
+            "cross-field",
+            "unknown nested keys",
+            "stack file",
+        ]) {
             assert.ok(categories.includes(wanted), `no case for ${wanted}`);
         }
         assert.ok(BAD_INPUTS.length >= 100);
@@ -63,7 +76,10 @@ describe("bad inputs: every malformed or hostile config stops the render with on
     }
 
     it("never shows a secret's value in its line", async () => {
-        const result = await renderInProcess(dir, yaml.dump({ config: { "monitoring:postgresDsn": "postgresql://u:Sup3r%zzS3cret@db:5432/app", "monitoring:exporters": { postgres: true } } }));
+        const result = await renderInProcess(
+            dir,
+            yaml.dump({ config: { "monitoring:postgresDsn": "postgresql://u:Sup3r%zzS3cret@db:5432/app", "monitoring:exporters": { postgres: true } } }),
+        );
         assertOneLine(result, "monitoring:postgresDsn");
         assert.ok(!result.stderr.includes("Sup3r"), result.stderr);
         const url = await renderInProcess(dir, yaml.dump({ config: { "monitoring:remoteWrite": [{ url: "https://u:Hunt3rPass@mimir.example.com/push" }] } }));
@@ -82,10 +98,24 @@ describe("bad inputs through the real command: exit code and stderr of the proce
             try {
                 const file = path.join(dir, "Pulumi.dev.yaml");
                 fs.writeFileSync(file, stackFileText(input));
-                const result = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "scripts/render.ts", "--stack", "dev", "--config", file, "--out", path.join(dir, "out")], {
-                    cwd: ROOT,
-                    encoding: "utf8",
-                });
+                const result = spawnSync(
+                    process.execPath,
+                    [
+                        require.resolve("ts-node/dist/bin"),
+                        "--transpile-only",
+                        "scripts/render.ts",
+                        "--stack",
+                        "dev",
+                        "--config",
+                        file,
+                        "--out",
+                        path.join(dir, "out"),
+                    ],
+                    {
+                        cwd: ROOT,
+                        encoding: "utf8",
+                    },
+                );
                 assertOneLine({ code: result.status ?? -1, stderr: result.stderr }, input.key);
             } finally {
                 fs.rmSync(dir, { recursive: true, force: true });

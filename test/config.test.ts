@@ -23,17 +23,46 @@ const BAD_INPUTS: [string, Record<string, unknown>, string][] = [
     ["target without port", { targets: [{ job: "app", targets: ["app"] }] }, "monitoring:targets[0].targets[0]"],
     ["target with a URL", { targets: [{ job: "app", targets: ["http://app:8080"] }] }, "monitoring:targets[0].targets[0]"],
     ["target list empty", { targets: [{ job: "app", targets: [] }] }, "monitoring:targets[0].targets"],
-    ["duplicate job", { targets: [{ job: "app", targets: ["a:1"] }, { job: "app", targets: ["b:1"] }] }, "monitoring:targets"],
+    [
+        "duplicate job",
+        {
+            targets: [
+                { job: "app", targets: ["a:1"] },
+                { job: "app", targets: ["b:1"] },
+            ],
+        },
+        "monitoring:targets",
+    ],
     ["per-job interval bad", { targets: [{ job: "app", targets: ["a:1"], interval: "10 s" }] }, "monitoring:targets[0].interval"],
     ["metrics path without slash", { targets: [{ job: "app", targets: ["a:1"], metricsPath: "metrics" }] }, "monitoring:targets[0].metricsPath"],
     ["job name with spaces", { targets: [{ job: "my app", targets: ["a:1"] }] }, "monitoring:targets[0].job"],
     ["slack block without webhook secret", { alerting: { slack: {} } }, "monitoring:slackWebhookUrl"],
-    ["slack channel with spaces", { slackWebhookUrl: "https://hooks.example.com/x", alerting: { slack: { channels: { critical: "alerts critical" } } } }, "monitoring:alerting.slack.channels.critical"],
+    [
+        "slack channel with spaces",
+        { slackWebhookUrl: "https://hooks.example.com/x", alerting: { slack: { channels: { critical: "alerts critical" } } } },
+        "monitoring:alerting.slack.channels.critical",
+    ],
     ["email without recipient", { alerting: { email: { from: "a@example.com", smarthost: "smtp.example.com:587" } } }, "monitoring:alerting.email.to"],
-    ["email smarthost without port", { alerting: { email: { to: "a@example.com", from: "b@example.com", smarthost: "smtp.example.com" } } }, "monitoring:alerting.email.smarthost"],
-    ["email auth without password", { alerting: { email: { to: "a@example.com", from: "b@example.com", smarthost: "smtp.example.com:587", username: "alerts" } } }, "monitoring:smtpPassword"],
-    ["webhook matcher malformed", { webhookUrl: "https://sms.example.com/hook", alerting: { webhook: { matchers: ["notify_sms=true"] } } }, "monitoring:alerting.webhook.matchers[0]"],
-    ["pagerduty severity unknown", { pagerdutyRoutingKey: "0123456789abcdef0123456789abcdef", alerting: { pagerduty: { severities: ["page"] } } }, "monitoring:alerting.pagerduty.severities[0]"],
+    [
+        "email smarthost without port",
+        { alerting: { email: { to: "a@example.com", from: "b@example.com", smarthost: "smtp.example.com" } } },
+        "monitoring:alerting.email.smarthost",
+    ],
+    [
+        "email auth without password",
+        { alerting: { email: { to: "a@example.com", from: "b@example.com", smarthost: "smtp.example.com:587", username: "alerts" } } },
+        "monitoring:smtpPassword",
+    ],
+    [
+        "webhook matcher malformed",
+        { webhookUrl: "https://sms.example.com/hook", alerting: { webhook: { matchers: ["notify_sms=true"] } } },
+        "monitoring:alerting.webhook.matchers[0]",
+    ],
+    [
+        "pagerduty severity unknown",
+        { pagerdutyRoutingKey: "0123456789abcdef0123456789abcdef", alerting: { pagerduty: { severities: ["page"] } } },
+        "monitoring:alerting.pagerduty.severities[0]",
+    ],
     ["group wait not a duration", { alerting: { route: { groupWait: "soon" } } }, "monitoring:alerting.route.groupWait"],
     ["unknown alerting key", { alerting: { teams: {} } }, "monitoring:alerting.teams"],
     ["slack webhook not https", { slackWebhookUrl: "hooks.slack.com/services/x" }, "monitoring:slackWebhookUrl"],
@@ -66,7 +95,10 @@ describe("config: validation", () => {
 
     it("never shows a secret value in its error", () => {
         const dsn = "not-a-dsn-Sup3rS3cretValue";
-        assert.throws(() => load({ postgresDsn: dsn }), (err: Error) => !err.message.includes("Sup3rS3cretValue"));
+        assert.throws(
+            () => load({ postgresDsn: dsn }),
+            (err: Error) => !err.message.includes("Sup3rS3cretValue"),
+        );
     });
 
     it("says how to write a size", () => {
@@ -95,13 +127,25 @@ describe("config: defaults", () => {
     });
 
     it("has no integrations and no secrets until the user sets them", () => {
-        assert.deepStrictEqual(config.alerting.receivers.flatMap((r) => r.integrations), []);
-        assert.deepStrictEqual(Object.entries(config.secrets).filter(([, value]) => value !== undefined), []);
+        assert.deepStrictEqual(
+            config.alerting.receivers.flatMap((r) => r.integrations),
+            [],
+        );
+        assert.deepStrictEqual(
+            Object.entries(config.secrets).filter(([, value]) => value !== undefined),
+            [],
+        );
     });
 
     it("groups by alert, job and severity and keeps Alertmanager data 120h", () => {
         const { routes: _, ...root } = config.alerting.route;
-        assert.deepStrictEqual(root, { receiver: "default", group_by: ["alertname", "job", "severity"], group_wait: "30s", group_interval: "5m", repeat_interval: "4h" });
+        assert.deepStrictEqual(root, {
+            receiver: "default",
+            group_by: ["alertname", "job", "severity"],
+            group_wait: "30s",
+            group_interval: "5m",
+            repeat_interval: "4h",
+        });
         assert.strictEqual(config.alertmanager.retention, "120h");
     });
 
@@ -117,8 +161,9 @@ describe("config: defaults", () => {
 describe("config: receivers", () => {
     it("turns Slack on with one channel per severity when the webhook secret is set", () => {
         const config = load({ slackWebhookUrl: "https://hooks.slack.com/services/T/B/X" });
-        const channels = Object.fromEntries(config.alerting.receivers.flatMap((r) =>
-            r.integrations.filter((i) => i.kind === "slack").map((i) => [r.name, i.fields.channel])));
+        const channels = Object.fromEntries(
+            config.alerting.receivers.flatMap((r) => r.integrations.filter((i) => i.kind === "slack").map((i) => [r.name, i.fields.channel])),
+        );
         assert.deepStrictEqual(channels, {
             critical: "#alerts-critical",
             warning: "#alerts-warnings",
@@ -126,7 +171,7 @@ describe("config: receivers", () => {
         });
     });
 
-    it("selects the SMS webhook with notify_sms=\"true\" by default", () => {
+    it('selects the SMS webhook with notify_sms="true" by default', () => {
         const config = load({ webhookUrl: "https://sms.example.com/hook", slackWebhookUrl: "https://hooks.slack.com/services/T/B/X" });
         assert.deepStrictEqual(config.alerting.route.routes?.find((r) => r.receiver === "sms")?.matchers, ['notify_sms="true"']);
     });

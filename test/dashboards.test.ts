@@ -7,7 +7,14 @@ import * as path from "node:path";
 import * as yaml from "js-yaml";
 import { dashboardProblems } from "./support/dashboard-schema";
 import {
-    allPanels, dashboardQueries, GRAFANA_BUILTINS, logqlStreamLabels, looksLikeLogql, readPromql, recordedLabels, variablesIn,
+    allPanels,
+    dashboardQueries,
+    GRAFANA_BUILTINS,
+    logqlStreamLabels,
+    looksLikeLogql,
+    readPromql,
+    recordedLabels,
+    variablesIn,
 } from "./support/dashboard-queries";
 import { cataloguedMetrics, METRIC_SOURCES } from "./support/metrics-catalogue";
 
@@ -20,8 +27,19 @@ const DATASOURCES: Readonly<Record<string, string>> = { prometheus: "prometheus"
 /** Labels Promtail attaches to log streams. */
 const LOG_LABELS = new Set(["container", "service", "stack", "job", "level", "filename"]);
 const STACK_JOBS = new Set([
-    "prometheus", "alertmanager", "grafana", "node-exporter", "cadvisor", "loki", "promtail", "postgres-exporter",
-    "redis-exporter", "kafka-exporter", "blackbox-http", "blackbox-tcp", "blackbox-icmp",
+    "prometheus",
+    "alertmanager",
+    "grafana",
+    "node-exporter",
+    "cadvisor",
+    "loki",
+    "promtail",
+    "postgres-exporter",
+    "redis-exporter",
+    "kafka-exporter",
+    "blackbox-http",
+    "blackbox-tcp",
+    "blackbox-icmp",
 ]);
 /** Dashboards that do not filter by instance, and why. */
 const NO_INSTANCE_VARIABLE: Readonly<Record<string, string>> = {
@@ -29,21 +47,36 @@ const NO_INSTANCE_VARIABLE: Readonly<Record<string, string>> = {
 };
 /** One metric per view the issue asks for, proving the view exists. */
 const REQUIRED_VIEWS: Readonly<Record<string, string>> = {
-    "targets up": "up", "firing alerts": "ALERTS", "scrape health": "scrape_duration_seconds",
-    "HTTP RED by route": "job_route:http_requests:rate5m", "SLO error budget": "job:slo_error_budget_remaining:ratio",
-    "host": "instance:node_cpu_utilisation:rate5m", "containers": "container_cpu_usage_seconds_total",
-    "PostgreSQL": "pg_up", "Redis": "redis_up", "Kafka consumer lag": "kafka_consumergroup_lag_sum",
-    "probes and certificates": "probe_ssl_earliest_cert_expiry", "Prometheus": "prometheus_tsdb_head_series",
-    "Alertmanager": "alertmanager_notifications_failed_total",
+    "targets up": "up",
+    "firing alerts": "ALERTS",
+    "scrape health": "scrape_duration_seconds",
+    "HTTP RED by route": "job_route:http_requests:rate5m",
+    "SLO error budget": "job:slo_error_budget_remaining:ratio",
+    host: "instance:node_cpu_utilisation:rate5m",
+    containers: "container_cpu_usage_seconds_total",
+    PostgreSQL: "pg_up",
+    Redis: "redis_up",
+    "Kafka consumer lag": "kafka_consumergroup_lag_sum",
+    "probes and certificates": "probe_ssl_earliest_cert_expiry",
+    Prometheus: "prometheus_tsdb_head_series",
+    Alertmanager: "alertmanager_notifications_failed_total",
 };
 
 type Json = Record<string, unknown>;
-interface DashboardFile { readonly file: string; readonly folder: string; readonly json: Json; readonly parseError?: string }
+interface DashboardFile {
+    readonly file: string;
+    readonly folder: string;
+    readonly json: Json;
+    readonly parseError?: string;
+}
 
 function dashboardFiles(): string[] {
     if (!fs.existsSync(DASHBOARDS)) return [];
-    return fs.readdirSync(DASHBOARDS, { recursive: true, encoding: "utf8" })
-        .filter((f) => f.endsWith(".json")).map((f) => path.join(DASHBOARDS, f)).sort();
+    return fs
+        .readdirSync(DASHBOARDS, { recursive: true, encoding: "utf8" })
+        .filter((f) => f.endsWith(".json"))
+        .map((f) => path.join(DASHBOARDS, f))
+        .sort();
 }
 
 /** Recording rules in rules/*.yml: record name -> expression. */
@@ -68,14 +101,18 @@ const loaded: DashboardFile[] = files.map((file) => {
         return { ...where, json: {}, parseError: (err as Error).message };
     }
 });
-const variablesOf = (d: Json): Json[] => ((d.templating as { list?: Json[] } | undefined)?.list ?? []);
+const variablesOf = (d: Json): Json[] => (d.templating as { list?: Json[] } | undefined)?.list ?? [];
 const queriesOn = (d: Json, type: string) => dashboardQueries(d).filter((q) => (q.datasource as { type?: string } | undefined)?.type === type);
 
 describe("dashboards", () => {
     it("at least 10 dashboards, each in one of the provisioned folders", () => {
         assert.ok(files.length >= 10, `found ${files.length} dashboards in dashboards/`);
         for (const d of loaded) assert.ok(FOLDERS.includes(d.folder), `${d.file}: folder must be one of ${FOLDERS.join(", ")}`);
-        for (const folder of FOLDERS) assert.ok(loaded.some((d) => d.folder === folder), `folder dashboards/${folder}/ is empty`);
+        for (const folder of FOLDERS)
+            assert.ok(
+                loaded.some((d) => d.folder === folder),
+                `folder dashboards/${folder}/ is empty`,
+            );
     });
 
     it("uids and titles are unique across all files", () => {
@@ -95,7 +132,10 @@ describe("dashboards", () => {
     it("every view the issue asks for is on some dashboard", () => {
         const read = new Set(loaded.flatMap((d) => queriesOn(d.json, "prometheus").flatMap((q) => (q.expr ? readPromql(q.expr).metrics : []))));
         for (const [view, metric] of Object.entries(REQUIRED_VIEWS)) assert.ok(read.has(metric), `no dashboard shows ${view} (reads ${metric})`);
-        assert.ok(loaded.some((d) => allPanels(d.json).some((p) => p.type === "logs")), "no dashboard has a logs panel for live search");
+        assert.ok(
+            loaded.some((d) => allPanels(d.json).some((p) => p.type === "logs")),
+            "no dashboard has a logs panel for live search",
+        );
     });
 
     for (const d of loaded) {
@@ -108,7 +148,10 @@ describe("dashboards", () => {
 
             it("is a structurally valid Grafana dashboard (@grafana/schema)", () => {
                 assert.deepEqual(dashboardProblems(json), []);
-                assert.ok(!("__inputs" in json) && !JSON.stringify(json).includes("${DS_"), "export-for-sharing placeholders (${DS_...}) do not resolve when provisioned");
+                assert.ok(
+                    !("__inputs" in json) && !JSON.stringify(json).includes("${DS_"),
+                    "export-for-sharing placeholders (${DS_...}) do not resolve when provisioned",
+                );
             });
 
             it("has tags, a refresh interval, a time range and the monitoring tag the dashboard links use", () => {
@@ -134,7 +177,10 @@ describe("dashboards", () => {
                         // A single blue step marks a figure that is informational by design (a count, a rate).
                         const informational = steps.length === 1 && (steps[0] as Json).color === "blue";
                         const mapped = ((defaults.mappings as unknown[] | undefined) ?? []).length > 0;
-                        assert.ok(steps.length >= 2 || mapped || informational, `${label}: a ${String(p.type)} panel needs a threshold step or value mappings (or one blue step if informational)`);
+                        assert.ok(
+                            steps.length >= 2 || mapped || informational,
+                            `${label}: a ${String(p.type)} panel needs a threshold step or value mappings (or one blue step if informational)`,
+                        );
                     }
                 }
             });
@@ -145,15 +191,27 @@ describe("dashboards", () => {
                 for (const q of queries) {
                     const ds = q.datasource as { type?: unknown; uid?: unknown } | undefined;
                     assert.ok(ds && typeof ds === "object" && typeof ds.uid === "string", `${q.where}: datasource must be { type, uid }`);
-                    assert.ok(ds.uid as string in DATASOURCES, `${q.where}: datasource uid "${String(ds.uid)}" is not one of ${Object.keys(DATASOURCES).join(", ")}`);
-                    assert.equal(ds.type, DATASOURCES[ds.uid as string], `${q.where}: datasource uid "${String(ds.uid)}" has type ${DATASOURCES[ds.uid as string]}`);
+                    assert.ok(
+                        (ds.uid as string) in DATASOURCES,
+                        `${q.where}: datasource uid "${String(ds.uid)}" is not one of ${Object.keys(DATASOURCES).join(", ")}`,
+                    );
+                    assert.equal(
+                        ds.type,
+                        DATASOURCES[ds.uid as string],
+                        `${q.where}: datasource uid "${String(ds.uid)}" has type ${DATASOURCES[ds.uid as string]}`,
+                    );
                     if (ds.type === "prometheus") {
                         assert.ok(q.expr !== undefined && q.expr.trim() !== "", `${q.where}: Prometheus query without expr`);
                         assert.ok(!looksLikeLogql(q.expr), `${q.where}: LogQL sent to the Prometheus datasource: ${q.expr}`);
                     }
-                    if (ds.type === "loki" && !(q.kind === "variable" && q.expr === "")) { // label_values(label) needs no selector
-                        assert.ok(q.expr !== undefined && looksLikeLogql(q.expr), `${q.where}: Loki query must be LogQL with a stream selector: ${String(q.expr)}`);
-                        for (const l of logqlStreamLabels(q.expr)) assert.ok(LOG_LABELS.has(l), `${q.where}: stream label "${l}" is not one Promtail sets (${[...LOG_LABELS].join(", ")})`);
+                    if (ds.type === "loki" && !(q.kind === "variable" && q.expr === "")) {
+                        // label_values(label) needs no selector
+                        assert.ok(
+                            q.expr !== undefined && looksLikeLogql(q.expr),
+                            `${q.where}: Loki query must be LogQL with a stream selector: ${String(q.expr)}`,
+                        );
+                        for (const l of logqlStreamLabels(q.expr))
+                            assert.ok(LOG_LABELS.has(l), `${q.where}: stream label "${l}" is not one Promtail sets (${[...LOG_LABELS].join(", ")})`);
                     }
                 }
             });
@@ -172,8 +230,10 @@ describe("dashboards", () => {
                 const rules = RULES_BY_NAME;
                 for (const q of queriesOn(json, "prometheus")) {
                     for (const m of q.expr ? readPromql(q.expr).metrics : []) {
-                        assert.ok(catalogue.has(m) || rules.has(m),
-                            `${q.where}: metric ${m} is not produced by ${Object.keys(METRIC_SOURCES).join(", ")} nor recorded in rules/*.yml`);
+                        assert.ok(
+                            catalogue.has(m) || rules.has(m),
+                            `${q.where}: metric ${m} is not produced by ${Object.keys(METRIC_SOURCES).join(", ")} nor recorded in rules/*.yml`,
+                        );
                     }
                 }
             });
@@ -183,7 +243,11 @@ describe("dashboards", () => {
                     for (const sel of q.expr ? readPromql(q.expr).selectors : []) {
                         const kept = RULE_LABELS.get(sel.metric);
                         if (kept === undefined || kept === "all" || kept === "scalar") continue;
-                        for (const l of sel.labels) assert.ok(kept.has(l), `${q.where}: ${sel.metric} has no "${l}" label (it keeps ${[...kept].join(", ")}), so the filter matches nothing`);
+                        for (const l of sel.labels)
+                            assert.ok(
+                                kept.has(l),
+                                `${q.where}: ${sel.metric} has no "${l}" label (it keeps ${[...kept].join(", ")}), so the filter matches nothing`,
+                            );
                     }
                 }
             });
@@ -202,7 +266,10 @@ describe("dashboards", () => {
                 if (queriesOn(json, "prometheus").length === 0) {
                     const search = variables.find((v) => v.type === "textbox");
                     assert.ok(search, "a Loki dashboard needs a text-box variable for live search");
-                    assert.ok(queriesOn(json, "loki").some((q) => q.expr?.includes(`$${String(search.name)}`)), "the search box is not used by any LogQL query");
+                    assert.ok(
+                        queriesOn(json, "loki").some((q) => q.expr?.includes(`$${String(search.name)}`)),
+                        "the search box is not used by any LogQL query",
+                    );
                     return;
                 }
                 const needed = NO_INSTANCE_VARIABLE[json.uid as string] ? ["job"] : ["job", "instance"];
@@ -212,12 +279,14 @@ describe("dashboards", () => {
                     assert.equal(v.type, "query", `$${name} must be a query variable`);
                     assert.deepEqual(v.datasource, { type: "prometheus", uid: "prometheus" }, `$${name} must query the Prometheus datasource`);
                 }
-                if (byName.has("instance")) assert.match(JSON.stringify(byName.get("instance")!.query), /job=~\\"\$job\\"/, "$instance must be filtered by the selected $job");
+                if (byName.has("instance"))
+                    assert.match(JSON.stringify(byName.get("instance")!.query), /job=~\\"\$job\\"/, "$instance must be filtered by the selected $job");
             });
 
             it("links to other dashboards point at uids that exist", () => {
                 const uids = new Set(loaded.map((x) => x.json.uid));
-                for (const m of JSON.stringify(json).matchAll(/\/d\/([A-Za-z0-9_-]+)/g)) assert.ok(uids.has(m[1]), `link to /d/${m[1]}: no dashboard has that uid`);
+                for (const m of JSON.stringify(json).matchAll(/\/d\/([A-Za-z0-9_-]+)/g))
+                    assert.ok(uids.has(m[1]), `link to /d/${m[1]}: no dashboard has that uid`);
             });
         });
     }

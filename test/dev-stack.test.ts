@@ -113,14 +113,22 @@ describe("dev stack: generated files as data", () => {
 
     it("prometheus.yml: alerts go to Alertmanager with basic auth", () => {
         const prom = yaml.load(out.file("prometheus", "/etc/prometheus/prometheus.yml")) as any;
-        assert.deepStrictEqual(prom.alerting.alertmanagers[0].basic_auth, { username: "admin", password_file: "/etc/prometheus/secrets/alertmanager_password" });
+        assert.deepStrictEqual(prom.alerting.alertmanagers[0].basic_auth, {
+            username: "admin",
+            password_file: "/etc/prometheus/secrets/alertmanager_password",
+        });
         assert.deepStrictEqual(prom.alerting.alertmanagers[0].static_configs, [{ targets: ["alertmanager:9093"] }]);
     });
 
     it("Prometheus runs with lifecycle reload, web config and retention by time and size", () => {
         const prometheus = containers(out.rendered.resources).find((c) => c.name === "prometheus")!;
         const args = prometheus.inputs.command as string[];
-        for (const flag of ["--web.enable-lifecycle", "--web.config.file=/etc/prometheus/web.yml", "--storage.tsdb.retention.time=15d", "--storage.tsdb.retention.size=10GB"]) {
+        for (const flag of [
+            "--web.enable-lifecycle",
+            "--web.config.file=/etc/prometheus/web.yml",
+            "--storage.tsdb.retention.time=15d",
+            "--storage.tsdb.retention.size=10GB",
+        ]) {
             assert.ok(args.includes(flag), `missing ${flag}`);
         }
         assert.ok(!args.includes("--web.enable-admin-api"), "the admin API stays off unless configured");

@@ -10,7 +10,14 @@ import { THRESHOLDS } from "../config/thresholds";
 
 const ROOT = path.resolve(__dirname, "..");
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");
-const DOC_FILES = ["README.md", "RUNBOOK.md", ...fs.readdirSync(path.join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+const DOC_FILES = [
+    "README.md",
+    "RUNBOOK.md",
+    ...fs
+        .readdirSync(path.join(ROOT, "docs"))
+        .filter((f) => f.endsWith(".md"))
+        .map((f) => `docs/${f}`),
+];
 
 /** GitHub's heading anchors: lower-cased, punctuation dropped, spaces to dashes, repeats numbered. */
 export function headingAnchors(markdown: string): Set<string> {
@@ -21,7 +28,11 @@ export function headingAnchors(markdown: string): Set<string> {
         if (line.startsWith("```")) fenced = !fenced;
         const heading = !fenced && /^#{1,6} +(.*)$/.exec(line);
         if (!heading) continue;
-        const slug = heading[1].trim().toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, "").replace(/ /g, "-");
+        const slug = heading[1]
+            .trim()
+            .toLowerCase()
+            .replace(/[^\p{L}\p{N} _-]/gu, "")
+            .replace(/ /g, "-");
         const n = seen.get(slug) ?? 0;
         seen.set(slug, n + 1);
         anchors.add(n === 0 ? slug : `${slug}-${n}`);

@@ -14,7 +14,7 @@ const EDGE_VALUES = {
     retention: { time: "292y", size: "7EB" },
     scrapeInterval: "1m30s",
     targets: [
-        { job: "payflux", targets: ["host.docker.internal:8080"], interval: "5s", timeout: "5s", labels: { team: "a\"b{{c}}$1" } },
+        { job: "payflux", targets: ["host.docker.internal:8080"], interval: "5s", timeout: "5s", labels: { team: 'a"b{{c}}$1' } },
         { job: "gifts_api.v2", targets: ["[::1]:3001"], timeout: "1m" },
     ],
     prometheus: { externalLabels: { region: "$HOME", cluster: "${USER}-eu" } },
@@ -28,7 +28,12 @@ const EDGE_VALUES = {
     },
     alerting: {
         slack: {},
-        email: { to: "oncall@example.com, Team Lead <lead@example.com>", from: "Alerts <alerts@example.com>", smarthost: "smtp.example.com:587", username: "alerts" },
+        email: {
+            to: "oncall@example.com, Team Lead <lead@example.com>",
+            from: "Alerts <alerts@example.com>",
+            smarthost: "smtp.example.com:587",
+            username: "alerts",
+        },
         pagerduty: {},
         webhook: { matchers: ['service=~"(?i)api|web"', 'team!~"^(ops|sre)$"', 'note="say \\"hi\\""'] },
         route: { repeatInterval: "1w" },
@@ -54,8 +59,9 @@ describe("accepted edge values", () => {
         });
 
         it("hands Alertmanager its retention in hours and the blackbox exporter its timeout without d", () => {
-            const args = (out.rendered.resources.find((r) => r.type === "docker:index/container:Container" && r.name.includes("alertmanager"))?.inputs as any)?.command
-                ?? out.rendered.resources.flatMap((r) => JSON.stringify(r.inputs).match(/--data\.retention=[^"]+/g) ?? []);
+            const args =
+                (out.rendered.resources.find((r) => r.type === "docker:index/container:Container" && r.name.includes("alertmanager"))?.inputs as any)
+                    ?.command ?? out.rendered.resources.flatMap((r) => JSON.stringify(r.inputs).match(/--data\.retention=[^"]+/g) ?? []);
             assert.match(JSON.stringify(args), /--data\.retention=168h"/);
             const blackbox = yaml.load(out.file("blackbox-exporter", "/etc/blackbox_exporter/blackbox.yml")) as any;
             assert.strictEqual(blackbox.modules.http_2xx.timeout, "24h");
@@ -68,7 +74,7 @@ describe("accepted edge values", () => {
             const prom = yaml.load(out.file("prometheus", "/etc/prometheus/prometheus.yml")) as any;
             assert.strictEqual(prom.global.external_labels.region, "$$HOME");
             const payflux = prom.scrape_configs.find((j: any) => j.job_name === "payflux");
-            assert.strictEqual(payflux.static_configs[0].labels.team, "a\"b{{c}}$1");
+            assert.strictEqual(payflux.static_configs[0].labels.team, 'a"b{{c}}$1');
             assert.strictEqual(payflux.scrape_timeout, "5s");
         });
 

@@ -23,7 +23,10 @@ const DSN = "postgresql://monitor:pw@db:5432/app?sslmode=disable";
 describe("exporters configuration (monitoring:exporters)", () => {
     it("runs node exporter everywhere and cAdvisor on Docker by default, nothing else", () => {
         const dev = load({}).exporters;
-        assert.deepStrictEqual([dev.node, dev.cadvisor, dev.postgres, dev.redis, dev.kafka, dev.blackbox], [true, true, undefined, undefined, undefined, undefined]);
+        assert.deepStrictEqual(
+            [dev.node, dev.cadvisor, dev.postgres, dev.redis, dev.kafka, dev.blackbox],
+            [true, true, undefined, undefined, undefined, undefined],
+        );
         assert.strictEqual(readExporters(undefined, { platform: "kubernetes", secrets: {} }).cadvisor, false);
     });
 
@@ -61,22 +64,44 @@ describe("exporters configuration (monitoring:exporters)", () => {
         ["no broker list", { exporters: { kafka: {} } }, "monitoring:exporters.kafka.brokers"],
         ["a broker that is not host:port", { exporters: { kafka: { brokers: ["kafka://k1"] } } }, "monitoring:exporters.kafka.brokers[0]"],
         ["a bad topic filter", { exporters: { kafka: { brokers: ["k1:9092"], topicFilter: "(" } } }, "monitoring:exporters.kafka.topicFilter"],
-        ["a malformed probe URL", { exporters: { blackbox: { probes: [{ url: "https//api.example.com/health" }] } } }, "monitoring:exporters.blackbox.probes[0].url"],
+        [
+            "a malformed probe URL",
+            { exporters: { blackbox: { probes: [{ url: "https//api.example.com/health" }] } } },
+            "monitoring:exporters.blackbox.probes[0].url",
+        ],
         ["an ftp probe URL", { exporters: { blackbox: { probes: [{ url: "ftp://files.example.com" }] } } }, "monitoring:exporters.blackbox.probes[0].url"],
-        ["a URL given to a tcp probe", { exporters: { blackbox: { probes: [{ url: "https://db:5432", module: "tcp_connect" }] } } }, "monitoring:exporters.blackbox.probes[0].url"],
-        ["a port given to an icmp probe", { exporters: { blackbox: { probes: [{ url: "gw:80", module: "icmp" }] } } }, "monitoring:exporters.blackbox.probes[0].url"],
-        ["an unknown probe module", { exporters: { blackbox: { probes: [{ url: "https://a.example.com", module: "dns" }] } } }, "monitoring:exporters.blackbox.probes[0].module"],
+        [
+            "a URL given to a tcp probe",
+            { exporters: { blackbox: { probes: [{ url: "https://db:5432", module: "tcp_connect" }] } } },
+            "monitoring:exporters.blackbox.probes[0].url",
+        ],
+        [
+            "a port given to an icmp probe",
+            { exporters: { blackbox: { probes: [{ url: "gw:80", module: "icmp" }] } } },
+            "monitoring:exporters.blackbox.probes[0].url",
+        ],
+        [
+            "an unknown probe module",
+            { exporters: { blackbox: { probes: [{ url: "https://a.example.com", module: "dns" }] } } },
+            "monitoring:exporters.blackbox.probes[0].module",
+        ],
         ["no probes", { exporters: { blackbox: { probes: [] } } }, "monitoring:exporters.blackbox.probes"],
         ["an unknown exporter", { exporters: { mysql: true } }, "monitoring:exporters.mysql"],
     ];
     for (const [what, values, key] of errors) {
         it(`names the key for ${what}`, () => {
-            assert.throws(() => load(values), (err: Error) => err.name === "ConfigError" && err.message.startsWith(`${key}:`));
+            assert.throws(
+                () => load(values),
+                (err: Error) => err.name === "ConfigError" && err.message.startsWith(`${key}:`),
+            );
         });
     }
 
     it("never shows the DSN in its error", () => {
-        assert.throws(() => load({ postgresDsn: "postgresql://db/Sup3rS3cretValue", exporters: { postgres: true } }), (err: Error) => !err.message.includes("Sup3rS3cretValue"));
+        assert.throws(
+            () => load({ postgresDsn: "postgresql://db/Sup3rS3cretValue", exporters: { postgres: true } }),
+            (err: Error) => !err.message.includes("Sup3rS3cretValue"),
+        );
     });
 });
 
@@ -105,10 +130,13 @@ describe("blackbox scrape jobs", () => {
     );
 
     it("makes one job per module in use, scraping /probe with the module", () => {
-        assert.deepStrictEqual(jobs.map((j) => [j.job_name, j.metrics_path, j.params]), [
-            ["blackbox-http", "/probe", { module: ["http_2xx"] }],
-            ["blackbox-tcp", "/probe", { module: ["tcp_connect"] }],
-        ]);
+        assert.deepStrictEqual(
+            jobs.map((j) => [j.job_name, j.metrics_path, j.params]),
+            [
+                ["blackbox-http", "/probe", { module: ["http_2xx"] }],
+                ["blackbox-tcp", "/probe", { module: ["tcp_connect"] }],
+            ],
+        );
         assert.deepStrictEqual(jobs[0].static_configs, [{ targets: ["https://api.example.com/health/ready"], labels: { probe: "api" } }]);
     });
 
@@ -155,7 +183,17 @@ describe(`the worked example (${EXAMPLE}), rendered for dev`, () => {
     it("has Prometheus scrape each of them under its job name", () => {
         const config = yaml.load(out.file("prometheus", "/etc/prometheus/prometheus.yml")) as any;
         const jobs = config.scrape_configs.map((j: any) => j.job_name);
-        for (const job of ["cadvisor", "postgres-exporter", "redis-exporter", "kafka-exporter", "blackbox-http", "blackbox-tcp", "blackbox-icmp", "loki", "promtail"]) {
+        for (const job of [
+            "cadvisor",
+            "postgres-exporter",
+            "redis-exporter",
+            "kafka-exporter",
+            "blackbox-http",
+            "blackbox-tcp",
+            "blackbox-icmp",
+            "loki",
+            "promtail",
+        ]) {
             assert.ok(jobs.includes(job), `no job ${job}`);
         }
         const http = config.scrape_configs.find((j: any) => j.job_name === "blackbox-http");

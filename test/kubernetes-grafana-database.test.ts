@@ -43,7 +43,12 @@ describe("prod stack (Kubernetes): Grafana's own PostgreSQL", () => {
         assert.ok(!("POSTGRES_PASSWORD" in vars));
         assert.strictEqual(vars.PGDATA, "/var/lib/postgresql/data/pgdata");
         // TLS with the in-cluster certificate; network clients must use it.
-        for (const arg of ["ssl=on", "ssl_cert_file=/etc/postgresql/tls/tls.crt", "ssl_key_file=/etc/postgresql/tls/tls.key", "hba_file=/etc/postgresql/pg_hba.conf"]) {
+        for (const arg of [
+            "ssl=on",
+            "ssl_cert_file=/etc/postgresql/tls/tls.crt",
+            "ssl_key_file=/etc/postgresql/tls/tls.key",
+            "hba_file=/etc/postgresql/pg_hba.conf",
+        ]) {
             assert.ok(container.args.includes(arg), `${arg} missing: ${container.args.join(" ")}`);
         }
         assert.deepStrictEqual(container.readinessProbe.exec.command.slice(0, 1), ["pg_isready"]);

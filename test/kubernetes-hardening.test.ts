@@ -65,9 +65,19 @@ describe("prod stack (Kubernetes): hardening", () => {
         for (const type of ["kubernetes:core/v1:ServiceAccount", "kubernetes:core/v1:Service", "kubernetes:core/v1:ConfigMap"]) {
             assert.strictEqual(one(resources, type, type.endsWith("ConfigMap") ? "promtail-config" : "promtail").metadata.namespace, "monitoring-agents", type);
         }
-        assert.strictEqual(one(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "default-deny-monitoring-agents").metadata.namespace, "monitoring-agents");
+        assert.strictEqual(
+            one(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "default-deny-monitoring-agents").metadata.namespace,
+            "monitoring-agents",
+        );
         // Prometheus finds them there.
-        assert.ok(resources.some((r) => r.type === "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding" && r.name === "promtail" && (r.inputs as any).subjects[0].namespace === "monitoring-agents"));
+        assert.ok(
+            resources.some(
+                (r) =>
+                    r.type === "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding" &&
+                    r.name === "promtail" &&
+                    (r.inputs as any).subjects[0].namespace === "monitoring-agents",
+            ),
+        );
     });
 
     it("serves Grafana under its public URL with secure cookies and HSTS", () => {

@@ -26,7 +26,9 @@ describe("prod stack (Kubernetes): NetworkPolicies and the real tools", () => {
 
         it("let the ingress controller reach exactly the three UIs", () => {
             const fromController = (service: string) =>
-                (policy(resources, service).ingress ?? []).filter((r: any) => r.from.some((f: any) => f.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"] === "ingress-nginx"));
+                (policy(resources, service).ingress ?? []).filter((r: any) =>
+                    r.from.some((f: any) => f.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"] === "ingress-nginx"),
+                );
             assert.deepStrictEqual(portsOf(fromController("grafana")[0]), ["3000/TCP"]);
             assert.deepStrictEqual(portsOf(fromController("prometheus")[0]), ["9090/TCP"]);
             assert.deepStrictEqual(portsOf(fromController("alertmanager")[0]), ["9093/TCP"]);
@@ -35,7 +37,14 @@ describe("prod stack (Kubernetes): NetworkPolicies and the real tools", () => {
 
         it("let Prometheus reach every scrape target port, and Alertmanager", () => {
             const egress = policy(resources, "prometheus").egress;
-            const targets: [string, string][] = [["node-exporter", "9100"], ["kube-state-metrics", "8080"], ["promtail", "9080"], ["loki", "3100"], ["alertmanager", "9093"], ["prometheus", "9090"]];
+            const targets: [string, string][] = [
+                ["node-exporter", "9100"],
+                ["kube-state-metrics", "8080"],
+                ["promtail", "9080"],
+                ["loki", "3100"],
+                ["alertmanager", "9093"],
+                ["prometheus", "9090"],
+            ];
             for (const [service, port] of targets) {
                 assert.ok(allowsPods(egress, "to", service, port), `prometheus egress to ${service}:${port}`);
                 assert.ok(allowsPods(policy(resources, service).ingress, "from", "prometheus", port), `${service} ingress from prometheus:${port}`);
@@ -54,7 +63,11 @@ describe("prod stack (Kubernetes): NetworkPolicies and the real tools", () => {
 
         it("let Grafana reach Prometheus, Alertmanager and Loki, and Promtail reach Loki", () => {
             const grafana = policy(resources, "grafana").egress;
-            for (const [service, port] of [["prometheus", "9090"], ["alertmanager", "9093"], ["loki", "3100"]]) {
+            for (const [service, port] of [
+                ["prometheus", "9090"],
+                ["alertmanager", "9093"],
+                ["loki", "3100"],
+            ]) {
                 assert.ok(allowsPods(grafana, "to", service, port), `grafana -> ${service}`);
                 assert.ok(allowsPods(policy(resources, service).ingress, "from", "grafana", port), `${service} <- grafana`);
             }
@@ -68,7 +81,11 @@ describe("prod stack (Kubernetes): NetworkPolicies and the real tools", () => {
             for (const policyResource of of(resources, NETWORK_POLICY)) {
                 const egress = (policyResource.inputs as any).spec.egress ?? [];
                 const toApi = egress.some((r: any) => portsOf(r).includes("6443/TCP"));
-                assert.strictEqual(toApi, ["allow-prometheus", "allow-kube-state-metrics", "allow-promtail"].includes(policyResource.name), policyResource.name);
+                assert.strictEqual(
+                    toApi,
+                    ["allow-prometheus", "allow-kube-state-metrics", "allow-promtail"].includes(policyResource.name),
+                    policyResource.name,
+                );
             }
             const discovery = policy(resources, "prometheus").egress.filter((r: any) => !r.ports);
             assert.deepStrictEqual(discovery, [{ to: [{ namespaceSelector: {}, podSelector: {} }] }]);
@@ -83,7 +100,11 @@ describe("prod stack (Kubernetes): NetworkPolicies and the real tools", () => {
                 for (const rule of spec.egress ?? []) {
                     assert.ok(rule.to?.length || rule.ports?.length, `${p.name}: egress rule open to everything`);
                     // A rule without ports may only reach pods (discovery), never an address range.
-                    if (!rule.ports?.length) assert.ok(rule.to.every((t: any) => t.podSelector && !t.ipBlock), `${p.name}: port-less egress to ${JSON.stringify(rule.to)}`);
+                    if (!rule.ports?.length)
+                        assert.ok(
+                            rule.to.every((t: any) => t.podSelector && !t.ipBlock),
+                            `${p.name}: port-less egress to ${JSON.stringify(rule.to)}`,
+                        );
                 }
             }
         });
@@ -107,7 +128,25 @@ describe("prod stack (Kubernetes): NetworkPolicies and the real tools", () => {
             }
             // A real CA for tls_config.ca_file (the mocks' certificate is a placeholder).
             const tlsDir = path.join(root, "etc/prometheus/tls");
-            execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=test-ca", "-keyout", path.join(tlsDir, "ca.key"), "-out", path.join(tlsDir, "ca.crt")], { stdio: "ignore" });
+            execFileSync(
+                "openssl",
+                [
+                    "req",
+                    "-x509",
+                    "-newkey",
+                    "rsa:2048",
+                    "-nodes",
+                    "-days",
+                    "1",
+                    "-subj",
+                    "/CN=test-ca",
+                    "-keyout",
+                    path.join(tlsDir, "ca.key"),
+                    "-out",
+                    path.join(tlsDir, "ca.crt"),
+                ],
+                { stdio: "ignore" },
+            );
             const output = run(promtool, ["check", "config", path.join(root, "etc/prometheus/prometheus.yml")]);
             assert.match(output, /SUCCESS/);
             assert.doesNotMatch(output, /FAILED/);
@@ -123,5 +162,4 @@ describe("prod stack (Kubernetes): NetworkPolicies and the real tools", () => {
             assert.match(run(amtool, ["check-config", path.join(root, "etc/alertmanager/alertmanager.yml")]), /SUCCESS/);
         });
     });
-
 });

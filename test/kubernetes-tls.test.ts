@@ -68,9 +68,12 @@ function jobHosts(job: any): string[] {
 /** Whether a job scrapes a service of the stack: a Service name in the namespace, or endpoints kept by a stack Service's name. */
 function scrapesTheStack(job: any, services: string[]): boolean {
     if (jobHosts(job).some((h) => h.endsWith(`.${NS}.svc`))) return true;
-    const sdInNamespace = (job.kubernetes_sd_configs ?? []).some((sd: any) => [NS, AGENTS_NS].some((ns) => JSON.stringify(sd.namespaces?.names) === JSON.stringify([ns])));
+    const sdInNamespace = (job.kubernetes_sd_configs ?? []).some((sd: any) =>
+        [NS, AGENTS_NS].some((ns) => JSON.stringify(sd.namespaces?.names) === JSON.stringify([ns])),
+    );
     const keepsService = (job.relabel_configs ?? []).some(
-        (r: any) => r.action === "keep" && r.source_labels?.[0] === "__meta_kubernetes_service_name" && services.some((s) => String(r.regex).startsWith(`${s};`)),
+        (r: any) =>
+            r.action === "keep" && r.source_labels?.[0] === "__meta_kubernetes_service_name" && services.some((s) => String(r.regex).startsWith(`${s};`)),
     );
     return sdInNamespace && keepsService;
 }
@@ -90,10 +93,22 @@ describe("prod stack (Kubernetes): TLS on every connection between pods", () => 
         const services = specs.map((s) => s.name);
         const stackJobs = config.scrape_configs.filter((job: any) => scrapesTheStack(job, services));
         const names = stackJobs.map((j: any) => j.job_name);
-        for (const expected of ["prometheus", "alertmanager", "node-exporter", "kube-state-metrics", "postgres-exporter", "redis-exporter", "kafka-exporter", "loki"]) {
+        for (const expected of [
+            "prometheus",
+            "alertmanager",
+            "node-exporter",
+            "kube-state-metrics",
+            "postgres-exporter",
+            "redis-exporter",
+            "kafka-exporter",
+            "loki",
+        ]) {
             assert.ok(names.includes(expected), `no job scrapes ${expected}: ${names.join(", ")}`);
         }
-        assert.ok(names.some((n: string) => n.startsWith("blackbox")), `no blackbox job: ${names.join(", ")}`);
+        assert.ok(
+            names.some((n: string) => n.startsWith("blackbox")),
+            `no blackbox job: ${names.join(", ")}`,
+        );
         for (const job of stackJobs) {
             assert.strictEqual(job.scheme, "https", `${job.job_name} scrapes over ${job.scheme ?? "http"}`);
             assert.strictEqual(job.tls_config?.ca_file, "/etc/prometheus/tls/ca.crt", `${job.job_name} does not verify with the CA`);
@@ -124,9 +139,7 @@ describe("prod stack (Kubernetes): TLS on every connection between pods", () => 
 
     it("pushes logs to Loki over HTTPS, and Loki serves HTTPS with gRPC on loopback only", () => {
         const shipper = specs.find((s) => s.name === "promtail" || s.name === "alloy")!;
-        const config = shipper.name === "promtail"
-            ? (yaml.load(out.file("promtail", "/etc/promtail/promtail.yaml")) as any)
-            : undefined;
+        const config = shipper.name === "promtail" ? (yaml.load(out.file("promtail", "/etc/promtail/promtail.yaml")) as any) : undefined;
         if (config) {
             assert.match(config.clients[0].url, /^https:\/\/loki\.monitoring\.svc:3100\//);
             assert.deepStrictEqual(config.clients[0].tls_config, { ca_file: "/etc/promtail/tls/ca.crt", server_name: "loki.monitoring.svc" });
@@ -139,7 +152,10 @@ describe("prod stack (Kubernetes): TLS on every connection between pods", () => 
         const loki = yaml.load(out.file("loki", "/etc/loki/loki.yaml")) as any;
         assert.deepStrictEqual(loki.server.http_tls_config, { cert_file: "/etc/loki/tls/tls.crt", key_file: "/etc/loki/tls/tls.key" });
         assert.strictEqual(loki.server.grpc_listen_address, "127.0.0.1");
-        assert.deepStrictEqual(specs.find((s) => s.name === "loki")!.ports.map((p) => p.port), [3100]);
+        assert.deepStrictEqual(
+            specs.find((s) => s.name === "loki")!.ports.map((p) => p.port),
+            [3100],
+        );
     });
 
     it("clusters Alertmanager over mutual TLS", () => {

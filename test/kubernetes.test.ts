@@ -6,9 +6,7 @@ import { ConfigError } from "../config";
 import { RecordedResource } from "../scripts/lib/mock-runtime";
 import { renderStack } from "../scripts/lib/render-stack";
 import { mountFiles } from "../components/platform/kubernetes/files";
-import {
-    containers, DAEMONSET, DEPLOYMENT, of, one, podSpec, policy, PROD_NEEDLES, prodValues, selector, STATEFULSET, workloads,
-} from "./support/prod";
+import { containers, DAEMONSET, DEPLOYMENT, of, one, podSpec, policy, PROD_NEEDLES, prodValues, selector, STATEFULSET, workloads } from "./support/prod";
 import { RenderedDir, renderToDir, walk } from "./support/render";
 import { tempDir } from "./support/temp";
 
@@ -56,7 +54,10 @@ describe("prod stack (Kubernetes) under mocks", () => {
         }
         const prometheus = containers(of(resources, STATEFULSET, "prometheus")[0])[0];
         assert.strictEqual(prometheus.securityContext.readOnlyRootFilesystem, true);
-        assert.ok(prometheus.volumeMounts.some((m: any) => m.mountPath === "/tmp"), "read-only root needs an emptyDir /tmp");
+        assert.ok(
+            prometheus.volumeMounts.some((m: any) => m.mountPath === "/tmp"),
+            "read-only root needs an emptyDir /tmp",
+        );
     });
 
     it("protects every replicated workload with a PodDisruptionBudget and pod anti-affinity", () => {
@@ -83,7 +84,10 @@ describe("prod stack (Kubernetes) under mocks", () => {
         assert.strictEqual(headless.clusterIP, "None");
         assert.strictEqual(headless.publishNotReadyAddresses, true);
         // Gossip over mutual TLS runs on TCP alone.
-        assert.deepStrictEqual(headless.ports.filter((p: any) => p.port === 9094).map((p: any) => p.protocol), ["TCP"]);
+        assert.deepStrictEqual(
+            headless.ports.filter((p: any) => p.port === 9094).map((p: any) => p.protocol),
+            ["TCP"],
+        );
         assert.ok(args.includes("--cluster.tls-config=/etc/alertmanager/tls/cluster.yml"));
         assert.strictEqual(one(resources, STATEFULSET, "alertmanager").spec.serviceName, "alertmanager-headless");
     });
@@ -91,7 +95,10 @@ describe("prod stack (Kubernetes) under mocks", () => {
     it("sends alerts to every Alertmanager pod, not through the load-balanced Service, over verified TLS", () => {
         const config = yaml.load(out.file("prometheus", "/etc/prometheus/prometheus.yml")) as any;
         const [am] = config.alerting.alertmanagers;
-        assert.deepStrictEqual(am.static_configs[0].targets, [0, 1, 2].map((i) => `alertmanager-${i}.alertmanager-headless.monitoring.svc:9093`));
+        assert.deepStrictEqual(
+            am.static_configs[0].targets,
+            [0, 1, 2].map((i) => `alertmanager-${i}.alertmanager-headless.monitoring.svc:9093`),
+        );
         assert.strictEqual(am.scheme, "https");
         assert.strictEqual(am.tls_config.ca_file, "/etc/prometheus/tls/ca.crt");
     });
@@ -120,7 +127,10 @@ describe("prod stack (Kubernetes) under mocks", () => {
             assert.strictEqual(metadata.annotations["nginx.ingress.kubernetes.io/backend-protocol"], "HTTPS");
             const hosts = spec.tls.flatMap((t: any) => t.hosts);
             for (const rule of spec.rules) assert.ok(hosts.includes(rule.host), `${ingress.name}: ${rule.host} not in tls`);
-            assert.ok(spec.tls.every((t: any) => t.secretName), `${ingress.name}: tls without secretName`);
+            assert.ok(
+                spec.tls.every((t: any) => t.secretName),
+                `${ingress.name}: tls without secretName`,
+            );
         }
         const o = out.rendered.outputs;
         assert.deepStrictEqual(
@@ -148,7 +158,10 @@ describe("prod stack (Kubernetes) under mocks", () => {
             { path: "/etc/grafana/dashboards/team/b.json", content: big, hotReload: true },
             { path: "/etc/grafana/dashboards/c d.json", content: big, hotReload: true },
         ]);
-        assert.deepStrictEqual(files.sources.map((s) => s.name), ["grafana-dashboards-1", "grafana-dashboards-2", "grafana-dashboards-team"]);
+        assert.deepStrictEqual(
+            files.sources.map((s) => s.name),
+            ["grafana-dashboards-1", "grafana-dashboards-2", "grafana-dashboards-team"],
+        );
         assert.deepStrictEqual(files.mounts, [{ name: "files-etc-grafana-dashboards", mountPath: "/etc/grafana/dashboards", readOnly: true }]);
         assert.deepStrictEqual(files.sources[1].items, [{ key: "c_d.json", path: "c d.json" }]);
         assert.deepStrictEqual(files.checksums, {}, "hot-reloaded files must not roll the pods");
@@ -167,18 +180,26 @@ describe("prod stack (Kubernetes) under mocks", () => {
     });
 
     it("reloads Prometheus and Alertmanager with a sidecar that takes the password from their Secret", () => {
-        for (const [service, port, secret] of [["prometheus", 9090, "prometheus-secrets"], ["alertmanager", 9093, "alertmanager-secrets"]] as const) {
+        for (const [service, port, secret] of [
+            ["prometheus", 9090, "prometheus-secrets"],
+            ["alertmanager", 9093, "alertmanager-secrets"],
+        ] as const) {
             const reloader = containers(of(resources, STATEFULSET, service)[0]).find((c) => c.name === "reloader");
             assert.ok(reloader, `${service} has no reloader`);
             assert.match(reloader.image, /^quay\.io\/prometheus-operator\/prometheus-config-reloader:v\d+\.\d+\.\d+$/);
             assert.ok(reloader.args.includes(`--reload-url=https://admin:$(RELOAD_PASSWORD)@127.0.0.1:${port}/-/reload`), reloader.args.join(" "));
             assert.ok(reloader.args.includes(`--watched-dir=/etc/${service}`));
-            assert.deepStrictEqual(reloader.env, [{ name: "RELOAD_PASSWORD", valueFrom: { secretKeyRef: { name: secret, key: reloader.env[0].valueFrom.secretKeyRef.key } } }]);
+            assert.deepStrictEqual(reloader.env, [
+                { name: "RELOAD_PASSWORD", valueFrom: { secretKeyRef: { name: secret, key: reloader.env[0].valueFrom.secretKeyRef.key } } },
+            ]);
             const annotations = (of(resources, STATEFULSET, service)[0].inputs as any).spec.template.metadata.annotations;
             assert.ok(annotations["checksum/secrets"], `${service}: a changed password must roll the pods`);
         }
         // Loki and Promtail roll on a checksum of their configuration.
-        for (const [kind, service] of [[STATEFULSET, "loki"], [DAEMONSET, "promtail"]]) {
+        for (const [kind, service] of [
+            [STATEFULSET, "loki"],
+            [DAEMONSET, "promtail"],
+        ]) {
             assert.match(String((one(resources, kind, service).spec.template.metadata.annotations ?? {})["checksum/config"]), /^[0-9a-f]{64}$/, service);
         }
     });
@@ -245,7 +266,11 @@ describe("prod stack (Kubernetes) under mocks", () => {
         const config = yaml.load(out.file("prometheus", "/etc/prometheus/prometheus.yml")) as any;
         const pods = config.scrape_configs.find((j: any) => j.job_name === "kubernetes-pods");
         assert.strictEqual(pods.kubernetes_sd_configs[0].role, "pod");
-        assert.deepStrictEqual(pods.relabel_configs[0], { source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_scrape"], regex: "true", action: "keep" });
+        assert.deepStrictEqual(pods.relabel_configs[0], {
+            source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_scrape"],
+            regex: "true",
+            action: "keep",
+        });
         assert.ok(config.scrape_configs.some((j: any) => j.job_name === "kubernetes-services"));
         // Pods that read nothing get no API token.
         assert.strictEqual(podSpec(of(resources, STATEFULSET, "alertmanager")[0]).automountServiceAccountToken, false);
@@ -254,7 +279,10 @@ describe("prod stack (Kubernetes) under mocks", () => {
     it("copies samples to the remote_write store with the password from a secret file", () => {
         const config = yaml.load(out.file("prometheus", "/etc/prometheus/prometheus.yml")) as any;
         assert.deepStrictEqual(config.remote_write, [
-            { url: "https://mimir.example.com/api/v1/push", basic_auth: { username: "monitoring", password_file: "/etc/prometheus/secrets/remote_write_password" } },
+            {
+                url: "https://mimir.example.com/api/v1/push",
+                basic_auth: { username: "monitoring", password_file: "/etc/prometheus/secrets/remote_write_password" },
+            },
         ]);
         const sources = podSpec(of(resources, STATEFULSET, "prometheus")[0]).volumes.find((v: any) => v.projected).projected.sources;
         const secretFiles = sources.filter((s: any) => s.secret?.name === "prometheus-secrets").flatMap((s: any) => s.secret.items.map((i: any) => i.path));
@@ -313,15 +341,24 @@ describe("prod stack (Kubernetes) under mocks", () => {
         });
 
         it("Grafana's own database asked for on Docker", async () => {
-            assert.match(await error({ platform: "docker", grafana: { database: { storageSize: "5Gi" } } }), /^monitoring:grafana\.database: is for Kubernetes/);
+            assert.match(
+                await error({ platform: "docker", grafana: { database: { storageSize: "5Gi" } } }),
+                /^monitoring:grafana\.database: is for Kubernetes/,
+            );
         });
 
         it("Grafana replicas on Docker without a database URL", async () => {
-            assert.match(await error({ platform: "docker", grafana: { replicas: 2 } }), /^monitoring:grafanaDatabaseUrl: is not set, but grafana\.replicas is 2/);
+            assert.match(
+                await error({ platform: "docker", grafana: { replicas: 2 } }),
+                /^monitoring:grafanaDatabaseUrl: is not set, but grafana\.replicas is 2/,
+            );
         });
 
         it("a bad storage size", async () => {
-            assert.match(await error(prodValues({ prometheus: { replicas: 2, storageSize: "50 GB" } })), /^monitoring:prometheus\.storageSize: "50 GB" is not a storage size/);
+            assert.match(
+                await error(prodValues({ prometheus: { replicas: 2, storageSize: "50 GB" } })),
+                /^monitoring:prometheus\.storageSize: "50 GB" is not a storage size/,
+            );
         });
 
         it("a remote_write user without its password", async () => {

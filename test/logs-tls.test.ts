@@ -21,7 +21,16 @@ const SHIPPER: ShipperModel = {
 
 describe("log configs with in-cluster TLS", () => {
     it("Loki serves its HTTP API over TLS and keeps gRPC on loopback, within its documented fields", () => {
-        const doc = yaml.load(renderLokiConfig({ httpPort: 3100, grpcPort: 9095, dataDir: "/loki", retention: "7d", limits: readLogs(undefined, "kubernetes", {}).limits, tls: TLS })) as any;
+        const doc = yaml.load(
+            renderLokiConfig({
+                httpPort: 3100,
+                grpcPort: 9095,
+                dataDir: "/loki",
+                retention: "7d",
+                limits: readLogs(undefined, "kubernetes", {}).limits,
+                tls: TLS,
+            }),
+        ) as any;
         assert.deepStrictEqual(schemaErrors(doc, LOKI_SCHEMA), []);
         assert.deepStrictEqual(doc.server.http_tls_config, { cert_file: TLS.certFile, key_file: TLS.keyFile });
         assert.strictEqual(doc.server.grpc_listen_address, "127.0.0.1");

@@ -51,15 +51,33 @@ describe("logs configuration (monitoring:logs)", () => {
 
     it("reads files with their format and labels, and PostgreSQL's log path", () => {
         const config = logs({ files: FILES, postgres: { path: "/var/log/postgresql/*.log" } });
-        assert.deepStrictEqual(config.files.map((f) => [f.job, f.format]), [["payflux", "json"], ["worker", "logfmt"], ["nginx", "plain"]]);
+        assert.deepStrictEqual(
+            config.files.map((f) => [f.job, f.format]),
+            [
+                ["payflux", "json"],
+                ["worker", "logfmt"],
+                ["nginx", "plain"],
+            ],
+        );
         assert.deepStrictEqual(config.files[0].labels, { team: "payments" });
         assert.deepStrictEqual(config.postgres, { path: "/var/log/postgresql/*.log" });
     });
 
     it("reads an S3 bucket and keeps the access key ID out of the secret", () => {
         const secrets = { lokiS3SecretAccessKey: {} as never };
-        const s3 = logs({ s3: { endpoint: "http://minio.storage:9000", bucket: "loki-logs", region: "eu-west-1", accessKeyId: "AKIAEXAMPLE" } }, "kubernetes", secrets).s3;
-        assert.deepStrictEqual(s3, { endpoint: "minio.storage:9000", insecure: true, bucket: "loki-logs", region: "eu-west-1", accessKeyId: "AKIAEXAMPLE", forcePathStyle: true });
+        const s3 = logs(
+            { s3: { endpoint: "http://minio.storage:9000", bucket: "loki-logs", region: "eu-west-1", accessKeyId: "AKIAEXAMPLE" } },
+            "kubernetes",
+            secrets,
+        ).s3;
+        assert.deepStrictEqual(s3, {
+            endpoint: "minio.storage:9000",
+            insecure: true,
+            bucket: "loki-logs",
+            region: "eu-west-1",
+            accessKeyId: "AKIAEXAMPLE",
+            forcePathStyle: true,
+        });
     });
 
     const errors: [string, Record<string, unknown>, string][] = [
@@ -76,17 +94,43 @@ describe("logs configuration (monitoring:logs)", () => {
         ["glob at the root", { logs: { files: [{ job: "app", path: "/*/logs/*.log" }] } }, "monitoring:logs.files[0].path"],
         ["unknown format", { logs: { files: [{ job: "app", path: "/srv/app/*.log", format: "xml" }] } }, "monitoring:logs.files[0].format"],
         ["file without job", { logs: { files: [{ path: "/srv/app/*.log" }] } }, "monitoring:logs.files[0].job"],
-        ["two files with one job", { logs: { files: [{ job: "app", path: "/a/*.log" }, { job: "app", path: "/b/*.log" }] } }, "monitoring:logs.files"],
+        [
+            "two files with one job",
+            {
+                logs: {
+                    files: [
+                        { job: "app", path: "/a/*.log" },
+                        { job: "app", path: "/b/*.log" },
+                    ],
+                },
+            },
+            "monitoring:logs.files",
+        ],
         ["file taking PostgreSQL's job", { logs: { files: [{ job: "postgresql", path: "/a/*.log" }] } }, "monitoring:logs.files[0].job"],
         ["reserved label", { logs: { files: [{ job: "app", path: "/a/*.log", labels: { __path__: "/etc" } }] } }, "monitoring:logs.files[0].labels.__path__"],
-        ["S3 without its secret", { logs: { s3: { endpoint: "https://s3.amazonaws.com", bucket: "logs", accessKeyId: "AKIA1" } } }, "monitoring:lokiS3SecretAccessKey"],
-        ["S3 endpoint not a URL", { logs: { s3: { endpoint: "s3 amazon", bucket: "logs", accessKeyId: "AKIA1" } }, lokiS3SecretAccessKey: "x" }, "monitoring:logs.s3.endpoint"],
-        ["S3 bucket not a bucket name", { logs: { s3: { endpoint: "https://s3.amazonaws.com", bucket: "My_Logs", accessKeyId: "AKIA1" } }, lokiS3SecretAccessKey: "x" }, "monitoring:logs.s3.bucket"],
+        [
+            "S3 without its secret",
+            { logs: { s3: { endpoint: "https://s3.amazonaws.com", bucket: "logs", accessKeyId: "AKIA1" } } },
+            "monitoring:lokiS3SecretAccessKey",
+        ],
+        [
+            "S3 endpoint not a URL",
+            { logs: { s3: { endpoint: "s3 amazon", bucket: "logs", accessKeyId: "AKIA1" } }, lokiS3SecretAccessKey: "x" },
+            "monitoring:logs.s3.endpoint",
+        ],
+        [
+            "S3 bucket not a bucket name",
+            { logs: { s3: { endpoint: "https://s3.amazonaws.com", bucket: "My_Logs", accessKeyId: "AKIA1" } }, lokiS3SecretAccessKey: "x" },
+            "monitoring:logs.s3.bucket",
+        ],
         ["unknown key", { logs: { retentionDays: 7 } }, "monitoring:logs.retentionDays"],
     ];
     for (const [what, values, key] of errors) {
         it(`names the key when ${what}`, () => {
-            assert.throws(() => load(values), (err: Error) => err.name === "ConfigError" && err.message.startsWith(`${key}:`));
+            assert.throws(
+                () => load(values),
+                (err: Error) => err.name === "ConfigError" && err.message.startsWith(`${key}:`),
+            );
         });
     }
 });
@@ -94,13 +138,20 @@ describe("logs configuration (monitoring:logs)", () => {
 describe("the documented-schema checks themselves", () => {
     it("refuse a misspelt Loki field, a wrong type and an unknown Promtail stage", () => {
         assert.deepStrictEqual(schemaErrors({ compactor: { retention_enabld: true } }, LOKI_SCHEMA), ["compactor.retention_enabld: not a documented field"]);
-        assert.deepStrictEqual(schemaErrors({ limits_config: { retention_period: 7 } }, LOKI_SCHEMA), ["limits_config.retention_period: 7 is not promDuration"]);
-        assert.deepStrictEqual(promtailStageErrors({ scrape_configs: [{ job_name: "a", pipeline_stages: [{ jsonn: {} }] }] }), ["a stage 0: unknown stage jsonn"]);
+        assert.deepStrictEqual(schemaErrors({ limits_config: { retention_period: 7 } }, LOKI_SCHEMA), [
+            "limits_config.retention_period: 7 is not promDuration",
+        ]);
+        assert.deepStrictEqual(promtailStageErrors({ scrape_configs: [{ job_name: "a", pipeline_stages: [{ jsonn: {} }] }] }), [
+            "a stage 0: unknown stage jsonn",
+        ]);
     });
 
     it("refuse an unknown Alloy argument and a reference to a missing component", () => {
         const blocks = parseAlloy('loki.source.file "a" {\n  targets = []\n  path = "/x"\n  forward_to = [loki.process.b.receiver]\n}\n');
-        assert.deepStrictEqual(alloyErrors(blocks), ["loki.source.file.a: unknown argument path", 'reference loki.process.b.receiver: no component loki.process "b"']);
+        assert.deepStrictEqual(alloyErrors(blocks), [
+            "loki.source.file.a: unknown argument path",
+            'reference loki.process.b.receiver: no component loki.process "b"',
+        ]);
         assert.throws(() => parseAlloy('logging {\n  level = "info"\n'), /expected/);
     });
 });
@@ -109,7 +160,18 @@ describe("Loki config (renderLokiConfig)", () => {
     const base = { httpPort: 3100, grpcPort: 9095, dataDir: "/loki", retention: "7d", limits: logs(undefined).limits };
     const filesystem = yaml.load(renderLokiConfig(base)) as any;
     const s3 = yaml.load(
-        renderLokiConfig({ ...base, retention: "30d", s3: { endpoint: "s3.eu-west-1.amazonaws.com", insecure: false, bucket: "loki-logs", region: "eu-west-1", accessKeyId: "AKIAEXAMPLE", forcePathStyle: false } }),
+        renderLokiConfig({
+            ...base,
+            retention: "30d",
+            s3: {
+                endpoint: "s3.eu-west-1.amazonaws.com",
+                insecure: false,
+                bucket: "loki-logs",
+                region: "eu-west-1",
+                accessKeyId: "AKIAEXAMPLE",
+                forcePathStyle: false,
+            },
+        }),
     ) as any;
 
     it("matches Loki's documented configuration structure (no Loki binary here)", () => {
@@ -134,7 +196,9 @@ describe("Loki config (renderLokiConfig)", () => {
     });
 
     it("applies the ingestion limits from the configuration", () => {
-        const limits = (yaml.load(renderLokiConfig({ ...base, limits: { ...base.limits, ingestionRateMb: 8, ingestionBurstSizeMb: 16, maxLineSize: "1MB" } })) as any).limits_config;
+        const limits = (
+            yaml.load(renderLokiConfig({ ...base, limits: { ...base.limits, ingestionRateMb: 8, ingestionBurstSizeMb: 16, maxLineSize: "1MB" } })) as any
+        ).limits_config;
         assert.strictEqual(limits.ingestion_rate_mb, 8);
         assert.strictEqual(limits.ingestion_burst_size_mb, 16);
         assert.strictEqual(limits.max_line_size, "1MB");
@@ -222,8 +286,8 @@ describe("Promtail config (renderPromtailConfig)", () => {
         // Lines PostgreSQL 15 wrote in the live tests, with the default log_line_prefix.
         const lines = [
             ["2026-11-23 22:51:54.279 UTC [26470] LOG:  database system is ready to accept connections", "LOG"],
-            ["2026-11-23 22:52:01.002 UTC [26501] postgres@app ERROR:  relation \"x\" does not exist at character 15", "ERROR"],
-            ["2026-11-23 22:52:01.002 UTC [26501] FATAL:  password authentication failed for user \"app\"", "FATAL"],
+            ['2026-11-23 22:52:01.002 UTC [26501] postgres@app ERROR:  relation "x" does not exist at character 15', "ERROR"],
+            ['2026-11-23 22:52:01.002 UTC [26501] FATAL:  password authentication failed for user "app"', "FATAL"],
         ];
         for (const [line, level] of lines) {
             assert.ok(re2(multiline.multiline.firstline).test(line), `${line} starts an entry`);
@@ -260,7 +324,10 @@ describe("Promtail config (renderPromtailConfig)", () => {
 });
 
 describe("Alloy config (renderAlloyConfig)", () => {
-    const config = logs({ files: [...FILES, { job: "api.v2-gateway", path: "/srv/gw/*.log", format: "json" }], postgres: { path: "/var/log/postgresql/*.log" } });
+    const config = logs({
+        files: [...FILES, { job: "api.v2-gateway", path: "/srv/gw/*.log", format: "json" }],
+        postgres: { path: "/var/log/postgresql/*.log" },
+    });
     const docker = parseAlloy(renderAlloyConfig(model(DOCKER, config)));
     const kubernetes = parseAlloy(renderAlloyConfig(model(KUBERNETES, config)));
     const find = (blocks: AlloyBlock[], name: string, label?: string) => blocks.find((b) => b.name === name && b.label === label)!;
@@ -289,7 +356,10 @@ describe("Alloy config (renderAlloyConfig)", () => {
         ]);
         const process = find(docker, "loki.process", "file_payflux");
         const promtail = pipelineStages("json");
-        assert.deepStrictEqual(process.blocks.map((b) => b.name), ["stage.json", "stage.template", "stage.labels"]);
+        assert.deepStrictEqual(
+            process.blocks.map((b) => b.name),
+            ["stage.json", "stage.template", "stage.labels"],
+        );
         assert.deepStrictEqual(process.blocks[0].attributes, { expressions: (promtail[0] as any).json.expressions });
         assert.strictEqual(process.blocks[1].attributes.template, (promtail[1] as any).template.template);
         assert.deepStrictEqual(process.blocks[2].attributes, { values: { level: "" } });
@@ -306,7 +376,10 @@ describe("Alloy config (renderAlloyConfig)", () => {
     it("on Kubernetes discovers pods and tails /var/log/pods with the CRI stage", () => {
         assert.deepStrictEqual(find(kubernetes, "discovery.kubernetes", "pods").attributes, { role: "pod" });
         assert.deepStrictEqual(find(kubernetes, "local.file_match", "pods").attributes.path_targets, { ref: "discovery.relabel.pods.output" });
-        assert.deepStrictEqual(find(kubernetes, "loki.process", "pods").blocks.map((b) => b.name), ["stage.cri"]);
+        assert.deepStrictEqual(
+            find(kubernetes, "loki.process", "pods").blocks.map((b) => b.name),
+            ["stage.cri"],
+        );
         assert.ok(!kubernetes.some((b) => b.name === "loki.source.docker"));
     });
 });
@@ -339,7 +412,10 @@ describe("logs in the rendered dev stack (Docker, under mocks)", () => {
     });
 
     it("mounts the Docker socket read-only into the shipper", () => {
-        for (const [out, name] of [[plain, "promtail"], [alloy, "alloy"]] as const) {
+        for (const [out, name] of [
+            [plain, "promtail"],
+            [alloy, "alloy"],
+        ] as const) {
             const shipper = containers(out.rendered.resources).find((c) => c.name === name)!;
             const socket = (shipper.inputs.volumes as any[]).find((v) => v.hostPath === "/var/run/docker.sock");
             assert.deepStrictEqual(socket, { hostPath: "/var/run/docker.sock", containerPath: "/var/run/docker.sock", readOnly: true });
@@ -362,7 +438,8 @@ describe("logs in the rendered dev stack (Docker, under mocks)", () => {
     });
 
     it("has Prometheus scrape Loki (job loki) and the shipper (job promtail or alloy)", () => {
-        const jobs = (out: RenderedDir) => (yaml.load(out.file("prometheus", "/etc/prometheus/prometheus.yml")) as any).scrape_configs.map((j: any) => j.job_name);
+        const jobs = (out: RenderedDir) =>
+            (yaml.load(out.file("prometheus", "/etc/prometheus/prometheus.yml")) as any).scrape_configs.map((j: any) => j.job_name);
         assert.ok(jobs(plain).includes("loki") && jobs(plain).includes("promtail"));
         assert.ok(jobs(alloy).includes("alloy") && !jobs(alloy).includes("promtail"));
     });
@@ -378,7 +455,10 @@ describe("logs in the rendered dev stack (Docker, under mocks)", () => {
         const loki = containers(s3.rendered.resources).find((c) => c.name === "loki")!;
         assert.deepStrictEqual(loki.inputs.envs, ["AWS_SHARED_CREDENTIALS_FILE=/etc/loki/secrets/aws-credentials"]);
         const uploads = loki.inputs.uploads as { file: string; content: string }[];
-        assert.deepStrictEqual(uploads.find((u) => u.file === "/etc/loki/secrets/aws-credentials"), { file: "/etc/loki/secrets/aws-credentials", content: "[secret]" });
+        assert.deepStrictEqual(
+            uploads.find((u) => u.file === "/etc/loki/secrets/aws-credentials"),
+            { file: "/etc/loki/secrets/aws-credentials", content: "[secret]" },
+        );
         assert.ok(!s3.rendered.files.some((f) => f.path.includes("aws-credentials")), "the credentials file is not written by the render");
         assert.doesNotMatch(JSON.stringify(s3.rendered.resources), new RegExp(S3_SECRET));
         for (const file of s3.rendered.files) assert.doesNotMatch(file.content, new RegExp(S3_SECRET), file.path);

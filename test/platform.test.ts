@@ -11,9 +11,9 @@ import { renderToDir } from "./support/render";
 const ROOT = path.resolve(__dirname, "..");
 
 function sources(dir: string): string[] {
-    return fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
-        e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : [],
-    );
+    return fs
+        .readdirSync(path.join(ROOT, dir), { withFileTypes: true })
+        .flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : []));
 }
 
 const spec = (name: string, extra: Partial<ServiceSpec> = {}): ServiceSpec => ({
@@ -41,20 +41,37 @@ describe("platforms by capability", () => {
 
     it("the NetworkPolicy adapter names no service of the stack", () => {
         const text = fs.readFileSync(path.join(ROOT, "components/platform/kubernetes/network-policies.ts"), "utf8");
-        const services = of(prod, NETWORK_POLICY).map((p) => p.name.replace(/^allow-/, "")).filter((n) => n !== "default-deny" && n !== "dns");
+        const services = of(prod, NETWORK_POLICY)
+            .map((p) => p.name.replace(/^allow-/, ""))
+            .filter((n) => n !== "default-deny" && n !== "dns");
         assert.ok(services.length >= 6, services.join(","));
-        assert.deepStrictEqual(services.filter((s) => text.includes(`"${s}"`)), []);
+        assert.deepStrictEqual(
+            services.filter((s) => text.includes(`"${s}"`)),
+            [],
+        );
     });
 
     it("derives flows from what the specs declare, once both ends exist", () => {
         const flows = stackConnections([
             spec("shop", { outbound: [{ service: "db" }, { service: "absent" }, { port: 443 }] }),
-            spec("db", { ports: [{ name: "sql", port: 5432 }, { name: "metrics", port: 9187 }] }),
+            spec("db", {
+                ports: [
+                    { name: "sql", port: 5432 },
+                    { name: "metrics", port: 9187 },
+                ],
+            }),
             spec("scraper", {}),
             spec("metrics", { inbound: [{ from: "scraper", ports: [9100] }, { from: "absent" }] }),
         ]);
         assert.deepStrictEqual(flows, [
-            { from: "shop", to: "db", ports: [{ port: 5432, protocol: "TCP" }, { port: 9187, protocol: "TCP" }] },
+            {
+                from: "shop",
+                to: "db",
+                ports: [
+                    { port: 5432, protocol: "TCP" },
+                    { port: 9187, protocol: "TCP" },
+                ],
+            },
             { from: "scraper", to: "metrics", ports: [{ port: 9100, protocol: "TCP" }] },
         ]);
     });
@@ -77,7 +94,10 @@ describe("platforms by capability", () => {
             assert.strictEqual(platform.parent, "monitoring");
             for (const child of children) assert.strictEqual(resources.find((r) => r.name === child)?.parent, platform.name, child);
             const orphans = resources.filter((r) => r.parent === undefined && r.type !== "monitoring:index:MonitoringStack");
-            assert.deepStrictEqual(orphans.map((r) => `${r.type} ${r.name}`), []);
+            assert.deepStrictEqual(
+                orphans.map((r) => `${r.type} ${r.name}`),
+                [],
+            );
         });
     }
 });

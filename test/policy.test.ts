@@ -3,14 +3,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import {
-    PolicyResource,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    StackValidationPolicy,
-    unknownCheckingProxy,
-} from "@pulumi/policy";
+import { PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy, unknownCheckingProxy } from "@pulumi/policy";
 import * as policies from "../policy/policies";
 import {
     allPolicies,
@@ -79,25 +72,41 @@ async function violations(policy: ResourceValidationPolicy, args: ResourceValida
 async function stackViolations(policy: StackValidationPolicy, resources: PolicyResource[]): Promise<{ message: string; urn?: string }[]> {
     const reported: { message: string; urn?: string }[] = [];
     await policy.validateStack(
-        { resources, stackTags: new Map(), getConfig: <T extends object>() => ({}) as T, notApplicable: (): never => { throw new Error(); } },
+        {
+            resources,
+            stackTags: new Map(),
+            getConfig: <T extends object>() => ({}) as T,
+            notApplicable: (): never => {
+                throw new Error();
+            },
+        },
         (message, urn) => reported.push({ message, urn }),
     );
     return reported;
 }
 
 /** A Kubernetes workload around a pod spec, as @pulumi/kubernetes sends it. */
-function workload(type: string, name: string, podSpec: Record<string, any>, extra: { replicas?: number; labels?: Record<string, string>; namespace?: string } = {}) {
+function workload(
+    type: string,
+    name: string,
+    podSpec: Record<string, any>,
+    extra: { replicas?: number; labels?: Record<string, string>; namespace?: string } = {},
+) {
     const labels = extra.labels ?? { "app.kubernetes.io/name": name };
-    return resource(type, {
-        apiVersion: "apps/v1",
-        kind: type.split(":").pop(),
-        metadata: { name, namespace: extra.namespace ?? "monitoring", labels },
-        spec: {
-            ...(extra.replicas === undefined ? {} : { replicas: extra.replicas }),
-            selector: { matchLabels: labels },
-            template: { metadata: { labels }, spec: podSpec },
+    return resource(
+        type,
+        {
+            apiVersion: "apps/v1",
+            kind: type.split(":").pop(),
+            metadata: { name, namespace: extra.namespace ?? "monitoring", labels },
+            spec: {
+                ...(extra.replicas === undefined ? {} : { replicas: extra.replicas }),
+                selector: { matchLabels: labels },
+                template: { metadata: { labels }, spec: podSpec },
+            },
         },
-    }, name);
+        name,
+    );
 }
 
 /** A container that passes every Kubernetes rule; tests change one field at a time. */
@@ -122,26 +131,42 @@ function goodPod(containerOverrides: Record<string, any> = {}, podOverrides: Rec
 
 /** A Docker container as DockerPlatform registers it. */
 function dockerContainer(overrides: Record<string, any> = {}) {
-    return resource(container, {
-        name: "monitoring-dev-grafana",
-        image: "sha256:0f3a5c0e6a1b4b0f8c3c2d0f9e1e7f3a9b2c4d6e8f0a1b3c5d7e9f1a3b5c7d9e",
-        envs: ["GF_SECURITY_ADMIN_USER=admin", "GF_SECURITY_ADMIN_PASSWORD__FILE=/etc/grafana/secrets/admin_password"],
-        ports: [{ internal: 3000, external: 13000, ip: "127.0.0.1", protocol: "tcp" }],
-        ...overrides,
-    }, "grafana");
+    return resource(
+        container,
+        {
+            name: "monitoring-dev-grafana",
+            image: "sha256:0f3a5c0e6a1b4b0f8c3c2d0f9e1e7f3a9b2c4d6e8f0a1b3c5d7e9f1a3b5c7d9e",
+            envs: ["GF_SECURITY_ADMIN_USER=admin", "GF_SECURITY_ADMIN_PASSWORD__FILE=/etc/grafana/secrets/admin_password"],
+            ports: [{ internal: 3000, external: 13000, ip: "127.0.0.1", protocol: "tcp" }],
+            ...overrides,
+        },
+        "grafana",
+    );
 }
 
 describe("policy pack", () => {
     describe("docker-ports-on-loopback", () => {
         it("passes ports published on 127.0.0.1, another 127/8 address or ::1", async () => {
             assert.deepEqual(await violations(dockerPortsOnLoopback, dockerContainer()), []);
-            const loopbacks = dockerContainer({ ports: [{ internal: 1, ip: "127.1.2.3" }, { internal: 2, ip: "::1" }, { internal: 3, ip: "[::1]" }] });
+            const loopbacks = dockerContainer({
+                ports: [
+                    { internal: 1, ip: "127.1.2.3" },
+                    { internal: 2, ip: "::1" },
+                    { internal: 3, ip: "[::1]" },
+                ],
+            });
             assert.deepEqual(await violations(dockerPortsOnLoopback, loopbacks), []);
             assert.deepEqual(await violations(dockerPortsOnLoopback, dockerContainer({ ports: [] })), []);
         });
 
         it("reports a port without ip (0.0.0.0), on 0.0.0.0, or on a LAN address", async () => {
-            const open = dockerContainer({ ports: [{ internal: 3000, external: 13000 }, { internal: 9090, ip: "0.0.0.0" }, { internal: 9093, ip: "192.168.1.10" }] });
+            const open = dockerContainer({
+                ports: [
+                    { internal: 3000, external: 13000 },
+                    { internal: 9090, ip: "0.0.0.0" },
+                    { internal: 9093, ip: "192.168.1.10" },
+                ],
+            });
             const messages = await violations(dockerPortsOnLoopback, open);
             assert.equal(messages.length, 3);
             assert.match(messages[0], /container monitoring-dev-grafana publishes port 3000 as 13000 on 0\.0\.0\.0.*set ports\[\]\.ip to 127\.0\.0\.1/);
@@ -155,7 +180,9 @@ describe("policy pack", () => {
 
     describe("docker-no-secret-env", () => {
         it("passes plain settings, *_FILE paths and empty values", async () => {
-            const env = dockerContainer({ envs: ["GF_SECURITY_ADMIN_PASSWORD__FILE=/run/secrets/pw", "REDIS_PASSWORD_FILE=/run/pw", "GF_SECURITY_ADMIN_PASSWORD=", "BYPASS_CACHE=1"] });
+            const env = dockerContainer({
+                envs: ["GF_SECURITY_ADMIN_PASSWORD__FILE=/run/secrets/pw", "REDIS_PASSWORD_FILE=/run/pw", "GF_SECURITY_ADMIN_PASSWORD=", "BYPASS_CACHE=1"],
+            });
             assert.deepEqual(await violations(dockerNoSecretEnv, env), []);
         });
 
@@ -176,7 +203,9 @@ describe("policy pack", () => {
         });
 
         it("lets the policy config allow a name that only looks secret", async () => {
-            const args = resource(container, { envs: ["GF_AUTH_GENERIC_OAUTH_TOKEN_URL=https://idp/token"] }, "grafana", { allowedEnvNames: ["GF_AUTH_GENERIC_OAUTH_TOKEN_URL"] });
+            const args = resource(container, { envs: ["GF_AUTH_GENERIC_OAUTH_TOKEN_URL=https://idp/token"] }, "grafana", {
+                allowedEnvNames: ["GF_AUTH_GENERIC_OAUTH_TOKEN_URL"],
+            });
             assert.deepEqual(await violations(dockerNoSecretEnv, args), []);
         });
     });
@@ -203,14 +232,20 @@ describe("policy pack", () => {
 
     describe("kubernetes-no-secret-env", () => {
         it("passes values taken from a Secret and plain settings", async () => {
-            const env = [{ name: "GF_DATABASE_PASSWORD", valueFrom: { secretKeyRef: { name: "grafana", key: "password" } } }, { name: "TZ", value: "UTC" }];
+            const env = [
+                { name: "GF_DATABASE_PASSWORD", valueFrom: { secretKeyRef: { name: "grafana", key: "password" } } },
+                { name: "TZ", value: "UTC" },
+            ];
             assert.deepEqual(await violations(kubernetesNoSecretEnv, workload(deployment, "grafana", goodPod({ env }))), []);
         });
 
         it("reports an inline secret value in a container or init container", async () => {
-            const pod = goodPod({ env: [{ name: "SLACK_WEBHOOK_URL", value: "https://hooks.slack.com/x" }] }, {
-                initContainers: [goodContainer({ name: "migrate", env: [{ name: "DB_PASSWORD", value: "pw" }] })],
-            });
+            const pod = goodPod(
+                { env: [{ name: "SLACK_WEBHOOK_URL", value: "https://hooks.slack.com/x" }] },
+                {
+                    initContainers: [goodContainer({ name: "migrate", env: [{ name: "DB_PASSWORD", value: "pw" }] })],
+                },
+            );
             assert.deepEqual(await violations(kubernetesNoSecretEnv, workload(statefulSet, "alertmanager", pod)), [
                 "StatefulSet alertmanager, container prometheus: env SLACK_WEBHOOK_URL has an inline value; use valueFrom.secretKeyRef or a mounted Secret file",
                 "StatefulSet alertmanager, init container migrate: env DB_PASSWORD has an inline value; use valueFrom.secretKeyRef or a mounted Secret file",
@@ -249,7 +284,10 @@ describe("policy pack", () => {
                 "StatefulSet prometheus, container prometheus: no resources.limits.memory; set both cpu and memory limits",
             ]);
             const none = goodPod({ resources: { requests: { cpu: "1" } } });
-            assert.match((await violations(kubernetesContainerLimits, workload(statefulSet, "prometheus", none)))[0], /no resources\.limits\.cpu or resources\.limits\.memory/);
+            assert.match(
+                (await violations(kubernetesContainerLimits, workload(statefulSet, "prometheus", none)))[0],
+                /no resources\.limits\.cpu or resources\.limits\.memory/,
+            );
         });
     });
 
@@ -279,16 +317,20 @@ describe("policy pack", () => {
 
         it("passes when spec.tls lists every rule host, directly or by wildcard", async () => {
             const spec = {
-                tls: [{ hosts: ["grafana.example.com"], secretName: "grafana-tls" }, { hosts: ["*.monitoring.example.com"], secretName: "wildcard" }],
+                tls: [
+                    { hosts: ["grafana.example.com"], secretName: "grafana-tls" },
+                    { hosts: ["*.monitoring.example.com"], secretName: "wildcard" },
+                ],
                 rules: rules("grafana.example.com", "prometheus.monitoring.example.com"),
             };
             assert.deepEqual(await violations(kubernetesIngressTls, resource(ingress, { metadata: { name: "grafana" }, spec })), []);
         });
 
         it("reports an Ingress without TLS, an uncovered host and a rule without a host", async () => {
-            assert.deepEqual(await violations(kubernetesIngressTls, resource(ingress, { metadata: { name: "grafana" }, spec: { rules: rules("grafana.example.com") } })), [
-                "Ingress grafana has no spec.tls; serve it over TLS with a certificate for each host",
-            ]);
+            assert.deepEqual(
+                await violations(kubernetesIngressTls, resource(ingress, { metadata: { name: "grafana" }, spec: { rules: rules("grafana.example.com") } })),
+                ["Ingress grafana has no spec.tls; serve it over TLS with a certificate for each host"],
+            );
             const spec = { tls: [{ hosts: ["*.example.com"], secretName: "w" }], rules: rules("a.b.example.com", undefined) };
             assert.deepEqual(await violations(kubernetesIngressTls, resource(ingress, { metadata: { name: "web" }, spec })), [
                 "Ingress web: host a.b.example.com is not in spec.tls[].hosts; add it to a TLS entry",
@@ -326,7 +368,12 @@ describe("policy pack", () => {
                 workload(statefulSet, "alertmanager", goodPod(), { replicas: 3, labels: { "app.kubernetes.io/name": "alertmanager", tier: "alerting" } }),
                 workload(deployment, "kube-state-metrics", goodPod()), // one replica: no PDB needed
                 budget("prometheus", { matchLabels: { "app.kubernetes.io/name": "prometheus" } }),
-                budget("alertmanager", { matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: ["alertmanager"] }, { key: "tier", operator: "Exists" }] }),
+                budget("alertmanager", {
+                    matchExpressions: [
+                        { key: "app.kubernetes.io/name", operator: "In", values: ["alertmanager"] },
+                        { key: "tier", operator: "Exists" },
+                    ],
+                }),
             ];
             assert.deepEqual(await stackViolations(kubernetesDisruptionBudgets, resources), []);
         });
@@ -343,7 +390,10 @@ describe("policy pack", () => {
                 budget("alertmanager", { matchLabels: { "app.kubernetes.io/name": "alertmanager" } }, "default"),
             ];
             const reported = await stackViolations(kubernetesDisruptionBudgets, resources);
-            assert.deepEqual(reported.map((r) => r.urn), [grafana.urn, prometheus.urn, alertmanager.urn]);
+            assert.deepEqual(
+                reported.map((r) => r.urn),
+                [grafana.urn, prometheus.urn, alertmanager.urn],
+            );
             assert.equal(
                 reported[0].message,
                 "Deployment grafana runs 2 replicas but no PodDisruptionBudget in its namespace selects its pods " +

@@ -52,7 +52,12 @@ for (const [label, values] of [
         it("amtool check-config accepts alertmanager.yml and its templates", function () {
             const amtool = requireTool(this, "amtool");
             const { root } = relocate(out, "alertmanager", ["/etc/alertmanager"]);
-            dummySecrets(root, ["etc/alertmanager/secrets/slack_webhook_url", "etc/alertmanager/secrets/smtp_password", "etc/alertmanager/secrets/pagerduty_routing_key", "etc/alertmanager/secrets/webhook_url"]);
+            dummySecrets(root, [
+                "etc/alertmanager/secrets/slack_webhook_url",
+                "etc/alertmanager/secrets/smtp_password",
+                "etc/alertmanager/secrets/pagerduty_routing_key",
+                "etc/alertmanager/secrets/webhook_url",
+            ]);
             const output = run(amtool, ["check-config", path.join(root, "etc/alertmanager/alertmanager.yml")]);
             assert.match(output, /SUCCESS/);
         });

@@ -5,13 +5,19 @@ import * as path from "path";
 import * as yaml from "js-yaml";
 import { ConfigError, loadConfig, objectConfigSource } from "../config";
 import {
-    alertNames, locateRules, numberLiterals, RenderRulesOptions, renameLabels, renderRuleFiles, ruleSources, RuleFile,
-    THRESHOLD_NAMES, THRESHOLDS,
+    alertNames,
+    locateRules,
+    numberLiterals,
+    RenderRulesOptions,
+    renameLabels,
+    renderRuleFiles,
+    ruleSources,
+    RuleFile,
+    THRESHOLD_NAMES,
+    THRESHOLDS,
 } from "../components/render/rules";
 import { SLO_ALERTS } from "../config/thresholds";
-import {
-    adaptUnitTest, alertCases, promtool, stackRuleOptions, UnitTestFile, unitTestSources, writeRuleFiles, writeUnitTests,
-} from "./support/promtool";
+import { adaptUnitTest, alertCases, promtool, stackRuleOptions, UnitTestFile, unitTestSources, writeRuleFiles, writeUnitTests } from "./support/promtool";
 import { requireTool } from "./support/tools";
 
 interface Rule {
@@ -22,8 +28,7 @@ interface Rule {
     labels?: Record<string, string>;
     annotations?: Record<string, string>;
 }
-const rulesOf = (content: string): Rule[] =>
-    (yaml.load(content) as { groups: { rules: Rule[] }[] }).groups.flatMap((g) => g.rules);
+const rulesOf = (content: string): Rule[] => (yaml.load(content) as { groups: { rules: Rule[] }[] }).groups.flatMap((g) => g.rules);
 const withoutFor = ({ for: _, ...rest }: Rule): Rule => rest;
 const config = (values: Record<string, unknown>, stack = "dev") => loadConfig(objectConfigSource(values), stack);
 const tempDir = (label: string) => fs.mkdtempSync(path.join(os.tmpdir(), `rules-${label}-`));
@@ -36,10 +41,16 @@ const CHECKOUT_SLO = { job: "checkout", availability: 0.999, latency: { threshol
 
 /** A promtool test of the generated SLO rules: checkout fails 5% and is slow for half its requests, then recovers. */
 function sloUnitTest(slos: RuleFile): UnitTestFile {
-    const annotations = Object.fromEntries(rulesOf(slos.content).filter((r) => r.alert).map((r) => [r.alert, r.annotations!]));
+    const annotations = Object.fromEntries(
+        rulesOf(slos.content)
+            .filter((r) => r.alert)
+            .map((r) => [r.alert, r.annotations!]),
+    );
     const expected = (alert: string, slo: string, severity: string, value: string) => ({
         exp_labels: { job: "checkout", slo, severity },
-        exp_annotations: Object.fromEntries(Object.entries(annotations[alert]).map(([k, v]) => [k, String(v).replace("{{ $value | humanizePercentage }}", value)])),
+        exp_annotations: Object.fromEntries(
+            Object.entries(annotations[alert]).map(([k, v]) => [k, String(v).replace("{{ $value | humanizePercentage }}", value)]),
+        ),
     });
     const series = (errors: number, fast: number) => [
         { series: 'http_requests_total{job="checkout", instance="checkout-1:8080", route="/pay", code="500"}', values: `0+${errors}x180` },
@@ -57,10 +68,26 @@ function sloUnitTest(slos: RuleFile): UnitTestFile {
                 interval: "1m",
                 input_series: series(3, 30),
                 alert_rule_test: [
-                    { eval_time: "180m", alertname: "SLOErrorBudgetBurnFast", exp_alerts: [expected("SLOErrorBudgetBurnFast", "availability", "critical", "5%")] },
-                    { eval_time: "180m", alertname: "SLOErrorBudgetBurnSlow", exp_alerts: [expected("SLOErrorBudgetBurnSlow", "availability", "warning", "5%")] },
-                    { eval_time: "180m", alertname: "SLOLatencyBudgetBurnFast", exp_alerts: [expected("SLOLatencyBudgetBurnFast", "latency", "critical", "50%")] },
-                    { eval_time: "180m", alertname: "SLOLatencyBudgetBurnSlow", exp_alerts: [expected("SLOLatencyBudgetBurnSlow", "latency", "warning", "50%")] },
+                    {
+                        eval_time: "180m",
+                        alertname: "SLOErrorBudgetBurnFast",
+                        exp_alerts: [expected("SLOErrorBudgetBurnFast", "availability", "critical", "5%")],
+                    },
+                    {
+                        eval_time: "180m",
+                        alertname: "SLOErrorBudgetBurnSlow",
+                        exp_alerts: [expected("SLOErrorBudgetBurnSlow", "availability", "warning", "5%")],
+                    },
+                    {
+                        eval_time: "180m",
+                        alertname: "SLOLatencyBudgetBurnFast",
+                        exp_alerts: [expected("SLOLatencyBudgetBurnFast", "latency", "critical", "50%")],
+                    },
+                    {
+                        eval_time: "180m",
+                        alertname: "SLOLatencyBudgetBurnSlow",
+                        exp_alerts: [expected("SLOLatencyBudgetBurnSlow", "latency", "warning", "50%")],
+                    },
                 ],
                 promql_expr_test: [
                     { eval_time: "180m", expr: "job:slo_objective:ratio", exp_samples: [{ labels: 'job:slo_objective:ratio{job="checkout"}', value: 0.999 }] },
@@ -86,20 +113,32 @@ describe("alert and recording rules", function () {
     it("ships at least 60 alerts, each named once", function () {
         const names = alerts.map((a) => a.rule.alert!);
         assert.ok(names.length >= 60, `only ${names.length} alerts`);
-        assert.deepStrictEqual(names.filter((n, i) => names.indexOf(n) !== i), [], "alert names appear twice");
+        assert.deepStrictEqual(
+            names.filter((n, i) => names.indexOf(n) !== i),
+            [],
+            "alert names appear twice",
+        );
         console.log(`      ${names.length} alerts and ${onDisk.length - names.length} recording rules in ${sources.length} files`);
     });
 
     it("gives every alert a severity, summary, description and runbook link", function () {
         const slos = renderRuleFiles({ ...defaults, slos: [CHECKOUT_SLO] }).find((f) => f.name === "slos.yml")!;
-        for (const { rule } of [...alerts, ...rulesOf(slos.content).filter((r) => r.alert).map((rule) => ({ rule }))]) {
+        for (const { rule } of [
+            ...alerts,
+            ...rulesOf(slos.content)
+                .filter((r) => r.alert)
+                .map((rule) => ({ rule })),
+        ]) {
             const name = rule.alert!;
             assert.ok(["critical", "warning", "info"].includes(rule.labels?.severity ?? ""), `${name}: severity ${rule.labels?.severity}`);
             assert.ok(rule.annotations?.summary, `${name}: no summary`);
             assert.match(rule.annotations?.description ?? "", /\$value/, `${name}: description does not show the value`);
             if (!ALWAYS_FIRING.includes(name)) assert.match(rule.annotations!.description, /\$labels\.|checkout/, `${name}: description names no label`);
             const link = rule.annotations?.runbook_url ?? "";
-            assert.ok([`RUNBOOK.md#${name.toLowerCase()}`, `${defaults.runbookBaseUrl}RUNBOOK.md#${name.toLowerCase()}`].includes(link), `${name}: runbook_url ${link}`);
+            assert.ok(
+                [`RUNBOOK.md#${name.toLowerCase()}`, `${defaults.runbookBaseUrl}RUNBOOK.md#${name.toLowerCase()}`].includes(link),
+                `${name}: runbook_url ${link}`,
+            );
         }
     });
 
@@ -107,7 +146,11 @@ describe("alert and recording rules", function () {
         for (const file of sources) {
             const located = locateRules(file.content, file.name);
             const parsed = rulesOf(file.content);
-            assert.deepStrictEqual(located.map((r) => r.name), parsed.map((r) => r.alert ?? r.record), file.name);
+            assert.deepStrictEqual(
+                located.map((r) => r.name),
+                parsed.map((r) => r.alert ?? r.record),
+                file.name,
+            );
             located.forEach((r, i) => {
                 assert.strictEqual(r.expr.trimEnd(), parsed[i].expr.trimEnd(), `${file.name}: ${r.name}`);
                 assert.strictEqual(r.exprOffsets.map((o) => file.content[o]).join(""), r.expr, `${file.name}: ${r.name} offsets`);
@@ -121,7 +164,11 @@ describe("alert and recording rules", function () {
             for (const alert of THRESHOLDS[name].alerts) {
                 const rule = byName.get(alert);
                 assert.ok(rule, `${name} tunes ${alert}, which does not exist`);
-                assert.strictEqual(numberLiterals(rule.expr, THRESHOLDS[name].default).length, 1, `${alert} must hold ${name} = ${THRESHOLDS[name].default} once`);
+                assert.strictEqual(
+                    numberLiterals(rule.expr, THRESHOLDS[name].default).length,
+                    1,
+                    `${alert} must hold ${name} = ${THRESHOLDS[name].default} once`,
+                );
             }
         }
     });
@@ -135,7 +182,9 @@ describe("alert and recording rules", function () {
             const diff: string[] = [];
             render.forEach((file, i) => {
                 const before = base[i].content.split("\n");
-                file.content.split("\n").forEach((line, n) => { if (line !== before[n]) diff.push(`${file.name}: ${line.trim()}`); });
+                file.content.split("\n").forEach((line, n) => {
+                    if (line !== before[n]) diff.push(`${file.name}: ${line.trim()}`);
+                });
                 const a = rulesOf(base[i].content);
                 rulesOf(file.content).forEach((rule, k) => {
                     const same = tuned.includes(rule.alert ?? "") ? { ...rule, expr: a[k].expr } : rule;
@@ -144,7 +193,10 @@ describe("alert and recording rules", function () {
                 });
             });
             assert.strictEqual(diff.length, tuned.length, `${name}: ${diff.join(" | ")}`);
-            assert.ok(diff.every((d) => d.includes(String(changed))), `${name}: ${diff.join(" | ")}`);
+            assert.ok(
+                diff.every((d) => d.includes(String(changed))),
+                `${name}: ${diff.join(" | ")}`,
+            );
         }
     });
 
@@ -165,15 +217,22 @@ describe("alert and recording rules", function () {
 
     it("renames the HTTP status and route labels in matchers and groupings, and keeps route on job_route series", function () {
         assert.strictEqual(
-            renameLabels('sum by (job, route) (rate(http_requests_total{code=~"5..", route!="/health"}[5m])) / on (job, route) group_left x', { code: "status", route: "path" }),
+            renameLabels('sum by (job, route) (rate(http_requests_total{code=~"5..", route!="/health"}[5m])) / on (job, route) group_left x', {
+                code: "status",
+                route: "path",
+            }),
             'sum by (job, path) (rate(http_requests_total{status=~"5..", path!="/health"}[5m])) / on (job, path) group_left x',
         );
-        assert.strictEqual(renameLabels('label_replace(code_total{route="code"}, "a", "$1", "code", "(.*)")', { code: "status" }),
-            'label_replace(code_total{route="code"}, "a", "$1", "code", "(.*)")', "metric names and strings stay");
+        assert.strictEqual(
+            renameLabels('label_replace(code_total{route="code"}, "a", "$1", "code", "(.*)")', { code: "status" }),
+            'label_replace(code_total{route="code"}, "a", "$1", "code", "(.*)")',
+            "metric names and strings stay",
+        );
         const http = renderRuleFiles(config({ http: { statusLabel: "status", routeLabel: "path" } })).find((f) => f.name === "http.yml")!;
         const rules = rulesOf(http.content);
         assert.doesNotMatch(http.content, /\bcode=|\broute\)|\$labels\.route/);
-        for (const r of rules.filter((x) => x.record?.startsWith("job_route:"))) assert.match(r.expr.trimEnd(), /^label_replace\(.*, "route", "\$1", "path", "\(\.\*\)"\)$/s);
+        for (const r of rules.filter((x) => x.record?.startsWith("job_route:")))
+            assert.match(r.expr.trimEnd(), /^label_replace\(.*, "route", "\$1", "path", "\(\.\*\)"\)$/s);
     });
 
     it("names the key in configuration errors", function () {
@@ -182,20 +241,46 @@ describe("alert and recording rules", function () {
             [{ thresholds: { diskFullPercent: -1 } }, /^monitoring:thresholds\.diskFullPercent: -1 is below the minimum 0/],
             [{ thresholds: { diskFullPercent: 120 } }, /^monitoring:thresholds\.diskFullPercent: 120 is above the maximum 100/],
             [{ thresholds: { probeSlowSeconds: "fast" } }, /^monitoring:thresholds\.probeSlowSeconds: "fast" is not a number/],
-            [{ thresholds: { alerts: { HostCPUHigh: { for: "5m" } } } }, /^monitoring:thresholds\.alerts\.HostCPUHigh: no such alert; did you mean HostCpuHigh\?/],
+            [
+                { thresholds: { alerts: { HostCPUHigh: { for: "5m" } } } },
+                /^monitoring:thresholds\.alerts\.HostCPUHigh: no such alert; did you mean HostCpuHigh\?/,
+            ],
             [{ thresholds: { alerts: { HostCpuHigh: { severity: "page" } } } }, /^monitoring:thresholds\.alerts\.HostCpuHigh\.severity: "page" is not one of/],
             [{ thresholds: { alerts: { HostCpuHigh: { for: "ten" } } } }, /^monitoring:thresholds\.alerts\.HostCpuHigh\.for: "ten" is not a duration/],
             [{ slos: [{ availability: 0.999 }] }, /^monitoring:slos\[0\]\.job: is missing/],
-            [{ slos: [{ job: "api", availability: 0.999 }, { job: "web", availability: 1.5 }] }, /^monitoring:slos\[1\]\.availability: 1\.5 is above the maximum 0\.99999/],
+            [
+                {
+                    slos: [
+                        { job: "api", availability: 0.999 },
+                        { job: "web", availability: 1.5 },
+                    ],
+                },
+                /^monitoring:slos\[1\]\.availability: 1\.5 is above the maximum 0\.99999/,
+            ],
             [{ slos: [{ job: "api", availability: 0.99, latency: { thresholdSeconds: 0.3 } }] }, /^monitoring:slos\[0\]\.latency\.objective: is missing/],
-            [{ slos: [{ job: "api", availability: 0.99, latency: { thresholdSeconds: 0, objective: 0.9 } }] }, /^monitoring:slos\[0\]\.latency\.thresholdSeconds: 0 must be above 0/],
-            [{ slos: [{ job: "api", availability: 0.99 }, { job: "api", availability: 0.9 }] }, /^monitoring:slos: job "api" appears twice/],
+            [
+                { slos: [{ job: "api", availability: 0.99, latency: { thresholdSeconds: 0, objective: 0.9 } }] },
+                /^monitoring:slos\[0\]\.latency\.thresholdSeconds: 0 must be above 0/,
+            ],
+            [
+                {
+                    slos: [
+                        { job: "api", availability: 0.99 },
+                        { job: "api", availability: 0.9 },
+                    ],
+                },
+                /^monitoring:slos: job "api" appears twice/,
+            ],
             [{ http: { statusLabel: "status-code" } }, /^monitoring:http\.statusLabel: "status-code" is not a label name/],
             [{ http: { routeLabel: "code" } }, /^monitoring:http\.routeLabel: "code" is also the status label/],
             [{ runbookBaseUrl: "https://github.com/acme/monitoring/blob/main" }, /^monitoring:runbookBaseUrl: .* must end with \//],
         ];
         for (const [values, message] of cases) {
-            assert.throws(() => config(values), (e: Error) => e instanceof ConfigError && message.test(e.message), JSON.stringify(values));
+            assert.throws(
+                () => config(values),
+                (e: Error) => e instanceof ConfigError && message.test(e.message),
+                JSON.stringify(values),
+            );
         }
     });
 
@@ -252,10 +337,16 @@ describe("alert and recording rules", function () {
     describe("with other HTTP names (monitoring:http)", function () {
         const mappings: [string, Record<string, unknown>, RegExp][] = [
             ["label names", { statusLabel: "status", routeLabel: "path" }, /status="500"/],
-            ["metric names and a millisecond histogram", {
-                statusLabel: "status", requestsMetric: "http_server_requests_total",
-                durationMetric: "http_server_request_duration_milliseconds", durationUnit: "milliseconds",
-            }, /http_server_request_duration_milliseconds_bucket\{[^}]*le="500"/],
+            [
+                "metric names and a millisecond histogram",
+                {
+                    statusLabel: "status",
+                    requestsMetric: "http_server_requests_total",
+                    durationMetric: "http_server_request_duration_milliseconds",
+                    durationUnit: "milliseconds",
+                },
+                /http_server_request_duration_milliseconds_bucket\{[^}]*le="500"/,
+            ],
         ];
         for (const [what, http, inputs] of mappings) {
             it(`still passes the HTTP and SLO unit tests with other ${what}`, function () {
@@ -265,7 +356,10 @@ describe("alert and recording rules", function () {
                 try {
                     writeRuleFiles(dir, renderRuleFiles(options));
                     const tests = unitTestSources().filter((t) => ["http.yml", "slo.yml"].includes(t.name));
-                    const files = writeUnitTests(dir, tests.map(({ name, test }) => ({ name, test: adaptUnitTest(test, options) })));
+                    const files = writeUnitTests(
+                        dir,
+                        tests.map(({ name, test }) => ({ name, test: adaptUnitTest(test, options) })),
+                    );
                     assert.match(fs.readFileSync(files[0], "utf8"), inputs);
                     const run = promtool(bin, ["test", "rules", ...files]);
                     assert.ok(run.ok, run.output);
@@ -292,7 +386,10 @@ describe("alert and recording rules", function () {
             assert.ok(!renderRuleFiles(defaults).some((f) => f.name === "slos.yml"));
             const slos = renderRuleFiles({ ...defaults, slos: [CHECKOUT_SLO, { job: "search", availability: 0.99 }] }).find((f) => f.name === "slos.yml")!;
             const rules = rulesOf(slos.content);
-            assert.deepStrictEqual(rules.filter((r) => r.alert).map((r) => r.alert), [...SLO_ALERTS, "SLOErrorBudgetBurnFast", "SLOErrorBudgetBurnSlow"]);
+            assert.deepStrictEqual(
+                rules.filter((r) => r.alert).map((r) => r.alert),
+                [...SLO_ALERTS, "SLOErrorBudgetBurnFast", "SLOErrorBudgetBurnSlow"],
+            );
             const objective = rules.find((r) => r.record === "job:slo_objective:ratio" && r.labels?.job === "search")!;
             assert.strictEqual(objective.expr, "vector(0.99)");
         });

@@ -27,7 +27,9 @@ function fixture(files: Record<string, unknown>): { dir: string; done: () => voi
 
 const dashboard = (uid: string, expr: string, ds: unknown = { type: "prometheus", uid: "${DS_PROMETHEUS}" }, extra: Json = {}) => ({
     __inputs: [{ name: "DS_PROMETHEUS", type: "datasource", pluginId: "prometheus" }],
-    title: `Dashboard ${uid}`, uid, schemaVersion: 41,
+    title: `Dashboard ${uid}`,
+    uid,
+    schemaVersion: 41,
     panels: [{ id: 1, type: "timeseries", title: "p", datasource: ds, targets: [{ refId: "A", datasource: ds, expr }] }],
     ...extra,
 });
@@ -50,7 +52,10 @@ describe("user dashboards (monitoring:dashboards)", () => {
             const config = load({ dashboards: [{ folder: "Team", path: f.dir, datasources: { "Old Prom": "prometheus" } }] });
             const [folder] = config.dashboards;
             assert.equal(folder.folder, "Team");
-            assert.deepEqual(folder.dashboards.map((d) => d.uid), ["a", "b", "c"]);
+            assert.deepEqual(
+                folder.dashboards.map((d) => d.uid),
+                ["a", "b", "c"],
+            );
             for (const d of folder.dashboards) {
                 assert.ok(!("__inputs" in d.json) && !JSON.stringify(d.json).includes("${DS_"), `${d.uid} keeps a placeholder`);
                 for (const ref of datasourceRefs(d.json)) assert.deepEqual(ref, { type: "prometheus", uid: STACK_DATASOURCES.prometheus.uid });
@@ -102,13 +107,19 @@ describe("user dashboards (monitoring:dashboards)", () => {
         try {
             for (const [entry, message] of cases) {
                 const values = { dashboards: [{ folder: "T", ...entry, path: path.join(f.dir, String(entry.path)) }] };
-                assert.throws(() => load(values), (e: Error) => e instanceof ConfigError && message.test(e.message) && !e.message.includes("\n"),
-                    `${JSON.stringify(entry)}: expected ${message}`);
+                assert.throws(
+                    () => load(values),
+                    (e: Error) => e instanceof ConfigError && message.test(e.message) && !e.message.includes("\n"),
+                    `${JSON.stringify(entry)}: expected ${message}`,
+                );
             }
             // Loki is a datasource only while logs run.
             const lokiPath = path.join(f.dir, "loki.json");
             assert.equal(load({ dashboards: [{ folder: "T", path: lokiPath }] }).dashboards[0].dashboards[0].uid, "loki");
-            assert.throws(() => load({ logs: { enabled: false }, dashboards: [{ folder: "T", path: lokiPath }] }), /loki\.json: .*has no match among the stack's \(prometheus/);
+            assert.throws(
+                () => load({ logs: { enabled: false }, dashboards: [{ folder: "T", path: lokiPath }] }),
+                /loki\.json: .*has no match among the stack's \(prometheus/,
+            );
         } finally {
             f.done();
         }
@@ -116,7 +127,10 @@ describe("user dashboards (monitoring:dashboards)", () => {
 
     it("turns built-in dashboards off by name, and says which names exist", () => {
         assert.deepEqual(load({ grafana: { disabledDashboards: ["datastores/kafka"] } }).grafana.disabledDashboards, ["datastores/kafka"]);
-        assert.throws(() => load({ grafana: { disabledDashboards: ["kafka"] } }), /monitoring:grafana\.disabledDashboards\[0\]: "kafka" is not one of .*datastores\/kafka/);
+        assert.throws(
+            () => load({ grafana: { disabledDashboards: ["kafka"] } }),
+            /monitoring:grafana\.disabledDashboards\[0\]: "kafka" is not one of .*datastores\/kafka/,
+        );
     });
 });
 
@@ -124,7 +138,11 @@ describe(`the example ${EXAMPLE}, rendered for dev`, () => {
     let out: RenderedDir;
     const grafanaFiles = () => {
         const base = path.join(out.dir, "files", "grafana");
-        return fs.readdirSync(base, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".json")).map((f) => `/${f}`).sort();
+        return fs
+            .readdirSync(base, { recursive: true, encoding: "utf8" })
+            .filter((f) => f.endsWith(".json"))
+            .map((f) => `/${f}`)
+            .sort();
     };
     before(async () => {
         const values = Object.fromEntries(Object.entries(readStackFile(EXAMPLE).config).map(([k, v]) => [k.replace(/^monitoring:/, ""), v]));
@@ -149,13 +167,28 @@ describe(`the example ${EXAMPLE}, rendered for dev`, () => {
             for (const q of promqlQueries(json)) assert.equal(promqlError(q.expr), undefined, `${file} ${q.where}`);
         }
         assert.deepEqual(seen, expected);
-        const gateway = JSON.parse(out.file("grafana", grafanaFiles().find((f) => f.endsWith("gateway.json"))!)) as Json;
+        const gateway = JSON.parse(
+            out.file(
+                "grafana",
+                grafanaFiles().find((f) => f.endsWith("gateway.json"))!,
+            ),
+        ) as Json;
         assert.match(JSON.stringify(gateway), /env=\\"prod\\"/, "a constant __inputs value is filled in");
     });
 
     it("ships the built-in dashboards of what runs, minus the ones turned off", () => {
-        const names = grafanaFiles().filter((f) => f.startsWith("/etc/grafana/dashboards/")).map((f) => f.replace(/^\/etc\/grafana\/dashboards\/|\.json$/g, ""));
-        assert.deepEqual(names.sort(), ["infrastructure/host", "logs/logs", "services/http-red", "stack/alertmanager", "stack/logging-pipeline", "stack/overview", "stack/prometheus"]);
+        const names = grafanaFiles()
+            .filter((f) => f.startsWith("/etc/grafana/dashboards/"))
+            .map((f) => f.replace(/^\/etc\/grafana\/dashboards\/|\.json$/g, ""));
+        assert.deepEqual(names.sort(), [
+            "infrastructure/host",
+            "logs/logs",
+            "services/http-red",
+            "stack/alertmanager",
+            "stack/logging-pipeline",
+            "stack/overview",
+            "stack/prometheus",
+        ]);
     });
 
     it("points the RED dashboard at the renamed status label and metrics, through the parser", () => {
@@ -163,7 +196,10 @@ describe(`the example ${EXAMPLE}, rendered for dev`, () => {
         const json = JSON.parse(red) as Json;
         const exprs = promqlQueries(json).map((q) => q.expr);
         for (const e of exprs) assert.equal(promqlError(e), undefined, e);
-        assert.ok(exprs.some((e) => /sum by \(status\)/.test(e)), "responses are grouped by status");
+        assert.ok(
+            exprs.some((e) => /sum by \(status\)/.test(e)),
+            "responses are grouped by status",
+        );
         assert.ok(exprs.some((e) => /http_server_requests_total\{[^}]*status=~"429\|401\|403"/.test(e)));
         assert.ok(!exprs.some((e) => /\bcode\b|http_requests_total|http_request_duration_seconds_bucket/.test(e)), "a default name survived");
         assert.match(red, /"legendFormat": "\{\{status\}\}"/);
@@ -179,15 +215,35 @@ describe(`the example ${EXAMPLE}, rendered for dev`, () => {
 describe("built-in dashboards follow the exporters", () => {
     it("ships the Kafka, PostgreSQL, Redis and probe dashboards with their exporters, the SLO one with SLOs", async () => {
         const out = await renderToDir("dev", {
-            exporters: { kafka: { brokers: ["k:9092"] }, redis: { address: "r:6379" }, postgres: true, blackbox: { probes: [{ url: "https://x.example.com" }] } },
-            postgresDsn: "postgresql://u:FAKE-pw@db:5432/app", slos: [{ job: "api", availability: 0.99 }], logs: { enabled: false },
+            exporters: {
+                kafka: { brokers: ["k:9092"] },
+                redis: { address: "r:6379" },
+                postgres: true,
+                blackbox: { probes: [{ url: "https://x.example.com" }] },
+            },
+            postgresDsn: "postgresql://u:FAKE-pw@db:5432/app",
+            slos: [{ job: "api", availability: 0.99 }],
+            logs: { enabled: false },
         });
         try {
             const dir = path.join(out.dir, "files", "grafana", "etc", "grafana", "dashboards");
-            const names = fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".json")).map((f) => f.replace(/\.json$/, "")).sort();
+            const names = fs
+                .readdirSync(dir, { recursive: true, encoding: "utf8" })
+                .filter((f) => f.endsWith(".json"))
+                .map((f) => f.replace(/\.json$/, ""))
+                .sort();
             assert.deepEqual(names, [
-                "datastores/kafka", "datastores/postgresql", "datastores/redis", "infrastructure/containers", "infrastructure/host",
-                "services/http-red", "services/probes", "services/slo", "stack/alertmanager", "stack/overview", "stack/prometheus",
+                "datastores/kafka",
+                "datastores/postgresql",
+                "datastores/redis",
+                "infrastructure/containers",
+                "infrastructure/host",
+                "services/http-red",
+                "services/probes",
+                "services/slo",
+                "stack/alertmanager",
+                "stack/overview",
+                "stack/prometheus",
             ]);
         } finally {
             fs.rmSync(path.dirname(out.dir), { recursive: true, force: true });

@@ -27,6 +27,5 @@ export const blackboxExporter: ExporterDefinition = {
         resources: { cpuRequest: "50m", memoryRequest: "32Mi", cpuLimit: "250m", memoryLimit: "128Mi" },
     }),
     tls: toolkitTls(),
-    scrapeConfigs: (config, addressing) =>
-        blackboxScrapeConfigs(config.exporters.blackbox!.probes, addressing.addressOf("blackbox-exporter", PORT)),
+    scrapeConfigs: (config, addressing) => blackboxScrapeConfigs(config.exporters.blackbox!.probes, addressing.addressOf("blackbox-exporter", PORT)),
 };

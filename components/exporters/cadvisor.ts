@@ -6,7 +6,18 @@ const PORT = 8080;
 
 /** Metric groups that multiply series without helping dashboards or alerts. */
 const DISABLED_METRICS = [
-    "percpu", "sched", "tcp", "udp", "advtcp", "hugetlb", "referenced_memory", "cpu_topology", "cpuset", "resctrl", "memory_numa", "process",
+    "percpu",
+    "sched",
+    "tcp",
+    "udp",
+    "advtcp",
+    "hugetlb",
+    "referenced_memory",
+    "cpu_topology",
+    "cpuset",
+    "resctrl",
+    "memory_numa",
+    "process",
 ];
 
 /** Container CPU, memory, network and disk I/O, per Docker container (Docker only: the kubelet has it built in). */

@@ -13,7 +13,17 @@ const PORT = 8080;
 const WATCHED: ApiReadRule[] = [
     {
         apiGroups: [""],
-        resources: ["limitranges", "namespaces", "nodes", "persistentvolumeclaims", "persistentvolumes", "pods", "replicationcontrollers", "resourcequotas", "services"],
+        resources: [
+            "limitranges",
+            "namespaces",
+            "nodes",
+            "persistentvolumeclaims",
+            "persistentvolumes",
+            "pods",
+            "replicationcontrollers",
+            "resourcequotas",
+            "services",
+        ],
     },
     { apiGroups: ["apps"], resources: ["daemonsets", "deployments", "replicasets", "statefulsets"] },
     { apiGroups: ["batch"], resources: ["cronjobs", "jobs"] },
@@ -34,7 +44,13 @@ export const kubeStateMetrics: ExporterDefinition = {
         name: "kube-state-metrics",
         image: IMAGES.kubeStateMetrics,
         kind: "deployment",
-        args: [`--port=${PORT}`, "--telemetry-port=8081", `--resources=${WATCHED.flatMap((r) => r.resources).sort().join(",")}`],
+        args: [
+            `--port=${PORT}`,
+            "--telemetry-port=8081",
+            `--resources=${WATCHED.flatMap((r) => r.resources)
+                .sort()
+                .join(",")}`,
+        ],
         ports: [{ name: "metrics", port: PORT }],
         health: { path: "/livez", port: PORT },
         user: "65534:65534",

@@ -44,10 +44,7 @@ export const postgresExporter: ExporterDefinition = {
             name: "postgres-exporter",
             image: IMAGES.postgresExporter,
             kind: "deployment",
-            args: [
-                `--web.listen-address=:${PORT}`,
-                ...(config.exporters.postgres?.autoDiscoverDatabases ? ["--auto-discover-databases"] : []),
-            ],
+            args: [`--web.listen-address=:${PORT}`, ...(config.exporters.postgres?.autoDiscoverDatabases ? ["--auto-discover-databases"] : [])],
             env: {
                 DATA_SOURCE_URI_FILE: POSTGRES_SECRET_FILES.uri,
                 DATA_SOURCE_USER_FILE: POSTGRES_SECRET_FILES.user,

@@ -35,11 +35,7 @@ export function loggingScrapeConfigs(config: StackConfig, platform: Platform, tl
 /** Loki and the chosen shipper, when `monitoring:logs.enabled` (the default). */
 export function deployLogging(name: string, config: StackConfig, platform: Platform, parent: pulumi.Resource): Logging | undefined {
     if (!config.logs.enabled) return undefined;
-    const loki = new Loki(
-        `${name}-loki`,
-        { logs: config.logs, hostPort: config.ports.loki, secrets: config.secrets, platform },
-        { parent },
-    );
+    const loki = new Loki(`${name}-loki`, { logs: config.logs, hostPort: config.ports.loki, secrets: config.secrets, platform }, { parent });
     const Shipper = config.logs.shipper === "alloy" ? Alloy : Promtail;
     const shipper = new Shipper(
         `${name}-${config.logs.shipper}`,

@@ -21,8 +21,7 @@ export interface DockerPlatformArgs {
 /** Resolves services by their alias on the stack's Docker network. */
 export const dockerAddressing: Addressing = {
     addressOf: (service, port) => `${service}:${port}`,
-    replicaAddresses: (service, replicas, port) =>
-        Array.from({ length: replicas }, (_, i) => `${replicaName(service, i)}:${port}`),
+    replicaAddresses: (service, replicas, port) => Array.from({ length: replicas }, (_, i) => `${replicaName(service, i)}:${port}`),
     scrapeTargets: (service, port): ScrapeTargets => ({ static_configs: [{ targets: [`${service}:${port}`] }] }),
 };
 
@@ -78,7 +77,11 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
     private readonly network: docker.Network;
 
     /** @param name prefix of the network's resource name (`<name>-network`) */
-    constructor(name: string, private readonly args: DockerPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(
+        name: string,
+        private readonly args: DockerPlatformArgs,
+        opts?: pulumi.ComponentResourceOptions,
+    ) {
         super("monitoring:index:DockerPlatform", name, {}, opts);
         if (args.bindAddress === "0.0.0.0") {
             pulumi.log.warn(
@@ -103,13 +106,11 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
     deploy(given: ServiceSpec, opts: pulumi.CustomResourceOptions): DeployedService {
         const spec = withResourceOverrides(given, this.args.resources ?? {});
         const image = new docker.RemoteImage(`${spec.name}-image`, { name: spec.image, keepLocally: true }, opts);
-        const replicas = spec.kind === "daemonset" ? 1 : spec.replicas ?? 1;
+        const replicas = spec.kind === "daemonset" ? 1 : (spec.replicas ?? 1);
         for (let i = 0; i < replicas; i++) {
             // One volume per replica, as a StatefulSet's claims: two Prometheus on one TSDB, the second dies on its lock.
             const name = replicaName(spec.name, i);
-            const volume = spec.data
-                ? new docker.Volume(`${name}-data`, { name: `monitoring-${this.args.stack}-${name}-data` }, opts)
-                : undefined;
+            const volume = spec.data ? new docker.Volume(`${name}-data`, { name: `monitoring-${this.args.stack}-${name}-data` }, opts) : undefined;
             this.container(spec, i, image, volume, opts);
         }
         const exposed = spec.ports.find((p) => p.expose);
@@ -158,9 +159,10 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
                     { label: "com.docker.compose.project", value: `monitoring-${this.args.stack}` },
                     { label: "com.docker.compose.service", value: spec.name },
                 ],
-                healthcheck: spec.health && !spec.health.httpProbeOnly
-                    ? { tests: ["CMD-SHELL", healthcheckCommand(spec.health)], interval: "15s", timeout: "5s", retries: 5, startPeriod: "30s" }
-                    : undefined,
+                healthcheck:
+                    spec.health && !spec.health.httpProbeOnly
+                        ? { tests: ["CMD-SHELL", healthcheckCommand(spec.health)], interval: "15s", timeout: "5s", retries: 5, startPeriod: "30s" }
+                        : undefined,
             },
             // Fixed container names and host ports: the old container must go before its replacement starts.
             { ...opts, deleteBeforeReplace: true, replaceOnChanges: ["healthcheck"] },

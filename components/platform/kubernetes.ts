@@ -64,7 +64,11 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
     private readonly homes = new Map<string, string>();
 
     /** @param name prefix of the provider, namespace and CA resources (`<name>-kubernetes`, `<name>-namespace`, ...) */
-    constructor(name: string, private readonly args: KubernetesPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(
+        name: string,
+        private readonly args: KubernetesPlatformArgs,
+        opts?: pulumi.ComponentResourceOptions,
+    ) {
         super("monitoring:index:KubernetesPlatform", name, {}, opts);
         const { kubernetes } = args;
         // Aliases: stacks deployed before the platform had a parent keep their provider and namespace.
@@ -111,7 +115,10 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
         if (!needsHost(spec)) return { ctx: this.ctx, namespace: this.namespaceResource };
         if (!this.agents) {
             const name = this.ctx.kubernetes.agentsNamespace;
-            this.agents = { ctx: { ...this.ctx, namespace: name }, namespace: createNamespace(`${this.prefix}-agents-namespace`, name, "privileged", { parent: this, provider: this.ctx.provider }) };
+            this.agents = {
+                ctx: { ...this.ctx, namespace: name },
+                namespace: createNamespace(`${this.prefix}-agents-namespace`, name, "privileged", { parent: this, provider: this.ctx.provider }),
+            };
         }
         return this.agents;
     }

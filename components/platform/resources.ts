@@ -15,7 +15,10 @@ export function resourcesFor(name: string, defaults: ResourceSpec, overrides: Re
         memoryLimit: given.memoryLimit ?? defaults.memoryLimit,
     };
     // Kubernetes refuses a request above its limit; the user's one value may clash with a default.
-    for (const [request, limit] of [["cpuRequest", "cpuLimit"], ["memoryRequest", "memoryLimit"]] as const) {
+    for (const [request, limit] of [
+        ["cpuRequest", "cpuLimit"],
+        ["memoryRequest", "memoryLimit"],
+    ] as const) {
         if (quantityValue(merged[request])! <= quantityValue(merged[limit])!) continue;
         const field = given[request] !== undefined ? request : limit;
         const other = field === request ? limit : request;

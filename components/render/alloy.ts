@@ -62,12 +62,12 @@ function containerSources(containers: ContainerLogs): string[] {
     if (containers.kind === "docker") {
         const host = str(`unix://${containers.socketPath}`);
         return [
-            ...block("discovery.docker \"containers\"", attributes({ host, refresh_interval: str("5s") }, "  ")),
+            ...block('discovery.docker "containers"', attributes({ host, refresh_interval: str("5s") }, "  ")),
             "",
-            ...block("discovery.relabel \"containers\"", ["  targets = []", ...rules]),
+            ...block('discovery.relabel "containers"', ["  targets = []", ...rules]),
             "",
             ...block(
-                "loki.source.docker \"containers\"",
+                'loki.source.docker "containers"',
                 attributes(
                     {
                         host,
@@ -81,15 +81,15 @@ function containerSources(containers: ContainerLogs): string[] {
         ];
     }
     return [
-        ...block("discovery.kubernetes \"pods\"", ['  role = "pod"']),
+        ...block('discovery.kubernetes "pods"', ['  role = "pod"']),
         "",
-        ...block("discovery.relabel \"pods\"", ["  targets = discovery.kubernetes.pods.targets", ...rules]),
+        ...block('discovery.relabel "pods"', ["  targets = discovery.kubernetes.pods.targets", ...rules]),
         "",
-        ...block("local.file_match \"pods\"", ["  path_targets = discovery.relabel.pods.output"]),
+        ...block('local.file_match "pods"', ["  path_targets = discovery.relabel.pods.output"]),
         "",
-        ...block("loki.source.file \"pods\"", attributes({ targets: "local.file_match.pods.targets", forward_to: "[loki.process.pods.receiver]" }, "  ")),
+        ...block('loki.source.file "pods"', attributes({ targets: "local.file_match.pods.targets", forward_to: "[loki.process.pods.receiver]" }, "  ")),
         "",
-        ...block("loki.process \"pods\"", [...stage({ cri: {} }, "  "), "", "  forward_to = [loki.write.default.receiver]"]),
+        ...block('loki.process "pods"', [...stage({ cri: {} }, "  "), "", "  forward_to = [loki.write.default.receiver]"]),
     ];
 }
 
@@ -122,7 +122,7 @@ export function renderAlloyConfig(model: ShipperModel): string {
         block("logging", attributes({ level: str("info"), format: str("logfmt") }, "  ")),
         // Its own /metrics and /-/ready over TLS, with the same certificate.
         ...(tls ? [block("http", block("tls", attributes({ cert_file: str(tls.certFile), key_file: str(tls.keyFile) }, "    "), "  "))] : []),
-        block("loki.write \"default\"", block("endpoint", endpoint, "  ")),
+        block('loki.write "default"', block("endpoint", endpoint, "  ")),
         ...(model.containers ? [containerSources(model.containers)] : []),
         ...model.files.map((f) => fileSource(f, componentLabel("file", f.job, taken))),
     ];

@@ -43,9 +43,7 @@ export function blackboxScrapeConfigs(probes: ProbeConfig[], exporterAddress: st
         job_name: PROBE_JOBS[module],
         metrics_path: "/probe",
         params: { module: [module] },
-        static_configs: probes
-            .filter((p) => p.module === module)
-            .map((p) => ({ targets: [p.url], ...(p.name ? { labels: { probe: p.name } } : {}) })),
+        static_configs: probes.filter((p) => p.module === module).map((p) => ({ targets: [p.url], ...(p.name ? { labels: { probe: p.name } } : {}) })),
         relabel_configs: [
             { source_labels: ["__address__"], target_label: "__param_target" },
             { source_labels: ["__param_target"], target_label: "instance" },

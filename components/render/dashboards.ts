@@ -36,7 +36,13 @@ export function renderBuiltInDashboards(dashboards: readonly BuiltInDashboard[],
 export function userDashboardDirs(folders: readonly DashboardFolder[]): { folder: string; dir: string; files: RenderedDashboard[] }[] {
     return folders.map((f, i) => ({
         folder: f.folder,
-        dir: `${i + 1}-${f.folder.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 30) || "folder"}`,
+        dir: `${i + 1}-${
+            f.folder
+                .toLowerCase()
+                .replace(/[^a-z0-9]+/g, "-")
+                .replace(/^-|-$/g, "")
+                .slice(0, 30) || "folder"
+        }`,
         files: f.dashboards.map((d: DashboardFile) => ({ path: d.file, content: dump(d.json) })),
     }));
 }

@@ -23,9 +23,7 @@ export interface GrafanaDatasourcesModel {
 }
 
 function tlsFields(caFile?: string): { jsonData: Record<string, unknown>; secureJsonData: Record<string, string> } {
-    return caFile
-        ? { jsonData: { tlsAuthWithCACert: true }, secureJsonData: { tlsCACert: `$__file{${caFile}}` } }
-        : { jsonData: {}, secureJsonData: {} };
+    return caFile ? { jsonData: { tlsAuthWithCACert: true }, secureJsonData: { tlsCACert: `$__file{${caFile}}` } } : { jsonData: {}, secureJsonData: {} };
 }
 
 /** provisioning/datasources/datasources.yml */

@@ -2,9 +2,7 @@ import type { TlsFiles } from "./tls";
 import { LogFormat } from "../../config/logs";
 
 /** Where container logs come from: the Docker daemon's API, or the kubelet's files under /var/log/pods. */
-export type ContainerLogs =
-    | { readonly kind: "docker"; readonly socketPath: string }
-    | { readonly kind: "kubernetes"; readonly podLogsDir: string };
+export type ContainerLogs = { readonly kind: "docker"; readonly socketPath: string } | { readonly kind: "kubernetes"; readonly podLogsDir: string };
 
 /** How a tailed file is parsed: the user's formats, plus PostgreSQL's stderr log. */
 export type FileFormat = LogFormat | "postgresql";
@@ -76,11 +74,7 @@ export function pipelineStages(format: FileFormat): PipelineStage[] {
         case "logfmt":
             return [{ logfmt: { mapping: { level: "level", message: "msg" } } }, ...levelLabel()];
         case "postgresql":
-            return [
-                { multiline: { firstline: POSTGRES_FIRST_LINE, max_wait_time: "3s" } },
-                { regex: { expression: POSTGRES_LEVEL } },
-                ...levelLabel(),
-            ];
+            return [{ multiline: { firstline: POSTGRES_FIRST_LINE, max_wait_time: "3s" } }, { regex: { expression: POSTGRES_LEVEL } }, ...levelLabel()];
         case "plain":
             return [];
     }

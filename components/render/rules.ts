@@ -3,7 +3,16 @@ import * as path from "path";
 import { HttpConfig, httpRenames, httpSeries, inHistogramUnit } from "../../config/http";
 import { SloConfig } from "../../config/slos";
 import {
-    AlertOverride, alertEnabled, knownAlertNames, RULES_DIR, SLO_ALERTS, SLO_GROUP, THRESHOLD_NAMES, THRESHOLDS, ThresholdName, ThresholdsConfig,
+    AlertOverride,
+    alertEnabled,
+    knownAlertNames,
+    RULES_DIR,
+    SLO_ALERTS,
+    SLO_GROUP,
+    THRESHOLD_NAMES,
+    THRESHOLDS,
+    ThresholdName,
+    ThresholdsConfig,
 } from "../../config/thresholds";
 
 export { THRESHOLDS, THRESHOLD_NAMES } from "../../config/thresholds";
@@ -38,7 +47,8 @@ export function alertNames(): string[] {
 
 /** The rule files on disk, as users read them. */
 export function ruleSources(): RuleFile[] {
-    return fs.readdirSync(RULES_DIR)
+    return fs
+        .readdirSync(RULES_DIR)
         .filter((f) => f.endsWith(".yml"))
         .sort()
         .map((name) => ({ name, content: fs.readFileSync(path.join(RULES_DIR, name), "utf8") }));
@@ -115,14 +125,21 @@ export function locateRules(content: string, file = "rule file"): LocatedRule[] 
 export function locateGroups(content: string): { name: string; start: number; end: number }[] {
     const heads = splitLines(content).filter((l) => /^ {2}- name: \S+\s*$/.test(l.text));
     return heads.map((l, n) => ({
-        name: l.text.trim().slice("- name: ".length).replace(/^["']|["']$/g, ""),
+        name: l.text
+            .trim()
+            .slice("- name: ".length)
+            .replace(/^["']|["']$/g, ""),
         start: l.start,
         end: n + 1 < heads.length ? heads[n + 1].start : content.length,
     }));
 }
 
 function locateParts(
-    lines: Line[], from: number, to: number, rule: Pick<LocatedRule, "kind" | "name" | "keyIndent">, where: string,
+    lines: Line[],
+    from: number,
+    to: number,
+    rule: Pick<LocatedRule, "kind" | "name" | "keyIndent">,
+    where: string,
 ): Omit<LocatedRule, "start" | "end"> {
     const exprAt = lines.findIndex((l, n) => n >= from && n < to && l.text.startsWith(`${rule.keyIndent}expr:`));
     if (exprAt < 0) throw new Error(`${where}: no expr at the rule's indentation`);
@@ -139,7 +156,10 @@ function locateParts(
         const blockIndent = Math.min(...body.filter((l) => l.text.trim() !== "").map((l) => indentOf(l.text)));
         body.forEach((l, k) => {
             const text = l.text.slice(blockIndent);
-            if (k > 0) { expr += "\n"; offsets.push(l.start - 1); }
+            if (k > 0) {
+                expr += "\n";
+                offsets.push(l.start - 1);
+            }
             for (let c = 0; c < text.length; c++) offsets.push(l.start + blockIndent + c);
             expr += text;
         });
@@ -246,12 +266,13 @@ function renderRuleFile(file: RuleFile, opts: RenderRulesOptions): string | unde
     }
     let content = applyEdits(file.content, edits);
     if (renameHttp) {
-        content = content.replace(/\$labels\.(code|route)\b/g, (whole, label: string) =>
-            labelMap[label] ? `$labels.${labelMap[label]}` : whole);
+        content = content.replace(/\$labels\.(code|route)\b/g, (whole, label: string) => (labelMap[label] ? `$labels.${labelMap[label]}` : whole));
     }
     // A function, not a replacement string: `$&` or `$1` in the user's URL are patterns there.
-    return content.replace(/^(\s+runbook_url: )"(RUNBOOK\.md#[^"]*)"/gm, (_line, prefix: string, link: string) =>
-        `${prefix}${quote(runbookLink(opts.runbookBaseUrl, link))}`);
+    return content.replace(
+        /^(\s+runbook_url: )"(RUNBOOK\.md#[^"]*)"/gm,
+        (_line, prefix: string, link: string) => `${prefix}${quote(runbookLink(opts.runbookBaseUrl, link))}`,
+    );
 }
 
 /**
@@ -265,9 +286,11 @@ export function runbookLink(base: string, link: string): string {
 function overrideEdits(rule: LocatedRule, override: AlertOverride | undefined, file: string): Edit[] {
     const edits: Edit[] = [];
     if (override?.for) {
-        edits.push(rule.forValue
-            ? { from: rule.forValue.from, to: rule.forValue.to, text: override.for }
-            : { from: rule.afterExpr, to: rule.afterExpr, text: `${rule.keyIndent}for: ${override.for}\n` });
+        edits.push(
+            rule.forValue
+                ? { from: rule.forValue.from, to: rule.forValue.to, text: override.for }
+                : { from: rule.afterExpr, to: rule.afterExpr, text: `${rule.keyIndent}for: ${override.for}\n` },
+        );
     }
     if (override?.severity) {
         if (!rule.severityValue) throw new Error(`${file}: ${rule.name} has no severity label`);
@@ -285,15 +308,19 @@ interface BurnWindow {
 }
 
 /** The SRE workbook's multi-window, multi-burn-rate pairs for a 30-day budget. */
-const FAST_BURN: BurnWindow[] = [{ factor: 14.4, long: "1h", short: "5m" }, { factor: 6, long: "6h", short: "30m" }];
-const SLOW_BURN: BurnWindow[] = [{ factor: 3, long: "1d", short: "2h" }, { factor: 1, long: "3d", short: "6h" }];
+const FAST_BURN: BurnWindow[] = [
+    { factor: 14.4, long: "1h", short: "5m" },
+    { factor: 6, long: "6h", short: "30m" },
+];
+const SLOW_BURN: BurnWindow[] = [
+    { factor: 3, long: "1d", short: "2h" },
+    { factor: 1, long: "3d", short: "6h" },
+];
 
 function burnExpr(metric: string, job: string, objective: number, windows: BurnWindow[]): string {
     const budget = `(1 - ${formatNumber(objective)})`;
     const sel = (w: string) => `${metric}:ratio_rate${w}{job="${job}"}`;
-    return windows
-        .map((w) => `(\n  ${sel(w.long)} > ${w.factor} * ${budget}\n  and ${sel(w.short)} > ${w.factor} * ${budget}\n)`)
-        .join("\nor\n");
+    return windows.map((w) => `(\n  ${sel(w.long)} > ${w.factor} * ${budget}\n  and ${sel(w.short)} > ${w.factor} * ${budget}\n)`).join("\nor\n");
 }
 
 /** `le` as client libraries write it: Go says "1", Java says "1.0". */
@@ -305,10 +332,19 @@ function leMatcher(seconds: number): string {
 const quote = (s: string) => JSON.stringify(s);
 /** Plain when YAML would read it back as the same string, quoted otherwise. */
 const scalar = (s: string) => (/^[a-z][a-z0-9_-]*$/.test(s) && !/^(true|false|yes|no|on|off|null|y|n)$/.test(s) ? s : quote(s));
-const indent = (text: string, by: string) => text.split("\n").map((l) => by + l).join("\n");
+const indent = (text: string, by: string) =>
+    text
+        .split("\n")
+        .map((l) => by + l)
+        .join("\n");
 
 function ruleText(rule: {
-    alert?: string; record?: string; expr: string; for?: string; labels?: Record<string, string>; annotations?: Record<string, string>;
+    alert?: string;
+    record?: string;
+    expr: string;
+    for?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
 }): string {
     const out = [rule.alert ? `- alert: ${rule.alert}` : `- record: ${rule.record}`];
     out.push(rule.expr.includes("\n") ? `  expr: |\n${indent(rule.expr, "    ")}` : `  expr: ${rule.expr}`);
@@ -323,8 +359,13 @@ function ruleText(rule: {
 }
 
 function sloAlert(
-    opts: RenderRulesOptions, name: (typeof SLO_ALERTS)[number], severity: string, expr: string,
-    slo: string, summary: string, description: string,
+    opts: RenderRulesOptions,
+    name: (typeof SLO_ALERTS)[number],
+    severity: string,
+    expr: string,
+    slo: string,
+    summary: string,
+    description: string,
 ): string {
     if (!alertEnabled(opts.thresholds, name, SLO_GROUP)) return "";
     const override = opts.thresholds.alerts[name] ?? {};
@@ -346,14 +387,24 @@ function renderSloRules(opts: RenderRulesOptions): string {
                 record: "job:slo_error_budget_remaining:ratio",
                 expr: `1 - avg_over_time(job:slo_errors_per_request:ratio_rate5m{job="${job}"}[${SLO_PERIOD}]) / (1 - ${formatNumber(slo.availability)})`,
             }),
-            sloAlert(opts, "SLOErrorBudgetBurnFast", "critical",
-                burnExpr("job:slo_errors_per_request", job, slo.availability, FAST_BURN), "availability",
+            sloAlert(
+                opts,
+                "SLOErrorBudgetBurnFast",
+                "critical",
+                burnExpr("job:slo_errors_per_request", job, slo.availability, FAST_BURN),
+                "availability",
                 `${job} burns its error budget fast`,
-                `${job} fails {{ $value | humanizePercentage }} of requests: at this rate the ${SLO_PERIOD} error budget of its ${slo.availability} availability objective is gone within days.`),
-            sloAlert(opts, "SLOErrorBudgetBurnSlow", "warning",
-                burnExpr("job:slo_errors_per_request", job, slo.availability, SLOW_BURN), "availability",
+                `${job} fails {{ $value | humanizePercentage }} of requests: at this rate the ${SLO_PERIOD} error budget of its ${slo.availability} availability objective is gone within days.`,
+            ),
+            sloAlert(
+                opts,
+                "SLOErrorBudgetBurnSlow",
+                "warning",
+                burnExpr("job:slo_errors_per_request", job, slo.availability, SLOW_BURN),
+                "availability",
                 `${job} burns its error budget faster than it earns it`,
-                `${job} fails {{ $value | humanizePercentage }} of requests: it will miss its ${slo.availability} availability objective over ${SLO_PERIOD} if this goes on.`),
+                `${job} fails {{ $value | humanizePercentage }} of requests: it will miss its ${slo.availability} availability objective over ${SLO_PERIOD} if this goes on.`,
+            ),
         ];
         if (slo.latency) {
             const { thresholdSeconds, objective } = slo.latency;
@@ -362,24 +413,36 @@ function renderSloRules(opts: RenderRulesOptions): string {
             const count = `${series.count}{job="${job}"}`;
             rules.push(ruleText({ record: "job:slo_latency_objective:ratio", expr: `vector(${formatNumber(objective)})`, labels: { job } }));
             for (const w of SLO_WINDOWS) {
-                rules.push(ruleText({
-                    record: `job:slo_slow_requests:ratio_rate${w}`,
-                    expr: `1 - sum by (job) (rate(${bucket}[${w}])) / sum by (job) (rate(${count}[${w}]))`,
-                }));
+                rules.push(
+                    ruleText({
+                        record: `job:slo_slow_requests:ratio_rate${w}`,
+                        expr: `1 - sum by (job) (rate(${bucket}[${w}])) / sum by (job) (rate(${count}[${w}]))`,
+                    }),
+                );
             }
             rules.push(
                 ruleText({
                     record: "job:slo_latency_budget_remaining:ratio",
                     expr: `1 - avg_over_time(job:slo_slow_requests:ratio_rate5m{job="${job}"}[${SLO_PERIOD}]) / (1 - ${formatNumber(objective)})`,
                 }),
-                sloAlert(opts, "SLOLatencyBudgetBurnFast", "critical",
-                    burnExpr("job:slo_slow_requests", job, objective, FAST_BURN), "latency",
+                sloAlert(
+                    opts,
+                    "SLOLatencyBudgetBurnFast",
+                    "critical",
+                    burnExpr("job:slo_slow_requests", job, objective, FAST_BURN),
+                    "latency",
                     `${job} is too often slower than ${thresholdSeconds}s`,
-                    `{{ $value | humanizePercentage }} of requests to ${job} take over ${thresholdSeconds}s: the latency budget of its ${objective} objective is gone within days.`),
-                sloAlert(opts, "SLOLatencyBudgetBurnSlow", "warning",
-                    burnExpr("job:slo_slow_requests", job, objective, SLOW_BURN), "latency",
+                    `{{ $value | humanizePercentage }} of requests to ${job} take over ${thresholdSeconds}s: the latency budget of its ${objective} objective is gone within days.`,
+                ),
+                sloAlert(
+                    opts,
+                    "SLOLatencyBudgetBurnSlow",
+                    "warning",
+                    burnExpr("job:slo_slow_requests", job, objective, SLOW_BURN),
+                    "latency",
                     `${job} is slower than ${thresholdSeconds}s more often than its objective allows`,
-                    `{{ $value | humanizePercentage }} of requests to ${job} take over ${thresholdSeconds}s: it will miss its ${objective} latency objective over ${SLO_PERIOD} if this goes on.`),
+                    `{{ $value | humanizePercentage }} of requests to ${job} take over ${thresholdSeconds}s: it will miss its ${objective} latency objective over ${SLO_PERIOD} if this goes on.`,
+                ),
             );
         }
         return `  - name: slo-${job}\n    rules:\n${rules.filter(Boolean).join("\n\n")}`;

@@ -115,9 +115,7 @@ export async function runUnderMocks<T>(options: MockRunOptions, program: () => T
         });
         return register(req, callback);
     };
-    const config = Object.fromEntries(
-        Object.entries(options.config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
-    );
+    const config = Object.fromEntries(Object.entries(options.config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
     pulumi.runtime.setAllConfig(config, options.secretKeys);
 
     const result = program();
@@ -137,7 +135,12 @@ export async function resolveOutput<T>(value: pulumi.Input<T>): Promise<{ value:
     if (!pulumi.Output.isInstance(value)) return { value: value as T, secret: false };
     const output = value as pulumi.Output<T>;
     const [resolved, secret] = await Promise.all([
-        new Promise<T>((resolve) => output.apply((v) => { resolve(v); return v; })),
+        new Promise<T>((resolve) =>
+            output.apply((v) => {
+                resolve(v);
+                return v;
+            }),
+        ),
         pulumi.isSecret(output),
     ]);
     return { value: resolved, secret };

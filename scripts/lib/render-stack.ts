@@ -34,19 +34,14 @@ export async function renderStack(stack: string, configFile: string): Promise<Re
     // Validate first: a mistake is reported before the mock runtime creates anything.
     loadConfig(objectConfigSource(values), stack);
 
-    const secretKeys = [
-        ...new Set([...SECRET_KEYS.map((k) => `monitoring:${k}`).filter((k) => k in stackFile.config), ...stackFile.encryptedKeys]),
-    ];
+    const secretKeys = [...new Set([...SECRET_KEYS.map((k) => `monitoring:${k}`).filter((k) => k in stackFile.config), ...stackFile.encryptedKeys])];
     let specs: ServiceSpec[] = [];
-    const { result, resources } = await runUnderMocks(
-        { project: "monitoring", stack, config: stackFile.config, secretKeys },
-        () => {
-            const config = loadConfig(pulumiConfigSource(), stack);
-            const recorded = recordingPlatform((name, opts) => createPlatform(config, name, opts));
-            specs = recorded.specs;
-            return deployMonitoring(config, recorded.platform);
-        },
-    );
+    const { result, resources } = await runUnderMocks({ project: "monitoring", stack, config: stackFile.config, secretKeys }, () => {
+        const config = loadConfig(pulumiConfigSource(), stack);
+        const recorded = recordingPlatform((name, opts) => createPlatform(config, name, opts));
+        specs = recorded.specs;
+        return deployMonitoring(config, recorded.platform);
+    });
     return { resources, files: await collectFiles(specs), outputs: await collectOutputs(result), specs };
 }
 

@@ -49,8 +49,7 @@ const OUTPUT_KEYS: Record<ServiceName, { url: string; password?: string }> = {
 };
 
 const URL_FLAGS_USAGE =
-    "--prometheus-url/--alertmanager-url/--grafana-url/--loki-url URL, " +
-    `passwords in ${Object.values(PASSWORD_ENV).join(", ")} or --<service>-password`;
+    "--prometheus-url/--alertmanager-url/--grafana-url/--loki-url URL, " + `passwords in ${Object.values(PASSWORD_ENV).join(", ")} or --<service>-password`;
 
 export const ENDPOINT_USAGE = `--stack NAME (reads \`pulumi stack output\`), or ${URL_FLAGS_USAGE}`;
 
@@ -127,9 +126,7 @@ export async function resolveEndpoints(
             services[service] = { url: url.replace(/\/+$/, ""), ...(password ? { password } : {}) };
         } else if (required.includes(service)) {
             throw new EndpointError(
-                stack
-                    ? `stack ${stack} has no output ${OUTPUT_KEYS[service].url}; pass --${service}-url`
-                    : `no ${service} URL: pass ${ENDPOINT_USAGE}`,
+                stack ? `stack ${stack} has no output ${OUTPUT_KEYS[service].url}; pass --${service}-url` : `no ${service} URL: pass ${ENDPOINT_USAGE}`,
             );
         }
     }
@@ -198,11 +195,7 @@ export async function callService(
 }
 
 /** `callService` that wants a 2xx JSON answer; anything else throws with the status and body. */
-export async function callServiceJson<T>(
-    endpoint: ServiceEndpoint,
-    path: string,
-    init: Parameters<typeof callService>[2] = {},
-): Promise<T> {
+export async function callServiceJson<T>(endpoint: ServiceEndpoint, path: string, init: Parameters<typeof callService>[2] = {}): Promise<T> {
     const res = await callService(endpoint, path, init);
     if (res.status < 200 || res.status > 299) {
         throw new HttpStatusError(`${init.method ?? "GET"} ${path}`, res);

@@ -87,7 +87,7 @@ const CONTAINER_FIELDS: FieldMap<ContainerPlan> = {
     dns: (v, p) => (p.body.HostConfig.Dns = v),
     dnsOpts: (v, p) => (p.body.HostConfig.DnsOptions = v),
     dnsSearches: (v, p) => (p.body.HostConfig.DnsSearch = v),
-    restart: (v, p, all) => (p.body.HostConfig.RestartPolicy = { Name: v, MaximumRetryCount: v === "on-failure" ? all.maxRetryCount ?? 0 : 0 }),
+    restart: (v, p, all) => (p.body.HostConfig.RestartPolicy = { Name: v, MaximumRetryCount: v === "on-failure" ? (all.maxRetryCount ?? 0) : 0 }),
     maxRetryCount: ignore, // part of restart
     memory: (v, p) => (p.body.HostConfig.Memory = v * MiB),
     memorySwap: (v, p) => (p.body.HostConfig.MemorySwap = v > 0 ? v * MiB : v),
@@ -98,7 +98,11 @@ const CONTAINER_FIELDS: FieldMap<ContainerPlan> = {
     shmSize: (v, p) => (p.body.HostConfig.ShmSize = v * MiB),
     privileged: (v, p) => (p.body.HostConfig.Privileged = v),
     devices: (v: { hostPath: string; containerPath?: string; permissions?: string }[], p) =>
-        (p.body.HostConfig.Devices = v.map((d) => ({ PathOnHost: d.hostPath, PathInContainer: d.containerPath ?? d.hostPath, CgroupPermissions: d.permissions ?? "rwm" }))),
+        (p.body.HostConfig.Devices = v.map((d) => ({
+            PathOnHost: d.hostPath,
+            PathInContainer: d.containerPath ?? d.hostPath,
+            CgroupPermissions: d.permissions ?? "rwm",
+        }))),
     capabilities: (v: { adds?: string[]; drops?: string[] }, p) => {
         p.body.HostConfig.CapAdd = v.adds ?? [];
         p.body.HostConfig.CapDrop = v.drops ?? [];
@@ -108,7 +112,8 @@ const CONTAINER_FIELDS: FieldMap<ContainerPlan> = {
     init: (v, p) => (p.body.HostConfig.Init = v),
     groupAdds: (v, p) => (p.body.HostConfig.GroupAdd = v),
     sysctls: (v, p) => (p.body.HostConfig.Sysctls = v),
-    ulimits: (v: { name: string; soft: number; hard: number }[], p) => (p.body.HostConfig.Ulimits = v.map((u) => ({ Name: u.name, Soft: u.soft, Hard: u.hard }))),
+    ulimits: (v: { name: string; soft: number; hard: number }[], p) =>
+        (p.body.HostConfig.Ulimits = v.map((u) => ({ Name: u.name, Soft: u.soft, Hard: u.hard }))),
     logDriver: (v, p) => (p.body.HostConfig.LogConfig = { Config: {}, ...p.body.HostConfig.LogConfig, Type: v }),
     logOpts: (v, p) => (p.body.HostConfig.LogConfig = { Type: "json-file", ...p.body.HostConfig.LogConfig, Config: v }),
     pidMode: (v, p) => (p.body.HostConfig.PidMode = v),

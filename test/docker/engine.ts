@@ -43,7 +43,8 @@ function takeLock(): void {
 /** Why this machine cannot run the engine, or undefined when it can. */
 export function engineUnavailable(): string | undefined {
     if (process.getuid?.() !== 0) return "dockerd needs root";
-    if (!fs.existsSync(TOOLS_PROMETHEUS) || !fs.existsSync("/bin/busybox")) return "no binaries for the stand-in images (scripts/get-test-tools.sh, busybox-static)";
+    if (!fs.existsSync(TOOLS_PROMETHEUS) || !fs.existsSync("/bin/busybox"))
+        return "no binaries for the stand-in images (scripts/get-test-tools.sh, busybox-static)";
     const owner = lockOwner();
     if (owner !== undefined && owner !== process.pid) return `another test run (pid ${owner}) is using the test Docker engine`;
     for (const tool of ["dockerd", "docker"]) {

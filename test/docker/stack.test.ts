@@ -134,7 +134,10 @@ describe("dev stack on a real Docker engine", function () {
                 .filter((r) => r.type === CONTAINER && applied.containers.has(r.inputs.name))
                 .flatMap((r) => (r.inputs.ports as { external: number }[]).map((p) => p.external));
             assert.ok(published.length >= 2);
-            const listeners = execFileSync("ss", ["-Hltn"], { encoding: "utf8" }).split("\n").map((l) => l.trim().split(/\s+/)[3]).filter(Boolean);
+            const listeners = execFileSync("ss", ["-Hltn"], { encoding: "utf8" })
+                .split("\n")
+                .map((l) => l.trim().split(/\s+/)[3])
+                .filter(Boolean);
             for (const port of published) {
                 const on = listeners.filter((address) => address.endsWith(`:${port}`));
                 assert.deepStrictEqual(on, [`127.0.0.1:${port}`], `host port ${port} listens on ${on.join(", ")}`);
@@ -176,10 +179,14 @@ describe("dev stack on a real Docker engine", function () {
             const oldId = (await engine!.api.getContainer(name).inspect()).Id;
             await applier.recreate(name);
             assert.notStrictEqual((await engine!.api.getContainer(name).inspect()).Id, oldId);
-            const kept = await waitFor("the old sample after the restart", async () => {
-                const found = await prometheus.vector('up{job="prometheus"}', before);
-                return found.length === 1 ? found : undefined;
-            }, { timeoutMs: 30000, intervalMs: 500 });
+            const kept = await waitFor(
+                "the old sample after the restart",
+                async () => {
+                    const found = await prometheus.vector('up{job="prometheus"}', before);
+                    return found.length === 1 ? found : undefined;
+                },
+                { timeoutMs: 30000, intervalMs: 500 },
+            );
             assert.deepStrictEqual(kept[0].value, samples[0].value);
         });
     });
@@ -214,29 +221,38 @@ describe("dev stack on a real Docker engine", function () {
         it("clusters the two Alertmanagers through the Docker network", async function () {
             const am = plannedContainer(plan, "alertmanager");
             const headers = basicAuth(uploaded(am, PASSWORD_FILE.alertmanager));
-            await waitFor("two Alertmanager peers", async () => {
-                const res = await fetch(`${publishedUrl(am)}/api/v2/status`, { headers, signal: AbortSignal.timeout(5000) });
-                const status = (await res.json()) as { cluster: { status: string; peers: unknown[] } };
-                return status.cluster.status === "ready" && status.cluster.peers.length === 2 ? true : undefined;
-            }, { timeoutMs: 30000, intervalMs: 1000 });
+            await waitFor(
+                "two Alertmanager peers",
+                async () => {
+                    const res = await fetch(`${publishedUrl(am)}/api/v2/status`, { headers, signal: AbortSignal.timeout(5000) });
+                    const status = (await res.json()) as { cluster: { status: string; peers: unknown[] } };
+                    return status.cluster.status === "ready" && status.cluster.peers.length === 2 ? true : undefined;
+                },
+                { timeoutMs: 30000, intervalMs: 1000 },
+            );
         });
     });
     describe("afterwards", function () {
         it("stops the engine and leaves no daemon, shim, mount, bridge or data behind", async function () {
             const { root, pid } = engine!;
-            const bridges = (await engine!.api.listNetworks()).filter((n) => n.Driver === "bridge" && n.Name !== "bridge").map((n) => `br-${n.Id.slice(0, 12)}`);
+            const bridges = (await engine!.api.listNetworks())
+                .filter((n) => n.Driver === "bridge" && n.Name !== "bridge")
+                .map((n) => `br-${n.Id.slice(0, 12)}`);
             const ownBridge = fs.existsSync(path.join(root, "created-docker0"));
             engine!.stopNow();
             assert.ok(!fs.existsSync(root), `${root} is still there`);
             const state = fs.existsSync(`/proc/${pid}/stat`) ? fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(" ")[2] : "gone";
             assert.ok(["gone", "Z"].includes(state), `dockerd ${pid} is ${state}`);
-            const users = fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p)).filter((p) => {
-                try {
-                    return fs.readFileSync(`/proc/${p}/cmdline`, "utf8").includes(`${root}/`);
-                } catch {
-                    return false;
-                }
-            });
+            const users = fs
+                .readdirSync("/proc")
+                .filter((p) => /^\d+$/.test(p))
+                .filter((p) => {
+                    try {
+                        return fs.readFileSync(`/proc/${p}/cmdline`, "utf8").includes(`${root}/`);
+                    } catch {
+                        return false;
+                    }
+                });
             assert.deepStrictEqual(users, [], "processes of the engine still run");
             assert.ok(!fs.readFileSync("/proc/self/mountinfo", "utf8").includes(`${root}/`), "mounts left under the engine's root");
             for (const bridge of [...bridges, ...(ownBridge ? ["docker0"] : [])]) assert.ok(!fs.existsSync(`/sys/class/net/${bridge}`), `${bridge} is left`);

@@ -40,7 +40,10 @@ export const STAND_INS: StandIn[] = [
     {
         image: "prometheus",
         binary: { from: "usr/bin/prometheus", to: "/bin/prometheus" },
-        dirs: [{ path: "/etc/prometheus", owner: NOBODY, mode: 0o755 }, { path: "/prometheus", owner: NOBODY, mode: 0o775 }],
+        dirs: [
+            { path: "/etc/prometheus", owner: NOBODY, mode: 0o755 },
+            { path: "/prometheus", owner: NOBODY, mode: 0o775 },
+        ],
         config: [
             "WORKDIR /prometheus",
             "USER nobody",
@@ -54,8 +57,14 @@ export const STAND_INS: StandIn[] = [
         image: "alertmanager",
         binary: { from: "usr/bin/prometheus-alertmanager", to: "/bin/alertmanager" },
         // Debian's build reads its default templates from here instead of embedding them.
-        files: [{ from: "usr/share/prometheus/alertmanager", to: "/usr/share/prometheus/alertmanager" }, { from: "usr/bin/amtool", to: "/bin/amtool" }],
-        dirs: [{ path: "/etc/alertmanager", owner: NOBODY, mode: 0o755 }, { path: "/alertmanager", owner: NOBODY, mode: 0o755 }],
+        files: [
+            { from: "usr/share/prometheus/alertmanager", to: "/usr/share/prometheus/alertmanager" },
+            { from: "usr/bin/amtool", to: "/bin/amtool" },
+        ],
+        dirs: [
+            { path: "/etc/alertmanager", owner: NOBODY, mode: 0o755 },
+            { path: "/alertmanager", owner: NOBODY, mode: 0o755 },
+        ],
         config: [
             "USER nobody",
             "EXPOSE 9093",
@@ -156,7 +165,8 @@ function copyEntries(file: ImageFile): Entry[] {
     if (file.from.startsWith("inline:")) return [{ name: file.to.slice(1), content: INLINE[file.from], mode: file.mode }];
     const source = resolveFrom(file.from);
     if (!fs.statSync(source).isDirectory()) return [{ name: file.to.slice(1), source, mode: file.mode ?? 0o755 }];
-    return fs.readdirSync(source, { recursive: true, withFileTypes: true })
+    return fs
+        .readdirSync(source, { recursive: true, withFileTypes: true })
         .filter((e) => e.isFile())
         .map((e) => {
             const full = path.join(e.parentPath, e.name);

@@ -82,7 +82,9 @@ export class PrometheusClient {
 
     async vector(expr: string, time?: number): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
         const at = time === undefined ? "" : `&time=${time}`;
-        return (await this.get<{ result: { metric: Record<string, string>; value: [number, string] }[] }>(`/api/v1/query?query=${encodeURIComponent(expr)}${at}`)).result;
+        return (
+            await this.get<{ result: { metric: Record<string, string>; value: [number, string] }[] }>(`/api/v1/query?query=${encodeURIComponent(expr)}${at}`)
+        ).result;
     }
 }
 
@@ -112,6 +114,9 @@ export class ReceiverContainer {
     async notifications(): Promise<{ status: string; alerts: { labels: Record<string, string>; status: string }[] }[]> {
         const res = await fetch(`http://127.0.0.1:${this.hostPort}/cgi-bin/hook`, { signal: AbortSignal.timeout(5000) });
         const text = await res.text();
-        return text.split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
+        return text
+            .split("\n")
+            .filter((l) => l.trim())
+            .map((l) => JSON.parse(l));
     }
 }

@@ -44,7 +44,9 @@ export async function prometheusAlerts(prometheus: LiveService): Promise<Prometh
     return (await getJson(prometheus, "/api/v1/alerts")).data.alerts;
 }
 
-export async function activeTargets(prometheus: LiveService): Promise<{ labels: Record<string, string>; scrapeUrl: string; health: string; lastError: string }[]> {
+export async function activeTargets(
+    prometheus: LiveService,
+): Promise<{ labels: Record<string, string>; scrapeUrl: string; health: string; lastError: string }[]> {
     return (await getJson(prometheus, "/api/v1/targets?state=active")).data.activeTargets;
 }
 

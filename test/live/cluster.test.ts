@@ -27,16 +27,24 @@ describe("live: two clustered Alertmanagers", function () {
     it("sends exactly one notification per alert group, though both Alertmanagers get the alert", async () => {
         const replicas = sc.stack.all("alertmanager");
         assert.strictEqual(replicas.length, 2);
-        await waitFor("both Alertmanagers to see 2 cluster members", async () => {
-            const statuses = await Promise.all(replicas.map(alertmanagerStatus));
-            return statuses.every((s) => s.cluster.peers.length === 2) ? true : undefined;
-        }, { timeoutMs: 20000, context: () => sc.context() });
+        await waitFor(
+            "both Alertmanagers to see 2 cluster members",
+            async () => {
+                const statuses = await Promise.all(replicas.map(alertmanagerStatus));
+                return statuses.every((s) => s.cluster.peers.length === 2) ? true : undefined;
+            },
+            { timeoutMs: 20000, context: () => sc.context() },
+        );
 
         sc.app.set("dedup", true);
-        await waitFor("LiveDedup to reach both Alertmanagers", async () => {
-            const seen = await Promise.all(replicas.map(async (am) => (await alertmanagerAlerts(am)).some((a) => a.labels.alertname === "LiveDedup")));
-            return seen.every(Boolean) ? true : undefined;
-        }, { timeoutMs: 20000, context: () => sc.context() });
+        await waitFor(
+            "LiveDedup to reach both Alertmanagers",
+            async () => {
+                const seen = await Promise.all(replicas.map(async (am) => (await alertmanagerAlerts(am)).some((a) => a.labels.alertname === "LiveDedup")));
+                return seen.every(Boolean) ? true : undefined;
+            },
+            { timeoutMs: 20000, context: () => sc.context() },
+        );
         const channel = channelOf(sc, "LiveDedup");
         const firing = await waitForNotification(sc, "LiveDedup", { integration: "slack", state: "firing", channel });
         // The other peer would send once its peer timeout passes without seeing the first one's log entry.

@@ -75,7 +75,9 @@ function variableValue(variable: GrafanaVariable): string {
 
 /** Replaces `$var`, `${var}`, `${var:format}` and `[[var]]` by their values, longest names first. */
 export function substitute(expr: string, variables: Record<string, string>): string {
-    const names = Object.keys(variables).sort((a, b) => b.length - a.length).map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+    const names = Object.keys(variables)
+        .sort((a, b) => b.length - a.length)
+        .map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
     if (!names.length) return expr;
     const re = new RegExp(`\\$\\{(${names.join("|")})(?::[^}]*)?\\}|\\[\\[(${names.join("|")})\\]\\]|\\$(${names.join("|")})(?![A-Za-z0-9_])`, "g");
     return expr.replace(re, (_m, a: string, b: string, c: string) => variables[a ?? b ?? c]);

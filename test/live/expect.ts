@@ -23,12 +23,19 @@ export function waitForNotification(
     timeoutMs = 30000,
 ): Promise<NotificationSummary> {
     const where = `${filter.integration}${filter.channel ? ` ${filter.channel}` : ""}${filter.mentions ? ` about ${filter.mentions}` : ""}`;
-    return waitFor(`a ${filter.state} ${alertname} notification on ${where}`, async () =>
-        sc.receiver.about(alertname, filter).find((n) =>
-            (!filter.channel || n.channel === filter.channel) &&
-            (!filter.mentions || n.text.includes(filter.mentions)) &&
-            (filter.after === undefined || n.at > filter.after)),
-    { timeoutMs, intervalMs: 200, context: () => sc.context() });
+    return waitFor(
+        `a ${filter.state} ${alertname} notification on ${where}`,
+        async () =>
+            sc.receiver
+                .about(alertname, filter)
+                .find(
+                    (n) =>
+                        (!filter.channel || n.channel === filter.channel) &&
+                        (!filter.mentions || n.text.includes(filter.mentions)) &&
+                        (filter.after === undefined || n.at > filter.after),
+                ),
+        { timeoutMs, intervalMs: 200, context: () => sc.context() },
+    );
 }
 
 /** The severity the running Prometheus gives `alertname`, read from its generated rule files. */
@@ -53,7 +60,6 @@ export function channelOf(sc: Scenario, alertname: string): string {
 
 /** True when some test of the suite failed: then its files and logs are kept. */
 export function suiteFailed(ctx: Mocha.Context): boolean {
-    const walk = (suite: Mocha.Suite | undefined): boolean =>
-        !!suite && (suite.tests.some((t) => t.state === "failed") || suite.suites.some(walk));
+    const walk = (suite: Mocha.Suite | undefined): boolean => !!suite && (suite.tests.some((t) => t.state === "failed") || suite.suites.some(walk));
     return walk(ctx.test?.parent);
 }

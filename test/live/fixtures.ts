@@ -49,7 +49,11 @@ export class PostgresServer {
     private readonly dir: string;
     private readonly data: string;
 
-    constructor(root: string, public readonly port: number, private readonly logDir: string) {
+    constructor(
+        root: string,
+        public readonly port: number,
+        private readonly logDir: string,
+    ) {
         this.dir = path.join(root, "postgresql");
         this.data = path.join(this.dir, "data");
     }
@@ -71,23 +75,51 @@ export class PostgresServer {
             execFileSync(cmd, args, { stdio: "ignore" });
         }
         const [cmd, ...args] = [
-            ...runAs, postgres, "-D", this.data, "-p", String(this.port),
-            "-c", "listen_addresses=127.0.0.1", "-c", `unix_socket_directories=${this.dir}`, "-c", "fsync=off",
+            ...runAs,
+            postgres,
+            "-D",
+            this.data,
+            "-p",
+            String(this.port),
+            "-c",
+            "listen_addresses=127.0.0.1",
+            "-c",
+            `unix_socket_directories=${this.dir}`,
+            "-c",
+            "fsync=off",
         ];
         // SIGINT is PostgreSQL's fast shutdown; SIGTERM would wait for the exporter's connection to close.
         this.process = new LiveProcess({ name: "postgresql", command: cmd, args, logDir: this.logDir, stopSignal: "SIGINT" });
         await waitForPort("postgresql", this.port, this.process);
-        await waitFor("postgresql to accept connections", async () => {
-            if (!this.process?.alive) throw new Error("postgresql exited");
-            const log = fs.readFileSync(this.process.logFile, "utf8");
-            return /ready to accept connections/.test(log) ? true : undefined;
-        }, { timeoutMs: 20000, context: () => this.process?.logTail() ?? "" });
+        await waitFor(
+            "postgresql to accept connections",
+            async () => {
+                if (!this.process?.alive) throw new Error("postgresql exited");
+                const log = fs.readFileSync(this.process.logFile, "utf8");
+                return /ready to accept connections/.test(log) ? true : undefined;
+            },
+            { timeoutMs: 20000, context: () => this.process?.logTail() ?? "" },
+        );
         // A table with live and dead rows, so the dashboard's table panels have something to show.
         if (fresh) {
-            execFileSync(psql, ["-h", "127.0.0.1", "-p", String(this.port), "-U", "postgres", "-d", "postgres", "-q", "-c",
-                "CREATE TABLE live_orders (id int PRIMARY KEY, state text); " +
-                "INSERT INTO live_orders SELECT g, 'new' FROM generate_series(1, 500) g; UPDATE live_orders SET state = 'paid';"],
-            { stdio: "ignore" });
+            execFileSync(
+                psql,
+                [
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    String(this.port),
+                    "-U",
+                    "postgres",
+                    "-d",
+                    "postgres",
+                    "-q",
+                    "-c",
+                    "CREATE TABLE live_orders (id int PRIMARY KEY, state text); " +
+                        "INSERT INTO live_orders SELECT g, 'new' FROM generate_series(1, 500) g; UPDATE live_orders SET state = 'paid';",
+                ],
+                { stdio: "ignore" },
+            );
         }
     }
 
@@ -100,7 +132,11 @@ export class PostgresServer {
 export class RedisServer {
     public process?: LiveProcess;
 
-    constructor(private readonly root: string, public readonly port: number, private readonly logDir: string) {}
+    constructor(
+        private readonly root: string,
+        public readonly port: number,
+        private readonly logDir: string,
+    ) {}
 
     get address(): string {
         return `127.0.0.1:${this.port}`;
@@ -127,11 +163,18 @@ export class RedisServer {
 
 /** Resolves when something accepts TCP connections on 127.0.0.1:`port`. */
 export function waitForPort(what: string, port: number, proc: LiveProcess, timeoutMs = 20000): Promise<boolean> {
-    return waitFor(`${what} to listen on 127.0.0.1:${port}`, () =>
-        new Promise<boolean | undefined>((resolve, reject) => {
-            if (!proc.alive) return reject(new Error(`${what} exited`));
-            const socket = net.connect(port, "127.0.0.1");
-            socket.once("connect", () => { socket.destroy(); resolve(true); });
-            socket.once("error", () => resolve(undefined));
-        }), { timeoutMs, intervalMs: 100, context: () => proc.logTail() });
+    return waitFor(
+        `${what} to listen on 127.0.0.1:${port}`,
+        () =>
+            new Promise<boolean | undefined>((resolve, reject) => {
+                if (!proc.alive) return reject(new Error(`${what} exited`));
+                const socket = net.connect(port, "127.0.0.1");
+                socket.once("connect", () => {
+                    socket.destroy();
+                    resolve(true);
+                });
+                socket.once("error", () => resolve(undefined));
+            }),
+        { timeoutMs, intervalMs: 100, context: () => proc.logTail() },
+    );
 }

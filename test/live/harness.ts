@@ -111,11 +111,15 @@ export class LiveService {
         const headers = this.password ? basicAuth(this.password) : {};
         for (const path of new Set([health.path, READY_PATHS[this.spec.name] ?? health.path])) {
             const url = `${tls ? "https" : "http"}://127.0.0.1:${this.platform.portOf(this.spec.name, health.port, this.replica)}${path}`;
-            await waitFor(`${this.id} to answer ${path}`, async () => {
-                if (this.process && !this.process.alive) throw new Error(`${this.id} exited`);
-                const res = await request(url, { headers, ca: this.ca, timeoutMs: 2000 });
-                return res.status === 200 ? true : undefined;
-            }, { timeoutMs, intervalMs: 100, context: () => this.process?.logTail() ?? "" });
+            await waitFor(
+                `${this.id} to answer ${path}`,
+                async () => {
+                    if (this.process && !this.process.alive) throw new Error(`${this.id} exited`);
+                    const res = await request(url, { headers, ca: this.ca, timeoutMs: 2000 });
+                    return res.status === 200 ? true : undefined;
+                },
+                { timeoutMs, intervalMs: 100, context: () => this.process?.logTail() ?? "" },
+            );
         }
     }
 }
@@ -179,7 +183,7 @@ export class LiveStack {
         );
         const services: LiveService[] = [];
         for (const spec of platform.specs) {
-            const replicas = spec.kind === "daemonset" ? 1 : spec.replicas ?? 1;
+            const replicas = spec.kind === "daemonset" ? 1 : (spec.replicas ?? 1);
             for (let replica = 0; replica < replicas; replica++) {
                 services.push(await writeService(spec, replica, root, platform, options.env?.[spec.name] ?? {}, options.args?.[spec.name] ?? [], ca?.certPem));
             }
@@ -266,7 +270,10 @@ function pathRewriter(spec: ServiceSpec, root: string): (text: string) => string
         ...(spec.hostMounts ?? []).map((m): [string, string] => [m.path, m.hostPath]),
     ]);
     if (!mapping.size) return (text) => text;
-    const alternatives = [...mapping.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp).join("|");
+    const alternatives = [...mapping.keys()]
+        .sort((a, b) => b.length - a.length)
+        .map(escapeRegExp)
+        .join("|");
     // A path starts after a quote, space, `=`, `:` or the line start, and ends at `/` or a non-path character.
     const re = new RegExp(`(?<![\\w./-])(${alternatives})(?=/|$|[^\\w.-])`, "gm");
     return (text) => text.replace(re, (prefix: string) => mapping.get(prefix)!);

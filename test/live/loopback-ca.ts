@@ -19,10 +19,27 @@ export class LoopbackCa {
         fs.mkdirSync(dir, { recursive: true });
         this.certFile = path.join(dir, "ca.crt");
         this.keyFile = path.join(dir, "ca.key");
-        execFileSync("openssl", [
-            "req", "-x509", ...EC, "-keyout", this.keyFile, "-out", this.certFile, "-days", "2", "-subj", "/CN=monitoring live-test CA",
-            "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
-        ], { stdio: "ignore" });
+        execFileSync(
+            "openssl",
+            [
+                "req",
+                "-x509",
+                ...EC,
+                "-keyout",
+                this.keyFile,
+                "-out",
+                this.certFile,
+                "-days",
+                "2",
+                "-subj",
+                "/CN=monitoring live-test CA",
+                "-addext",
+                "basicConstraints=critical,CA:TRUE",
+                "-addext",
+                "keyUsage=critical,keyCertSign,cRLSign",
+            ],
+            { stdio: "ignore" },
+        );
     }
 
     get certPem(): string {
@@ -38,16 +55,47 @@ export class LoopbackCa {
     issue(service: string, dir: string): ServiceTls {
         const serverName = LoopbackCa.serverName(service);
         const base = path.join(this.dir, service);
-        fs.writeFileSync(`${base}.cnf`, [
-            "[req]", "distinguished_name = dn", "prompt = no", "[dn]", `CN = ${serverName}`, "[ext]",
-            "basicConstraints = critical,CA:FALSE", "keyUsage = critical,digitalSignature,keyEncipherment",
-            "extendedKeyUsage = serverAuth,clientAuth", `subjectAltName = DNS:${serverName},DNS:localhost,IP:127.0.0.1`, "",
-        ].join("\n"));
+        fs.writeFileSync(
+            `${base}.cnf`,
+            [
+                "[req]",
+                "distinguished_name = dn",
+                "prompt = no",
+                "[dn]",
+                `CN = ${serverName}`,
+                "[ext]",
+                "basicConstraints = critical,CA:FALSE",
+                "keyUsage = critical,digitalSignature,keyEncipherment",
+                "extendedKeyUsage = serverAuth,clientAuth",
+                `subjectAltName = DNS:${serverName},DNS:localhost,IP:127.0.0.1`,
+                "",
+            ].join("\n"),
+        );
         execFileSync("openssl", ["req", "-new", ...EC, "-keyout", `${base}.key`, "-out", `${base}.csr`, "-config", `${base}.cnf`], { stdio: "ignore" });
-        execFileSync("openssl", [
-            "x509", "-req", "-in", `${base}.csr`, "-CA", this.certFile, "-CAkey", this.keyFile, "-set_serial", `0x${Date.now().toString(16)}${Math.floor(Math.random() * 1e6)}`,
-            "-days", "2", "-out", `${base}.crt`, "-extfile", `${base}.cnf`, "-extensions", "ext",
-        ], { stdio: "ignore" });
+        execFileSync(
+            "openssl",
+            [
+                "x509",
+                "-req",
+                "-in",
+                `${base}.csr`,
+                "-CA",
+                this.certFile,
+                "-CAkey",
+                this.keyFile,
+                "-set_serial",
+                `0x${Date.now().toString(16)}${Math.floor(Math.random() * 1e6)}`,
+                "-days",
+                "2",
+                "-out",
+                `${base}.crt`,
+                "-extfile",
+                `${base}.cnf`,
+                "-extensions",
+                "ext",
+            ],
+            { stdio: "ignore" },
+        );
         const files = tlsPaths(dir);
         return {
             ...files,

@@ -21,7 +21,10 @@ export class LoopbackPlatform implements Platform {
      * @param pool free loopback ports to hand out (see `freePorts`).
      * @param ca when given, every service gets a certificate from it and serves TLS (the prod shape).
      */
-    constructor(private readonly pool: number[], ca?: LoopbackCa) {
+    constructor(
+        private readonly pool: number[],
+        ca?: LoopbackCa,
+    ) {
         if (ca) this.serviceTls = (service, dir) => ca.issue(service, dir);
     }
 

@@ -112,8 +112,10 @@ export class LiveProcess {
     logTail(lines = 25): string {
         try {
             const text = fs.readFileSync(this.logFile, "utf8").trimEnd().split("\n");
-            return `--- ${this.options.name} (pid ${this.pid}, ${this.alive ? "running" : `exited ${this.exitCode}`}): ${this.logFile}\n` +
-                text.slice(-lines).join("\n");
+            return (
+                `--- ${this.options.name} (pid ${this.pid}, ${this.alive ? "running" : `exited ${this.exitCode}`}): ${this.logFile}\n` +
+                text.slice(-lines).join("\n")
+            );
         } catch {
             return `--- ${this.options.name}: no log`;
         }

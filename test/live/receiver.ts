@@ -38,11 +38,31 @@ export interface NotificationSummary {
 export function makeLoopbackCertificate(dir: string): { certFile: string; keyFile: string } {
     const certFile = path.join(dir, "receiver.crt");
     const keyFile = path.join(dir, "receiver.key");
-    execFileSync("openssl", [
-        "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-        "-keyout", keyFile, "-out", certFile, "-days", "2", "-subj", "/CN=127.0.0.1",
-        "-addext", "subjectAltName=IP:127.0.0.1", "-addext", "basicConstraints=critical,CA:TRUE",
-    ], { stdio: "ignore" });
+    execFileSync(
+        "openssl",
+        [
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-keyout",
+            keyFile,
+            "-out",
+            certFile,
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+        ],
+        { stdio: "ignore" },
+    );
     return { certFile, keyFile };
 }
 
@@ -57,26 +77,23 @@ export class NotificationReceiver {
     constructor(private readonly tls: { certFile: string; keyFile: string }) {}
 
     async start(): Promise<void> {
-        this.server = https.createServer(
-            { cert: fs.readFileSync(this.tls.certFile), key: fs.readFileSync(this.tls.keyFile) },
-            (req, res) => {
-                const chunks: Buffer[] = [];
-                req.on("data", (c: Buffer) => chunks.push(c));
-                req.on("end", () => {
-                    const integration = (req.url ?? "").split("/")[1] as Integration;
-                    const status = this.failing.has(integration) && Date.now() < this.failUntil ? 500 : 200;
-                    let body: Record<string, unknown>;
-                    try {
-                        body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-                    } catch {
-                        body = { raw: Buffer.concat(chunks).toString("utf8") };
-                    }
-                    this.received.push({ integration, at: Date.now(), status, body });
-                    res.writeHead(status, { "content-type": "text/plain" });
-                    res.end(status === 200 ? "ok" : "failing on purpose");
-                });
-            },
-        );
+        this.server = https.createServer({ cert: fs.readFileSync(this.tls.certFile), key: fs.readFileSync(this.tls.keyFile) }, (req, res) => {
+            const chunks: Buffer[] = [];
+            req.on("data", (c: Buffer) => chunks.push(c));
+            req.on("end", () => {
+                const integration = (req.url ?? "").split("/")[1] as Integration;
+                const status = this.failing.has(integration) && Date.now() < this.failUntil ? 500 : 200;
+                let body: Record<string, unknown>;
+                try {
+                    body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+                } catch {
+                    body = { raw: Buffer.concat(chunks).toString("utf8") };
+                }
+                this.received.push({ integration, at: Date.now(), status, body });
+                res.writeHead(status, { "content-type": "text/plain" });
+                res.end(status === 200 ? "ok" : "failing on purpose");
+            });
+        });
         await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", () => resolve()));
         this.port = (this.server.address() as net.AddressInfo).port;
     }
@@ -101,9 +118,7 @@ export class NotificationReceiver {
 
     /** Every notification accepted (status 200) or attempted, summarised. */
     summaries(options: { acceptedOnly?: boolean } = {}): NotificationSummary[] {
-        return this.received
-            .filter((n) => !options.acceptedOnly || n.status === 200)
-            .map(summarise);
+        return this.received.filter((n) => !options.acceptedOnly || n.status === 200).map(summarise);
     }
 
     /** Accepted notifications about `alertname`, optionally only one integration / state. */
@@ -131,16 +146,23 @@ function summarise(n: Notification): NotificationSummary {
         // Alertmanager's webhook payload: status, alerts[].labels.
         const alerts = (body.alerts ?? []) as { labels: Record<string, string> }[];
         return {
-            integration: n.integration, at: n.at, status: n.status, state: String(body.status ?? ""),
-            alertnames: unique(alerts.map((a) => a.labels.alertname)), text: JSON.stringify(body.commonLabels ?? {}),
+            integration: n.integration,
+            at: n.at,
+            status: n.status,
+            state: String(body.status ?? ""),
+            alertnames: unique(alerts.map((a) => a.labels.alertname)),
+            text: JSON.stringify(body.commonLabels ?? {}),
         };
     }
     if (n.integration === "pagerduty") {
         const labels = (body.payload?.custom_details?.firing ?? "") as string;
         return {
-            integration: n.integration, at: n.at, status: n.status,
+            integration: n.integration,
+            at: n.at,
+            status: n.status,
             state: body.event_action === "resolve" ? "resolved" : "firing",
-            alertnames: unique([...labels.matchAll(/alertname = (\S+)/g)].map((m) => m[1])), text: String(body.payload?.summary ?? ""),
+            alertnames: unique([...labels.matchAll(/alertname = (\S+)/g)].map((m) => m[1])),
+            text: String(body.payload?.summary ?? ""),
         };
     }
     // Slack: the title our template renders is `[FIRING:1] AlertName (job)` / `[RESOLVED] AlertName (job)`.
@@ -148,7 +170,9 @@ function summarise(n: Notification): NotificationSummary {
     const title = attachment.title ?? "";
     const match = /^\[(FIRING|RESOLVED)(?::\d+)?\]\s+(\S+)/.exec(title);
     return {
-        integration: n.integration, at: n.at, status: n.status,
+        integration: n.integration,
+        at: n.at,
+        status: n.status,
         state: match ? match[1].toLowerCase() : "",
         channel: body.channel as string | undefined,
         alertnames: match ? [match[2]] : [],

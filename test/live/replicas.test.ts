@@ -34,7 +34,10 @@ describe("live: two Prometheus replicas", function () {
 
     it("renders one prometheus.yml whose replica label each process expands to its own name", async () => {
         const replicas = sc.stack.all("prometheus");
-        assert.deepStrictEqual(replicas.map((p) => p.id), ["prometheus-0", "prometheus-1"]);
+        assert.deepStrictEqual(
+            replicas.map((p) => p.id),
+            ["prometheus-0", "prometheus-1"],
+        );
         for (const prometheus of replicas) {
             assert.match(prometheus.file("/etc/prometheus/prometheus.yml"), /replica: \$\{REPLICA_NAME\}/);
             const loaded = JSON.parse(await getText(prometheus, "/api/v1/status/config")).data.yaml as string;
@@ -42,10 +45,14 @@ describe("live: two Prometheus replicas", function () {
             assert.strictEqual(labels.replica, prometheus.id, `external labels of ${prometheus.id}: ${JSON.stringify(labels)}`);
             assert.strictEqual(labels.stack, "dev");
             // What a remote store or a federating Prometheus receives carries the expanded label.
-            const federated = await waitFor(`${prometheus.id} to federate its own up series`, async () => {
-                const text = await getText(prometheus, `/federate?${new URLSearchParams({ "match[]": 'up{job="prometheus"}' })}`);
-                return /^up\{/m.test(text) ? text : undefined;
-            }, { timeoutMs: 20000, context: () => sc.context() });
+            const federated = await waitFor(
+                `${prometheus.id} to federate its own up series`,
+                async () => {
+                    const text = await getText(prometheus, `/federate?${new URLSearchParams({ "match[]": 'up{job="prometheus"}' })}`);
+                    return /^up\{/m.test(text) ? text : undefined;
+                },
+                { timeoutMs: 20000, context: () => sc.context() },
+            );
             for (const line of federated.split("\n").filter((l) => l.startsWith("up{"))) {
                 assert.ok(line.includes(`replica="${prometheus.id}"`), `${prometheus.id} federates ${line}`);
             }
@@ -56,18 +63,30 @@ describe("live: two Prometheus replicas", function () {
         const replicas = sc.stack.all("prometheus");
         const alertmanager = sc.stack.service("alertmanager");
         sc.app.set("dedup", true);
-        await waitFor("LiveDedup to fire on both Prometheus replicas", async () => {
-            const states = await Promise.all(replicas.map(async (p) => (await prometheusAlerts(p)).some((a) => a.labels.alertname === "LiveDedup" && a.state === "firing")));
-            return states.every(Boolean) ? true : undefined;
-        }, { timeoutMs: 30000, context: () => sc.context() });
+        await waitFor(
+            "LiveDedup to fire on both Prometheus replicas",
+            async () => {
+                const states = await Promise.all(
+                    replicas.map(async (p) => (await prometheusAlerts(p)).some((a) => a.labels.alertname === "LiveDedup" && a.state === "firing")),
+                );
+                return states.every(Boolean) ? true : undefined;
+            },
+            { timeoutMs: 30000, context: () => sc.context() },
+        );
         // Each replica posts a newly firing alert at once; give both posts time to land.
-        await waitFor("both replicas to have sent alerts", async () => {
-            const sent = await Promise.all(replicas.map(async (p) => {
-                const text = await getText(p, "/metrics");
-                return /^prometheus_notifications_sent_total\{[^}]*\} [1-9]/m.test(text);
-            }));
-            return sent.every(Boolean) ? true : undefined;
-        }, { timeoutMs: 20000, context: () => sc.context() });
+        await waitFor(
+            "both replicas to have sent alerts",
+            async () => {
+                const sent = await Promise.all(
+                    replicas.map(async (p) => {
+                        const text = await getText(p, "/metrics");
+                        return /^prometheus_notifications_sent_total\{[^}]*\} [1-9]/m.test(text);
+                    }),
+                );
+                return sent.every(Boolean) ? true : undefined;
+            },
+            { timeoutMs: 20000, context: () => sc.context() },
+        );
         await sleep(2000);
         const dedup = (await alertmanagerAlerts(alertmanager)).filter((a) => a.labels.alertname === "LiveDedup");
         assert.strictEqual(dedup.length, 1, `Alertmanager holds ${dedup.length} LiveDedup alerts: ${JSON.stringify(dedup.map((a) => a.labels))}`);

@@ -70,7 +70,11 @@ export class Scenario {
         const app = new FlagApp();
         await Promise.all([receiver.start(), app.start()]);
         const [pgPort, redisPort] = await freePorts(2);
-        const partial = { stack: undefined as LiveStack | undefined, postgres: undefined as PostgresServer | undefined, redis: undefined as RedisServer | undefined };
+        const partial = {
+            stack: undefined as LiveStack | undefined,
+            postgres: undefined as PostgresServer | undefined,
+            redis: undefined as RedisServer | undefined,
+        };
         try {
             const stack = await LiveStack.build({
                 name: options.name,
@@ -107,9 +111,7 @@ export class Scenario {
 
     /** Logs and notifications, for a failure message. */
     context(): string {
-        return [this.stack.logs(), this.postgres?.process?.logTail(8), this.redis?.process?.logTail(8), this.receiver.describe()]
-            .filter(Boolean)
-            .join("\n");
+        return [this.stack.logs(), this.postgres?.process?.logTail(8), this.redis?.process?.logTail(8), this.receiver.describe()].filter(Boolean).join("\n");
     }
 }
 

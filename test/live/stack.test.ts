@@ -30,7 +30,10 @@ describe("live: the generated dev stack on loopback", function () {
     const alertmanager = () => sc.stack.service("alertmanager");
 
     it("refuses Prometheus and Alertmanager requests without the password", async () => {
-        for (const [service, path] of [[prometheus(), "/api/v1/query?query=up"], [alertmanager(), "/api/v2/status"]] as const) {
+        for (const [service, path] of [
+            [prometheus(), "/api/v1/query?query=up"],
+            [alertmanager(), "/api/v2/status"],
+        ] as const) {
             const url = `${service.url}${path}`;
             assert.strictEqual(await statusWith(url, {}), 401, `${service.id} answered without credentials`);
             assert.strictEqual(await statusWith(url, basicAuth("not-the-password")), 401, `${service.id} took a wrong password`);
@@ -44,21 +47,26 @@ describe("live: the generated dev stack on loopback", function () {
         };
         // Grafana, Loki and Promtail have no binary here: their targets are reported, not required.
         const skipped = new Set(sc.stack.notRunnable.map((s) => s.spec.name));
-        const expected = config.scrape_configs.flatMap((job) =>
-            (job.static_configs ?? []).flatMap((c) => c.targets.map((t) => ({ job: job.job_name, instance: t }))),
-        ).filter((t) => !skipped.has(sc.stack.platform.ownerOf(t.instance)?.service ?? ""));
-        assert.ok(expected.some((t) => t.job === "postgres-exporter") && expected.some((t) => t.job === "redis-exporter"),
-            `prometheus.yml scrapes no PostgreSQL or Redis exporter: ${expected.map((t) => t.job).join(", ")}`);
+        const expected = config.scrape_configs
+            .flatMap((job) => (job.static_configs ?? []).flatMap((c) => c.targets.map((t) => ({ job: job.job_name, instance: t }))))
+            .filter((t) => !skipped.has(sc.stack.platform.ownerOf(t.instance)?.service ?? ""));
+        assert.ok(
+            expected.some((t) => t.job === "postgres-exporter") && expected.some((t) => t.job === "redis-exporter"),
+            `prometheus.yml scrapes no PostgreSQL or Redis exporter: ${expected.map((t) => t.job).join(", ")}`,
+        );
 
-        await waitFor("every configured target to be up", async () => {
-            const up = await vector(prometheus(), "up");
-            const value = (t: { job: string; instance: string }) =>
-                up.find((s) => s.metric.job === t.job && s.metric.instance === t.instance)?.value[1];
-            return expected.every((t) => value(t) === "1") ? true : undefined;
-        }, {
-            timeoutMs: 30000,
-            context: () => sc.context(),
-        }).catch(async (err) => {
+        await waitFor(
+            "every configured target to be up",
+            async () => {
+                const up = await vector(prometheus(), "up");
+                const value = (t: { job: string; instance: string }) => up.find((s) => s.metric.job === t.job && s.metric.instance === t.instance)?.value[1];
+                return expected.every((t) => value(t) === "1") ? true : undefined;
+            },
+            {
+                timeoutMs: 30000,
+                context: () => sc.context(),
+            },
+        ).catch(async (err) => {
             const targets = await activeTargets(prometheus()).catch(() => []);
             throw new Error(`${err.message}\ntargets: ${JSON.stringify(targets.map((t) => [t.scrapeUrl, t.health, t.lastError]))}`);
         });
@@ -66,14 +74,18 @@ describe("live: the generated dev stack on loopback", function () {
 
     it("reads PostgreSQL and Redis through their exporters: pg_up and redis_up are 1", async () => {
         for (const expr of ['pg_up{job="postgres-exporter"}', 'redis_up{job="redis-exporter"}']) {
-            await waitFor(`${expr} == 1`, async () => {
-                const samples = await vector(prometheus(), expr);
-                return samples.length > 0 && samples.every((s) => s.value[1] === "1") ? true : undefined;
-            }, { timeoutMs: 20000, context: () => sc.context() });
+            await waitFor(
+                `${expr} == 1`,
+                async () => {
+                    const samples = await vector(prometheus(), expr);
+                    return samples.length > 0 && samples.every((s) => s.value[1] === "1") ? true : undefined;
+                },
+                { timeoutMs: 20000, context: () => sc.context() },
+            );
         }
     });
 
-    it("sends alerts labelled notify_sms=\"true\" to the SMS webhook, and no others", async () => {
+    it('sends alerts labelled notify_sms="true" to the SMS webhook, and no others', async () => {
         sc.app.set("sms", true);
         await waitForNotification(sc, "LiveSmsPage", { integration: "sms", state: "firing" });
         await waitForNotification(sc, "LiveSmsPage", { integration: "slack", state: "firing", channel: CHANNELS.critical });
@@ -89,10 +101,14 @@ describe("live: the generated dev stack on loopback", function () {
     it("does not send a warning that a critical of the same alertname and instance inhibits", async () => {
         sc.app.set("inhibit", true);
         await waitForNotification(sc, "LiveInhibition", { integration: "slack", state: "firing", channel: CHANNELS.critical });
-        const suppressed = await waitFor("Alertmanager to mark the warning inhibited", async () => {
-            const alerts = await alertmanagerAlerts(alertmanager());
-            return alerts.find((a) => a.labels.alertname === "LiveInhibition" && a.labels.severity === "warning" && a.status.inhibitedBy.length > 0);
-        }, { timeoutMs: 10000, context: () => sc.context() });
+        const suppressed = await waitFor(
+            "Alertmanager to mark the warning inhibited",
+            async () => {
+                const alerts = await alertmanagerAlerts(alertmanager());
+                return alerts.find((a) => a.labels.alertname === "LiveInhibition" && a.labels.severity === "warning" && a.status.inhibitedBy.length > 0);
+            },
+            { timeoutMs: 10000, context: () => sc.context() },
+        );
         assert.strictEqual(suppressed.status.state, "suppressed");
         await sleep(4000); // several group intervals: a warning, had it not been inhibited, would be out by now
         const warnings = sc.receiver.about("LiveInhibition").filter((n) => n.channel === CHANNELS.warning);
@@ -144,9 +160,14 @@ describe("live: the generated dev stack on loopback", function () {
         await prometheus().ready();
         // /-/healthy answers before the TSDB has replayed its WAL; queries wait for that.
         const after = await waitFor("Prometheus to answer queries again", () => vector(prometheus(), expr, at), {
-            timeoutMs: 20000, context: () => sc.context(),
+            timeoutMs: 20000,
+            context: () => sc.context(),
         });
-        assert.deepStrictEqual(after.map((s) => s.value[1]), before.map((s) => s.value[1]), "samples from before the restart are gone");
+        assert.deepStrictEqual(
+            after.map((s) => s.value[1]),
+            before.map((s) => s.value[1]),
+            "samples from before the restart are gone",
+        );
     });
 
     // Last: the stack has run a while, sent notifications and restarted, as a dashboard user would see it.
@@ -154,13 +175,19 @@ describe("live: the generated dev stack on loopback", function () {
         // Earlier tests stop and restart exporters: on a loaded machine their series may take a few
         // scrapes to come back, so poll for a while before calling a panel empty.
         let { problems, required } = await checkDashboards(prometheus(), sc.stack);
-        for (const deadline = Date.now() + 20000; problems.length > 0 && Date.now() < deadline; ) {
+        for (const deadline = Date.now() + 20000; problems.length > 0 && Date.now() < deadline;) {
             await sleep(1000);
             ({ problems, required } = await checkDashboards(prometheus(), sc.stack));
         }
         assert.deepStrictEqual(problems, [], problems.join("\n"));
         // The dashboards of what runs here must have been held to showing data, not skipped.
-        for (const dashboard of ["infrastructure/host.json", "datastores/postgresql.json", "datastores/redis.json", "stack/prometheus.json", "stack/alertmanager.json"]) {
+        for (const dashboard of [
+            "infrastructure/host.json",
+            "datastores/postgresql.json",
+            "datastores/redis.json",
+            "stack/prometheus.json",
+            "stack/alertmanager.json",
+        ]) {
             assert.ok((required[dashboard] ?? 0) > 0, `no panel of ${dashboard} was required to show data: ${JSON.stringify(required)}`);
         }
     });

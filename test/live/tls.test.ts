@@ -88,11 +88,15 @@ describe("live: the prod TLS paths on loopback", function () {
         it("has Prometheus scrape them over https, verifying the CA and the certificate's name", async () => {
             const prometheus = stack!.service("prometheus");
             const jobs = ["node-exporter", "postgres-exporter", "redis-exporter"];
-            const targets = await waitFor("the three exporters to be up over TLS", async () => {
-                const active = (await getJson(prometheus, "/api/v1/targets?state=active")).data.activeTargets as any[];
-                const ours = active.filter((t) => jobs.includes(t.labels.job));
-                return ours.length === 3 && ours.every((t) => t.health === "up") ? ours : undefined;
-            }, { timeoutMs: 30000, context: () => stack!.logs() });
+            const targets = await waitFor(
+                "the three exporters to be up over TLS",
+                async () => {
+                    const active = (await getJson(prometheus, "/api/v1/targets?state=active")).data.activeTargets as any[];
+                    const ours = active.filter((t) => jobs.includes(t.labels.job));
+                    return ours.length === 3 && ours.every((t) => t.health === "up") ? ours : undefined;
+                },
+                { timeoutMs: 30000, context: () => stack!.logs() },
+            );
             for (const t of targets) assert.match(t.scrapeUrl, /^https:\/\/127\.0\.0\.1:\d+\//, t.labels.job);
             // Data flows: the exporters reach their servers and Prometheus stores what they say.
             const res = await getJson(prometheus, `/api/v1/query?query=${encodeURIComponent("pg_up == 1 or redis_up == 1 or node_uname_info")}`);
@@ -120,7 +124,10 @@ describe("live: the prod TLS paths on loopback", function () {
                 values: {
                     logs: { enabled: false },
                     alertmanager: { replicas: 2 },
-                    alerting: { slack: { channels: { critical: "#live-critical", warning: "#live-warnings", info: "#live-info" } }, route: { groupWait: "1s", groupInterval: "1s", repeatInterval: "1h" } },
+                    alerting: {
+                        slack: { channels: { critical: "#live-critical", warning: "#live-warnings", info: "#live-info" } },
+                        route: { groupWait: "1s", groupInterval: "1s", repeatInterval: "1h" },
+                    },
                     slackWebhookUrl: receiver.url("slack"),
                 },
                 env: { alertmanager: { SSL_CERT_FILE: receiverCert.certFile } },
@@ -144,21 +151,33 @@ describe("live: the prod TLS paths on loopback", function () {
                 assert.ok(am.args.includes(`--cluster.tls-config=${path.join(am.root, "etc/alertmanager/tls/cluster.yml")}`), am.args.join(" "));
                 const listen = am.args.find((a) => a.startsWith("--cluster.listen-address="))!;
                 const port = Number(listen.slice(listen.lastIndexOf(":") + 1));
-                const cert = await presentedCertificate(port, am.ca!, LoopbackCa.serverName("alertmanager")).catch((err: Error) => ({ subject: err.message, authorized: false }));
+                const cert = await presentedCertificate(port, am.ca!, LoopbackCa.serverName("alertmanager")).catch((err: Error) => ({
+                    subject: err.message,
+                    authorized: false,
+                }));
                 // The peer port answers TLS with its certificate (then drops us: we bring no client certificate).
                 assert.deepStrictEqual(cert, { subject: LoopbackCa.serverName("alertmanager"), authorized: true });
             }
-            await waitFor("both Alertmanagers to see 2 cluster members", async () => {
-                const statuses = await Promise.all(replicas.map((am) => getJson(am, "/api/v2/status")));
-                return statuses.every((s) => s.cluster.status === "ready" && s.cluster.peers.length === 2) ? true : undefined;
-            }, { timeoutMs: 30000, context: () => stack!.logs() });
+            await waitFor(
+                "both Alertmanagers to see 2 cluster members",
+                async () => {
+                    const statuses = await Promise.all(replicas.map((am) => getJson(am, "/api/v2/status")));
+                    return statuses.every((s) => s.cluster.status === "ready" && s.cluster.peers.length === 2) ? true : undefined;
+                },
+                { timeoutMs: 30000, context: () => stack!.logs() },
+            );
         });
 
         it("sends one notification for an alert both received", async () => {
             const replicas = stack!.all("alertmanager");
             const alert = [{ labels: { alertname: "LiveTlsCluster", severity: "critical", job: "live" }, annotations: { summary: "over TLS" } }];
             for (const am of replicas) {
-                const res = await request(`${am.url}/api/v2/alerts`, { method: "POST", body: JSON.stringify(alert), headers: basicAuth(am.password!), ca: am.ca });
+                const res = await request(`${am.url}/api/v2/alerts`, {
+                    method: "POST",
+                    body: JSON.stringify(alert),
+                    headers: basicAuth(am.password!),
+                    ca: am.ca,
+                });
                 assert.strictEqual(res.status, 200, res.text);
             }
             await waitFor("the notification", async () => (receiver!.about("LiveTlsCluster", { state: "firing" }).length > 0 ? true : undefined), {

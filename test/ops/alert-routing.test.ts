@@ -4,21 +4,23 @@ import { loadConfig, objectConfigSource } from "../../config";
 import { renderAlertmanagerConfig } from "../../components/render/alertmanager";
 import { AlertmanagerDocument, describeReceiver, durationMs, matchRoutes, parseMatchers, RouteNode } from "../../config/alert-routing";
 
-
 /** The route tree the stack deploys, with Slack, email for criticals, PagerDuty and the SMS webhook on. */
 function stackConfig(): AlertmanagerDocument {
-    const { alerting } = loadConfig(objectConfigSource({
-        alerting: {
-            slack: { channels: { critical: "#alerts-critical", warning: "#alerts-warnings", info: "#alerts-general" } },
-            email: { to: "oncall@example.com", from: "alerts@example.com", smarthost: "smtp.example.com:587", severities: ["critical"] },
-            pagerduty: { severities: ["critical"] },
-            webhook: { matchers: ['notify_sms="true"'] },
-            route: { groupBy: ["alertname"] },
-        },
-        slackWebhookUrl: "https://hooks.slack.com/services/T/B/X",
-        pagerdutyRoutingKey: "0123456789abcdef0123456789abcdef",
-        webhookUrl: "https://sms.example.com/hook",
-    }), "test");
+    const { alerting } = loadConfig(
+        objectConfigSource({
+            alerting: {
+                slack: { channels: { critical: "#alerts-critical", warning: "#alerts-warnings", info: "#alerts-general" } },
+                email: { to: "oncall@example.com", from: "alerts@example.com", smarthost: "smtp.example.com:587", severities: ["critical"] },
+                pagerduty: { severities: ["critical"] },
+                webhook: { matchers: ['notify_sms="true"'] },
+                route: { groupBy: ["alertname"] },
+            },
+            slackWebhookUrl: "https://hooks.slack.com/services/T/B/X",
+            pagerdutyRoutingKey: "0123456789abcdef0123456789abcdef",
+            webhookUrl: "https://sms.example.com/hook",
+        }),
+        "test",
+    );
     return yaml.load(renderAlertmanagerConfig(alerting, (secret) => `/s/${secret}`)) as AlertmanagerDocument;
 }
 
@@ -56,9 +58,15 @@ describe("ops: which receivers an alert reaches (Alertmanager's routing, offline
         const matched = matchRoutes(root, { team: "ops", severity: "critical" });
         assert.deepStrictEqual(
             matched.map((r) => [r.receiver, r.groupWaitMs]),
-            [["a", 60_000], ["b", 10_000]],
+            [
+                ["a", 60_000],
+                ["b", 10_000],
+            ],
         );
-        assert.deepStrictEqual(matchRoutes({ receiver: "root" }, {}).map((r) => r.groupWait), ["30s"]);
+        assert.deepStrictEqual(
+            matchRoutes({ receiver: "root" }, {}).map((r) => r.groupWait),
+            ["30s"],
+        );
     });
 
     it("reads Alertmanager's matcher syntaxes", () => {

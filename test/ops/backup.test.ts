@@ -25,8 +25,15 @@ function populatedGrafana(): GrafanaStandIn {
     grafana.addDashboard("scratch", "Scratch pad");
     grafana.datasources = [
         {
-            id: 1, uid: "prometheus", name: "Prometheus", type: "prometheus", url: "http://prometheus:9090",
-            basicAuth: true, basicAuthUser: "admin", basicAuthPassword: "leaked-basic-auth", password: "leaked-password",
+            id: 1,
+            uid: "prometheus",
+            name: "Prometheus",
+            type: "prometheus",
+            url: "http://prometheus:9090",
+            basicAuth: true,
+            basicAuthUser: "admin",
+            basicAuthPassword: "leaked-basic-auth",
+            password: "leaked-password",
             jsonData: { httpMethod: "POST", apiToken: "leaked-token" },
             secureJsonData: { basicAuthPassword: "leaked-secure-json" },
             secureJsonFields: { basicAuthPassword: true },
@@ -81,7 +88,10 @@ describe("ops: npm run backup and npm run restore", function () {
 
         const copy = `docker cp monitoring-dev-prometheus:/prometheus/snapshots/${name} ${path.join(out, "prometheus-snapshot")}`;
         assert.deepStrictEqual(manifest.prometheus.copyCommands[0], copy);
-        assert.ok(lines.some((l) => l.trim() === copy), lines.join("\n"));
+        assert.ok(
+            lines.some((l) => l.trim() === copy),
+            lines.join("\n"),
+        );
     });
 
     it("exports every dashboard with its folder, and datasources without any secret", () => {
@@ -99,7 +109,10 @@ describe("ops: npm run backup and npm run restore", function () {
         const text = fs.readFileSync(path.join(out, manifest.grafana.datasources.file), "utf8");
         for (const secret of SECRET_VALUES) assert.ok(!text.includes(secret), `${secret} is in the datasource export`);
         const datasources = JSON.parse(text) as Record<string, unknown>[];
-        assert.deepStrictEqual(datasources.map((d) => d.name), ["Prometheus", "Loki"]);
+        assert.deepStrictEqual(
+            datasources.map((d) => d.name),
+            ["Prometheus", "Loki"],
+        );
         assert.strictEqual(datasources[0].basicAuthUser, "admin");
         assert.strictEqual(datasources[0].secureJsonData, undefined);
         assert.deepStrictEqual(datasources[0].secureJsonFields, { basicAuthPassword: true });
@@ -154,7 +167,10 @@ describe("ops: npm run backup and npm run restore", function () {
             lines.push(l),
         );
         assert.strictEqual(code, 1);
-        assert.ok(lines.some((l) => l.includes(ADMIN_API_OFF)), lines.join("\n"));
+        assert.ok(
+            lines.some((l) => l.includes(ADMIN_API_OFF)),
+            lines.join("\n"),
+        );
         assert.match(ADMIN_API_OFF, /pulumi config set --path monitoring:prometheus\.adminApi true/);
         assert.ok(fs.existsSync(path.join(dir, "grafana", "dashboards", "checkout.json")));
         assert.ok(!fs.existsSync(path.join(service.root, "prometheus", "snapshots")), "a snapshot was taken with the admin API off");
@@ -190,10 +206,11 @@ describe("ops: npm run backup and npm run restore", function () {
 
     it("strips secrets at any depth but keeps booleans that only say a secret is set", () => {
         const removed = { count: 0 };
-        assert.deepStrictEqual(
-            stripSecrets({ a: [{ clientSecret: "x", keep: 1 }], secureJsonFields: { password: true }, password: "" }, removed),
-            { a: [{ keep: 1 }], secureJsonFields: { password: true }, password: "" },
-        );
+        assert.deepStrictEqual(stripSecrets({ a: [{ clientSecret: "x", keep: 1 }], secureJsonFields: { password: true }, password: "" }, removed), {
+            a: [{ keep: 1 }],
+            secureJsonFields: { password: true },
+            password: "",
+        });
         assert.strictEqual(removed.count, 1);
     });
 });

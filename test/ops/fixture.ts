@@ -11,11 +11,7 @@ import { GrafanaStandIn } from "./grafana-stand-in";
 const repoRoot = path.resolve(__dirname, "../..");
 
 /** Builds the stack with `values` and starts `services` (all runnable ones by default). */
-export async function startLiveStack(
-    ctx: Mocha.Context,
-    options: LiveStackOptions,
-    services?: string[],
-): Promise<LiveStack> {
+export async function startLiveStack(ctx: Mocha.Context, options: LiveStackOptions, services?: string[]): Promise<LiveStack> {
     for (const tool of ["prometheus", "alertmanager", "node_exporter"]) requireTool(ctx, tool);
     const stack = await LiveStack.build(options);
     try {
@@ -87,7 +83,10 @@ export class StandIns {
     public readonly grafana: GrafanaStandIn;
     private readonly servers: http.Server[] = [];
 
-    constructor(private readonly stack: LiveStack, grafanaPassword: string) {
+    constructor(
+        private readonly stack: LiveStack,
+        grafanaPassword: string,
+    ) {
         this.grafana = new GrafanaStandIn(grafanaPassword);
     }
 

@@ -29,8 +29,18 @@ describe("ops: npm run backup dumps Grafana's own PostgreSQL", function () {
 
     it("runs pg_dump inside the database pod, over its socket, in custom format", () => {
         assert.deepStrictEqual(grafanaDatabaseDumpCommand("monitoring"), [
-            "kubectl", "-n", "monitoring", "exec", "grafana-postgres-0", "-c", "grafana-postgres", "--",
-            "pg_dump", "--username=grafana", "--dbname=grafana", "--format=custom",
+            "kubectl",
+            "-n",
+            "monitoring",
+            "exec",
+            "grafana-postgres-0",
+            "-c",
+            "grafana-postgres",
+            "--",
+            "pg_dump",
+            "--username=grafana",
+            "--dbname=grafana",
+            "--format=custom",
         ]);
     });
 
@@ -42,14 +52,29 @@ describe("ops: npm run backup dumps Grafana's own PostgreSQL", function () {
         postgres = new PostgresServer(tmp, port, path.join(tmp, "logs"));
         await postgres.start();
         // A table like Grafana's, so the dump has something to hold.
-        execFileSync(toolPath("psql")!, ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-q", "-c",
-            "CREATE TABLE dashboard_acl (id int PRIMARY KEY, role text); INSERT INTO dashboard_acl VALUES (1, 'Viewer');"], { stdio: "ignore" });
+        execFileSync(
+            toolPath("psql")!,
+            [
+                "-h",
+                "127.0.0.1",
+                "-p",
+                String(port),
+                "-U",
+                "postgres",
+                "-q",
+                "-c",
+                "CREATE TABLE dashboard_acl (id int PRIMARY KEY, role text); INSERT INTO dashboard_acl VALUES (1, 'Viewer');",
+            ],
+            { stdio: "ignore" },
+        );
 
         // The pod stands in as the local server: same pg_dump arguments, reached over loopback.
         const calls: string[][] = [];
         const local: DumpRunner = (argv, file) => {
             calls.push(argv);
-            const dumpArgs = argv.slice(argv.indexOf("--") + 2).map((a) => a.replace(/^--username=grafana$/, "--username=postgres").replace(/^--dbname=grafana$/, "--dbname=postgres"));
+            const dumpArgs = argv
+                .slice(argv.indexOf("--") + 2)
+                .map((a) => a.replace(/^--username=grafana$/, "--username=postgres").replace(/^--dbname=grafana$/, "--dbname=postgres"));
             return runToFile([pgDump, "-h", "127.0.0.1", "-p", String(port), ...dumpArgs], file);
         };
         grafana = new GrafanaStandIn("admin-pw");
@@ -75,9 +100,12 @@ describe("ops: npm run backup dumps Grafana's own PostgreSQL", function () {
 
     it("reports a failed dump and exits 1, leaving no partial file", async () => {
         const out = path.join(tmp, "failed");
-        const failing: DumpRunner = () => Promise.reject(new Error("kubectl exited 1: pods \"grafana-postgres-0\" not found"));
-        const result = await dumpGrafanaDatabase({ out, skipSnapshot: true, platform: "kubernetes", namespace: "monitoring", grafanaOwnDatabase: true }, failing);
-        assert.deepStrictEqual(result, { skipped: "kubectl exited 1: pods \"grafana-postgres-0\" not found" });
+        const failing: DumpRunner = () => Promise.reject(new Error('kubectl exited 1: pods "grafana-postgres-0" not found'));
+        const result = await dumpGrafanaDatabase(
+            { out, skipSnapshot: true, platform: "kubernetes", namespace: "monitoring", grafanaOwnDatabase: true },
+            failing,
+        );
+        assert.deepStrictEqual(result, { skipped: 'kubectl exited 1: pods "grafana-postgres-0" not found' });
         assert.ok(!fs.existsSync(path.join(out, GRAFANA_DATABASE_DUMP)));
     });
 });

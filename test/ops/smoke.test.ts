@@ -41,7 +41,12 @@ describe("ops: npm run smoke", function () {
         const { prometheus, alertmanager, loki } = endpoints.services;
         return {
             args: [
-                "--prometheus-url", prometheus!.url, "--alertmanager-url", alertmanager!.url, "--grafana-url", grafana().url,
+                "--prometheus-url",
+                prometheus!.url,
+                "--alertmanager-url",
+                alertmanager!.url,
+                "--grafana-url",
+                grafana().url,
                 ...(loki ? ["--loki-url", loki.url] : []),
             ],
             env: { PROMETHEUS_PASSWORD: prometheus!.password!, ALERTMANAGER_PASSWORD: alertmanager!.password!, GRAFANA_PASSWORD: grafana().password },
@@ -57,12 +62,23 @@ describe("ops: npm run smoke", function () {
         const failures = results.filter((r) => r.status !== "PASS");
         assert.deepStrictEqual(failures, [], formatReport(results, []) + "\n" + sc.context());
         for (const name of [
-            "port prometheus", "port alertmanager", "port grafana",
-            "prometheus /-/healthy", "prometheus /-/ready", "prometheus auth",
-            "alertmanager /-/healthy", "alertmanager /-/ready", "alertmanager auth",
-            "grafana /api/health", "grafana login",
-            "target prometheus", "target alertmanager", "target node-exporter", "target app",
-            "watchdog in prometheus", "watchdog in alertmanager",
+            "port prometheus",
+            "port alertmanager",
+            "port grafana",
+            "prometheus /-/healthy",
+            "prometheus /-/ready",
+            "prometheus auth",
+            "alertmanager /-/healthy",
+            "alertmanager /-/ready",
+            "alertmanager auth",
+            "grafana /api/health",
+            "grafana login",
+            "target prometheus",
+            "target alertmanager",
+            "target node-exporter",
+            "target app",
+            "watchdog in prometheus",
+            "watchdog in alertmanager",
             ...(endpoints.services.loki ? ["port loki", "loki /ready"] : []),
         ]) {
             assert.ok(checks.has(name), `no check ${name}:\n${formatReport(results, [])}`);
@@ -92,11 +108,19 @@ describe("ops: npm run smoke", function () {
 
     it("only WARNs when the user's application target is down: the stack itself is healthy", async () => {
         await sc.app.stop();
-        const results = await waitFor("the app target to be reported down", async () => {
-            const r = await runChecks(endpoints);
-            return byCheck(r).get("target app")?.status === "WARN" ? r : undefined;
-        }, { timeoutMs: 20000, context: () => sc.context() });
-        assert.deepStrictEqual(results.filter((r) => r.status === "FAIL"), [], formatReport(results, []));
+        const results = await waitFor(
+            "the app target to be reported down",
+            async () => {
+                const r = await runChecks(endpoints);
+                return byCheck(r).get("target app")?.status === "WARN" ? r : undefined;
+            },
+            { timeoutMs: 20000, context: () => sc.context() },
+        );
+        assert.deepStrictEqual(
+            results.filter((r) => r.status === "FAIL"),
+            [],
+            formatReport(results, []),
+        );
         assert.match(byCheck(results).get("target app")!.detail, /0\/1 up .*your application/);
         assert.strictEqual(exitCode(results), 0);
 
@@ -109,10 +133,14 @@ describe("ops: npm run smoke", function () {
 
     it("FAILs when an exporter of the stack is down", async () => {
         await sc.stack.service("node-exporter").stop();
-        const results = await waitFor("node-exporter to be reported down", async () => {
-            const r = await runChecks(endpoints);
-            return byCheck(r).get("target node-exporter")?.status === "FAIL" ? r : undefined;
-        }, { timeoutMs: 20000, context: () => sc.context() });
+        const results = await waitFor(
+            "node-exporter to be reported down",
+            async () => {
+                const r = await runChecks(endpoints);
+                return byCheck(r).get("target node-exporter")?.status === "FAIL" ? r : undefined;
+            },
+            { timeoutMs: 20000, context: () => sc.context() },
+        );
         assert.match(byCheck(results).get("target node-exporter")!.detail, /0\/1 up \(127\.0\.0\.1:\d+: .*refused/);
         assert.strictEqual(exitCode(results), 1);
     });

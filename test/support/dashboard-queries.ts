@@ -6,7 +6,10 @@ import type * as LezerPromql from "@prometheus-io/lezer-promql" with { "resoluti
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
 const { parser } = require("@prometheus-io/lezer-promql") as typeof LezerPromql;
 
-export interface DatasourceRef { readonly type?: string; readonly uid?: string }
+export interface DatasourceRef {
+    readonly type?: string;
+    readonly uid?: string;
+}
 
 /** One query of a dashboard, with where it sits and which datasource runs it. */
 export interface DashboardQuery {
@@ -22,7 +25,7 @@ const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null 
 
 /** Panels at top level and inside collapsed rows. */
 export function allPanels(dashboard: Json): Json[] {
-    const top = (dashboard.panels as unknown[] | undefined ?? []).filter(isObject);
+    const top = ((dashboard.panels as unknown[] | undefined) ?? []).filter(isObject);
     return top.flatMap((p) => [p, ...((p.panels as unknown[] | undefined) ?? []).filter(isObject)]);
 }
 
@@ -31,9 +34,15 @@ export function dashboardQueries(dashboard: Json): DashboardQuery[] {
     for (const panel of allPanels(dashboard)) {
         if (panel.type === "row") continue;
         const targets = ((panel.targets as unknown[] | undefined) ?? []).filter(isObject);
-        if (targets.length === 0 && panel.datasource !== undefined) out.push({ kind: "panel", where: `panel "${panel.title}"`, datasource: panel.datasource, expr: undefined });
+        if (targets.length === 0 && panel.datasource !== undefined)
+            out.push({ kind: "panel", where: `panel "${panel.title}"`, datasource: panel.datasource, expr: undefined });
         for (const t of targets) {
-            out.push({ kind: "panel", where: `panel "${panel.title}" target ${t.refId}`, datasource: t.datasource ?? panel.datasource, expr: typeof t.expr === "string" ? t.expr : undefined });
+            out.push({
+                kind: "panel",
+                where: `panel "${panel.title}" target ${t.refId}`,
+                datasource: t.datasource ?? panel.datasource,
+                expr: typeof t.expr === "string" ? t.expr : undefined,
+            });
         }
     }
     const templating = isObject(dashboard.templating) ? dashboard.templating : {};
@@ -63,8 +72,14 @@ export function variableExpression(query: string): string {
 
 /** Grafana's built-in variables, with a value of the kind PromQL expects in their place. */
 const BUILTIN_VALUES: Readonly<Record<string, string>> = {
-    __rate_interval: "5m", __interval: "1m", __range: "1h", __auto: "1m",
-    __rate_interval_ms: "300000", __interval_ms: "60000", __range_s: "3600", __range_ms: "3600000",
+    __rate_interval: "5m",
+    __interval: "1m",
+    __range: "1h",
+    __auto: "1m",
+    __rate_interval_ms: "300000",
+    __interval_ms: "60000",
+    __range_s: "3600",
+    __range_ms: "3600000",
 };
 export const GRAFANA_BUILTINS = new Set([...Object.keys(BUILTIN_VALUES), "__from", "__to", "__all", "__dashboard", "__org", "__user", "__name", "__timezone"]);
 const VARIABLE = /\$\{([A-Za-z_]\w*)(?::[^}]*)?\}|\$([A-Za-z_]\w*)|\[\[([A-Za-z_]\w*)(?::[^\]]*)?\]\]/g;
@@ -90,9 +105,28 @@ export interface PromqlReading {
 }
 
 const RANGE_FUNCTIONS = new Set([
-    "rate", "irate", "increase", "delta", "idelta", "deriv", "predict_linear", "changes", "resets", "absent_over_time",
-    "avg_over_time", "min_over_time", "max_over_time", "sum_over_time", "count_over_time", "quantile_over_time",
-    "stddev_over_time", "stdvar_over_time", "last_over_time", "present_over_time", "holt_winters", "double_exponential_smoothing",
+    "rate",
+    "irate",
+    "increase",
+    "delta",
+    "idelta",
+    "deriv",
+    "predict_linear",
+    "changes",
+    "resets",
+    "absent_over_time",
+    "avg_over_time",
+    "min_over_time",
+    "max_over_time",
+    "sum_over_time",
+    "count_over_time",
+    "quantile_over_time",
+    "stddev_over_time",
+    "stdvar_over_time",
+    "last_over_time",
+    "present_over_time",
+    "holt_winters",
+    "double_exponential_smoothing",
 ]);
 
 const COUNTER_SUFFIX = /(_total|_sum|_count|_bucket)$/;
@@ -120,12 +154,17 @@ export function readPromql(rawExpr: string): PromqlReading {
             const id = node.getChild("Identifier");
             const matchers = node.getChild("LabelMatchers");
             const quoted = matchers?.getChild("QuotedLabelName");
-            const byName = matchers?.getChildren("UnquotedLabelMatcher").find((m) => text(m.getChild("LabelName")!.from, m.getChild("LabelName")!.to) === "__name__");
+            const byName = matchers
+                ?.getChildren("UnquotedLabelMatcher")
+                .find((m) => text(m.getChild("LabelName")!.from, m.getChild("LabelName")!.to) === "__name__");
             if (id) metrics.push(text(id.from, id.to));
             else if (quoted) metrics.push(unquote(text(quoted.from, quoted.to)));
-            else if (byName && byName.getChild("MatchOp")?.getChild("EqlSingle")) metrics.push(unquote(text(byName.getChild("StringLiteral")!.from, byName.getChild("StringLiteral")!.to)));
+            else if (byName && byName.getChild("MatchOp")?.getChild("EqlSingle"))
+                metrics.push(unquote(text(byName.getChild("StringLiteral")!.from, byName.getChild("StringLiteral")!.to)));
             else errors.push(`selector "${text(node.from, node.to)}" does not name one metric`);
-            const labels = (matchers?.getChildren("UnquotedLabelMatcher") ?? []).map((m) => text(m.getChild("LabelName")!.from, m.getChild("LabelName")!.to)).filter((l) => l !== "__name__");
+            const labels = (matchers?.getChildren("UnquotedLabelMatcher") ?? [])
+                .map((m) => text(m.getChild("LabelName")!.from, m.getChild("LabelName")!.to))
+                .filter((l) => l !== "__name__");
             if (metrics.length > 0) selectors.push({ metric: metrics[metrics.length - 1], labels });
             for (const m of matchers?.getChildren("UnquotedLabelMatcher") ?? []) {
                 const label = m.getChild("LabelName");
@@ -140,19 +179,26 @@ export function readPromql(rawExpr: string): PromqlReading {
             const name = fn ? text(fn.from, fn.to) : "";
             const args = node.getChild("FunctionCallBody");
             const argNodes: { name: string; from: number; to: number; node: typeof node }[] = [];
-            for (let c = args?.firstChild; c; c = c.nextSibling) if (!["(", ")", ","].includes(c.name)) argNodes.push({ name: c.name, from: c.from, to: c.to, node: c });
+            for (let c = args?.firstChild; c; c = c.nextSibling)
+                if (!["(", ")", ","].includes(c.name)) argNodes.push({ name: c.name, from: c.from, to: c.to, node: c });
             if (RANGE_FUNCTIONS.has(name) && !["MatrixSelector", "SubqueryExpr"].includes(argNodes[name === "quantile_over_time" ? 1 : 0]?.name ?? "")) {
                 errors.push(`${name}() needs a range vector, e.g. ${name}(x[5m])`);
             }
             const ranged = argNodes[0]?.node.getChild("VectorSelector")?.getChild("Identifier");
             const rangedName = ranged ? text(ranged.from, ranged.to) : "";
             if (["rate", "increase"].includes(name) && rangedName && !COUNTER_SUFFIX.test(rangedName)) {
-                errors.push(`${name}(${rangedName}): Prometheus warns "might not be a counter" (no _total/_sum/_count/_bucket suffix) and Grafana shows it on the panel; use irate() or delta()`);
+                errors.push(
+                    `${name}(${rangedName}): Prometheus warns "might not be a counter" (no _total/_sum/_count/_bucket suffix) and Grafana shows it on the panel; use irate() or delta()`,
+                );
             }
             const inner = argNodes[1]?.node;
             if (name === "histogram_quantile" && inner?.name === "AggregateExpr") {
                 const modifier = inner.getChild("AggregateModifier");
-                const labels = modifier?.getChild("GroupingLabels")?.getChildren("LabelName").map((l) => text(l.from, l.to)) ?? [];
+                const labels =
+                    modifier
+                        ?.getChild("GroupingLabels")
+                        ?.getChildren("LabelName")
+                        .map((l) => text(l.from, l.to)) ?? [];
                 if (modifier?.getChild("By") && !labels.includes("le")) errors.push("histogram_quantile() over an aggregation that drops the le label");
             }
         }
@@ -183,8 +229,19 @@ export function logqlStreamLabels(expr: string): string[] {
 export type OutputLabels = ReadonlySet<string> | "all" | "scalar";
 
 const EXPRESSIONS = new Set([
-    "AggregateExpr", "BinaryExpr", "FunctionCall", "MatrixSelector", "NumberDurationLiteral", "NumberLiteral", "OffsetExpr",
-    "ParenExpr", "StringLiteral", "SubqueryExpr", "UnaryExpr", "VectorSelector", "StepInvariantExpr",
+    "AggregateExpr",
+    "BinaryExpr",
+    "FunctionCall",
+    "MatrixSelector",
+    "NumberDurationLiteral",
+    "NumberLiteral",
+    "OffsetExpr",
+    "ParenExpr",
+    "StringLiteral",
+    "SubqueryExpr",
+    "UnaryExpr",
+    "VectorSelector",
+    "StepInvariantExpr",
 ]);
 const KEEP_INPUT_LABELS = new Set(["topk", "bottomk", "limitk", "limit_ratio"]);
 
@@ -220,7 +277,10 @@ function labelsOf(node: Node, expr: string, rule: (name: string) => OutputLabels
     };
     const firstVector = (list: Node[]) => list.map((n) => labelsOf(n, expr, rule)).find((l) => l !== "scalar") ?? "scalar";
     switch (node.name) {
-        case "NumberDurationLiteral": case "NumberLiteral": case "StringLiteral": return "scalar";
+        case "NumberDurationLiteral":
+        case "NumberLiteral":
+        case "StringLiteral":
+            return "scalar";
         case "VectorSelector": {
             const id = node.getChild("Identifier");
             return id ? rule(text(id)) : "all";
@@ -255,6 +315,7 @@ function labelsOf(node: Node, expr: string, rule: (name: string) => OutputLabels
             if (node.getChild("Or")) return lhs === "all" || rhs === "all" ? "all" : new Set([...lhs, ...rhs]);
             return node.getChild("MatchingModifierClause")?.getChild("GroupRight") ? rhs : lhs;
         }
-        default: return kids.length > 0 ? labelsOf(kids[0], expr, rule) : "all";
+        default:
+            return kids.length > 0 ? labelsOf(kids[0], expr, rule) : "all";
     }
 }

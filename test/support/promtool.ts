@@ -113,7 +113,8 @@ export interface UnitTestFile {
 
 export function unitTestSources(): { name: string; test: UnitTestFile }[] {
     const dir = path.join(RULES_DIR, "tests");
-    return fs.readdirSync(dir)
+    return fs
+        .readdirSync(dir)
         .filter((f) => f.endsWith(".yml"))
         .sort()
         .map((name) => ({ name, test: yaml.load(fs.readFileSync(path.join(dir, name), "utf8")) as UnitTestFile }));

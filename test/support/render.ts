@@ -16,14 +16,27 @@ export const FAKE_SECRETS = {
 } as const;
 
 /** The parts of each secret that must never appear (a DSN's password, not its host). */
-export const SECRET_NEEDLES = ["slackSecretZ9q8", "smtpSecretQ7w6", "pdSecretKey0123456789abcdefABCDEF", "smsSecretX5", "pgSecretP4ss", "redisSecretR3d", "gfDbSecretG1"];
+export const SECRET_NEEDLES = [
+    "slackSecretZ9q8",
+    "smtpSecretQ7w6",
+    "pdSecretKey0123456789abcdefABCDEF",
+    "smsSecretX5",
+    "pgSecretP4ss",
+    "redisSecretR3d",
+    "gfDbSecretG1",
+];
 
 /** A dev stack with every receiver on, the way a user's README describes it. */
 export const FULL_DEV_CONFIG = {
     platform: "docker",
     targets: [
         { job: "payflux", targets: ["host.docker.internal:8080"], interval: "10s", metricsPath: "/metrics" },
-        { job: "gifts-api", targets: ["host.docker.internal:3001", "host.docker.internal:3002"], metricsPath: "/internal/metrics", labels: { team: "gifting" } },
+        {
+            job: "gifts-api",
+            targets: ["host.docker.internal:3001", "host.docker.internal:3002"],
+            metricsPath: "/internal/metrics",
+            labels: { team: "gifting" },
+        },
     ],
     alerting: {
         slack: { channels: { critical: "#alerts-critical", warning: "#alerts-warnings", info: "#alerts-general" } },

@@ -61,9 +61,7 @@ function runningAsRoot(): boolean {
  * spawned PID is postgres itself. Empty when not root.
  */
 export function postgresRunAs(): string[] {
-    return runningAsRoot()
-        ? ["setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"]
-        : [];
+    return runningAsRoot() ? ["setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"] : [];
 }
 
 /**

@@ -53,10 +53,7 @@ export function discoveryJobs(namespaces: string[]): ScrapeConfig[] {
         {
             job_name: "kubernetes-services",
             kubernetes_sd_configs: [{ role: "endpointslice", ...scope }],
-            relabel_configs: [
-                ...annotationRelabels("service"),
-                { source_labels: ["__meta_kubernetes_service_name"], target_label: "service" },
-            ],
+            relabel_configs: [...annotationRelabels("service"), { source_labels: ["__meta_kubernetes_service_name"], target_label: "service" }],
         },
     ];
 }

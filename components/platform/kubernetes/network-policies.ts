@@ -64,7 +64,11 @@ export function stackConnections(specs: ServiceSpec[]): Connection[] {
             add(from.from, spec, from.ports ? from.ports.map((port) => ({ port, protocol: "TCP" })) : servicePorts(spec));
         }
         if (spec.peerPort && (spec.replicas ?? 1) > 1) {
-            add(spec.name, spec, peerProtocols(spec).map((protocol) => ({ port: spec.peerPort!, protocol })));
+            add(
+                spec.name,
+                spec,
+                peerProtocols(spec).map((protocol) => ({ port: spec.peerPort!, protocol })),
+            );
         }
     }
     return [...connections.values()];
@@ -92,17 +96,13 @@ function ingressRules(ctx: KubeContext, spec: ServiceSpec, inputs: NetworkPolicy
 }
 
 function egressRules(ctx: KubeContext, spec: ServiceSpec, inputs: NetworkPolicyInputs, connections: Connection[]): EgressRule[] {
-    const rules: EgressRule[] = connections
-        .filter((c) => c.from === spec.name)
-        .map((c) => ({ to: [peerOf(inputs, spec.name, c.to)], ports: c.ports }));
+    const rules: EgressRule[] = connections.filter((c) => c.from === spec.name).map((c) => ({ to: [peerOf(inputs, spec.name, c.to)], ports: c.ports }));
     for (const out of spec.outbound ?? []) {
         if (out.service !== undefined) continue;
         if (out.pods) {
             // Discovered pods pick their own port: any port, but pods only, and only where discovery looks.
             const names = out.pods.namespaces;
-            const namespaceSelector = names.length
-                ? { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: names }] }
-                : {};
+            const namespaceSelector = names.length ? { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: names }] } : {};
             rules.push({ to: [{ namespaceSelector, podSelector: {} }] });
             continue;
         }
@@ -146,7 +146,10 @@ export function createNetworkPolicies(ctx: KubeContext, inputs: NetworkPolicyInp
                     egress: [
                         {
                             to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } } }],
-                            ports: [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }],
+                            ports: [
+                                { port: 53, protocol: "UDP" },
+                                { port: 53, protocol: "TCP" },
+                            ],
                         },
                     ],
                 },

@@ -95,13 +95,17 @@ export class ClusterCa {
         if (!this.ca) {
             const key = new tls.PrivateKey(`${this.name}-ca-key`, { algorithm: "RSA", rsaBits: 3072 }, this.opts("-ca-key"));
             const keyPem = pulumi.secret(key.privateKeyPem);
-            const cert = new tls.SelfSignedCert(`${this.name}-ca`, {
-                privateKeyPem: keyPem,
-                isCaCertificate: true,
-                subject: { commonName: `monitoring CA (${this.namespace})`, organization: "monitoring" },
-                validityPeriodHours: CA_VALIDITY_HOURS,
-                allowedUses: ["certSigning", "crlSigning", "digitalSignature"],
-            }, this.opts("-ca"));
+            const cert = new tls.SelfSignedCert(
+                `${this.name}-ca`,
+                {
+                    privateKeyPem: keyPem,
+                    isCaCertificate: true,
+                    subject: { commonName: `monitoring CA (${this.namespace})`, organization: "monitoring" },
+                    validityPeriodHours: CA_VALIDITY_HOURS,
+                    allowedUses: ["certSigning", "crlSigning", "digitalSignature"],
+                },
+                this.opts("-ca"),
+            );
             this.ca = { keyPem, certPem: cert.certPem };
         }
         return this.ca;

@@ -42,12 +42,7 @@ function claimSpec(ctx: KubeContext, size: string): k8s.types.input.core.v1.Pers
  * A StatefulSet (a PersistentVolumeClaim per replica, stable pod names through the headless
  * Service), a Deployment or a DaemonSet, by the spec's kind.
  */
-export function createWorkload(
-    ctx: KubeContext,
-    spec: ServiceSpec,
-    pod: Omit<PodOptions, "dataVolume">,
-    opts: pulumi.CustomResourceOptions,
-): pulumi.Resource {
+export function createWorkload(ctx: KubeContext, spec: ServiceSpec, pod: Omit<PodOptions, "dataVolume">, opts: pulumi.CustomResourceOptions): pulumi.Resource {
     const metadata = meta(ctx, spec.name, spec.name);
     const selector = { matchLabels: selectorOf(spec.name) };
     const replicas = spec.replicas ?? 1;
@@ -94,7 +89,11 @@ export function createWorkload(
             // One replica keeps its data on a claim; several share their state elsewhere (Grafana's database).
             const claim =
                 spec.data && replicas === 1
-                    ? new k8s.core.v1.PersistentVolumeClaim(`${spec.name}-data`, { metadata: meta(ctx, `${spec.name}-data`, spec.name), spec: claimSpec(ctx, spec.data.size) }, opts)
+                    ? new k8s.core.v1.PersistentVolumeClaim(
+                          `${spec.name}-data`,
+                          { metadata: meta(ctx, `${spec.name}-data`, spec.name), spec: claimSpec(ctx, spec.data.size) },
+                          opts,
+                      )
                     : undefined;
             return new k8s.apps.v1.Deployment(
                 spec.name,
@@ -107,9 +106,7 @@ export function createWorkload(
                         strategy: claim ? { type: "Recreate" } : { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
                         template: podTemplate(spec, {
                             ...pod,
-                            dataVolume: claim
-                                ? { name: "data", persistentVolumeClaim: { claimName: claim.metadata.name } }
-                                : { name: "data", emptyDir: {} },
+                            dataVolume: claim ? { name: "data", persistentVolumeClaim: { claimName: claim.metadata.name } } : { name: "data", emptyDir: {} },
                         }),
                     },
                 },
