@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { KubernetesConfig, ResourceOverride, TlsConfig } from "../../config";
 import type { ScrapeConfig } from "../render/prometheus";
 import { DISCOVERY_READ, createServiceAccount, readRulesOf } from "./kubernetes/access";
@@ -55,6 +56,8 @@ export class KubernetesPlatform implements Platform {
     private finalized = false;
     private caSecret?: k8s.core.v1.Secret;
     private readonly namespaceResource: k8s.core.v1.Namespace;
+    /** Key of the HMAC that rolls pods when their secret files change (no plain hash of a secret in a pod spec). */
+    private readonly checksumKey: pulumi.Output<string>;
 
     constructor(private readonly args: KubernetesPlatformArgs) {
         const { kubernetes } = args;
@@ -79,6 +82,7 @@ export class KubernetesPlatform implements Platform {
             },
             { provider },
         );
+        this.checksumKey = pulumi.secret(new random.RandomPassword("rollout-checksum-key", { length: 48, special: false }).result);
         this.ctx = { namespace: kubernetes.namespace, provider, kubernetes, tls: args.tls };
         this.namespaceResource = namespace;
         this.ca = new ClusterCa(kubernetes.namespace);
@@ -101,7 +105,7 @@ export class KubernetesPlatform implements Platform {
         const rules = readRulesOf(spec, this.granted.get(spec.name) ?? []);
         if (rules.length > 0) this.apiReaders.add(spec.name);
 
-        const files = mountFiles(spec.name, spec.files ?? []);
+        const files = mountFiles(spec.name, spec.files ?? [], this.checksumKey);
         const fileObjects = createFileObjects(this.ctx, spec, files, resourceOpts);
         const serviceAccountName = createServiceAccount(this.ctx, spec, rules, resourceOpts);
         createWorkload(
