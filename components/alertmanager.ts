@@ -141,13 +141,9 @@ function alertmanagerSpec(args: AlertmanagerArgs, auth: GeneratedPassword, tls?:
             port: ALERTMANAGER_PORT,
             basicAuthPasswordFile: ADMIN_PASSWORD_FILE,
             // amtool reads the password from the file its client config names: nothing secret in its arguments.
-            command: [
-                "amtool",
-                `--alertmanager.url=${tls ? "https" : "http"}://127.0.0.1:${ALERTMANAGER_PORT}`,
-                `--http.config.file=${PROBE_CLIENT_FILE}`,
-                "cluster",
-                "show",
-            ],
+            execProbe: {
+                live: ["amtool", `--alertmanager.url=${tls ? "https" : "http"}://127.0.0.1:${ALERTMANAGER_PORT}`, `--http.config.file=${PROBE_CLIENT_FILE}`, "cluster", "show"],
+            },
         },
         // Alertmanager re-reads alertmanager.yml and its templates on SIGHUP.
         reload: { process: "alertmanager" },

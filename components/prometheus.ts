@@ -206,8 +206,7 @@ function prometheusSpec(args: PrometheusArgs, auth: GeneratedPassword, tls?: Ser
             port: PROMETHEUS_PORT,
             basicAuthPasswordFile: PROMETHEUS_SECRET_FILES.password,
             // promtool reads the password from the file its client config names: nothing secret in its arguments.
-            command: promtoolCheck("healthy", tls),
-            readyCommand: promtoolCheck("ready", tls),
+            execProbe: { live: promtoolCheck("healthy", tls), ready: promtoolCheck("ready", tls) },
         },
         user: "65534:65534",
         readOnlyRootFilesystem: true,

@@ -46,7 +46,8 @@ function commandLineStrings(resources: RecordedResource[]): { where: string; tex
 const RUNTIME_EXPANSIONS = [
     /:\/\/[^/\s:@]+:[^/\s@]+@/, // user:password@ in a URL
     /\$\([A-Z_]*(PASSWORD|SECRET|TOKEN|KEY)[A-Z_]*\)/, // $(RELOAD_PASSWORD): the kubelet expands it into argv
-    /\$\(cat [^)]*secrets?\//, // $(cat /etc/.../secrets/...) inside a URL or argument
+    // $(cat /etc/.../secrets/...) as (part of) an argument; `pw=$(cat ...)` only fills a shell variable.
+    /(?<!(?:^|[\s;])[A-Za-z_][A-Za-z0-9_]*=)\$\(cat [^)]*secrets?\//,
 ];
 
 for (const [stack, values, needles] of [

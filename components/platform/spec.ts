@@ -37,8 +37,12 @@ export interface HealthSpec {
     readonly httpProbeOnly?: boolean;
     /** A command run in the container instead of the HTTP check (a database: `pg_isready`); exit 0 is healthy. */
     readonly command?: string[];
-    /** The readiness counterpart of `command` (Prometheus: `promtool check ready`); `command` when absent. */
-    readonly readyCommand?: string[];
+    /**
+     * Checks run inside the container by platforms that probe that way (Kubernetes' exec probes),
+     * each reading its own credential from a file (promtool's and amtool's `--http.config.file`),
+     * so no password is in the spec or in any process' arguments. Docker's healthcheck has its own.
+     */
+    readonly execProbe?: { readonly live: string[]; readonly ready?: string[] };
 }
 
 export interface HostMount {

@@ -41,12 +41,13 @@ function servesTls(spec: ServiceSpec, port: number): boolean {
 }
 
 /**
- * The check behind every probe. A password-protected endpoint is checked only by a command that
+ * The check behind every probe. A password-protected endpoint is checked only by an exec probe that
  * reads the password from its mounted file itself (promtool's and amtool's `--http.config.file`):
  * no password in the pod spec, and none in any process' arguments (`/proc/<pid>/cmdline` is
  * world-readable on the node). Without such a command it gets a TCP check.
  */
 function probeHandler(spec: ServiceSpec, health: HealthSpec): Omit<Probe, "periodSeconds"> {
+    if (health.execProbe) return { exec: { command: health.execProbe.live } };
     if (health.command) return { exec: { command: health.command } };
     if (health.basicAuthPasswordFile) return { tcpSocket: { port: health.port } };
     return { httpGet: { path: health.path, port: health.port, scheme: servesTls(spec, health.port) ? "HTTPS" : "HTTP" } };
@@ -55,7 +56,7 @@ function probeHandler(spec: ServiceSpec, health: HealthSpec): Omit<Probe, "perio
 function probes(spec: ServiceSpec): Pick<Container, "startupProbe" | "livenessProbe" | "readinessProbe"> {
     if (!spec.health) return {};
     const check = probeHandler(spec, spec.health);
-    const ready = spec.health.readyCommand ? { exec: { command: spec.health.readyCommand } } : check;
+    const ready = spec.health.execProbe?.ready ? { exec: { command: spec.health.execProbe.ready } } : check;
     return {
         // Prometheus replays its WAL before it answers: give start-up ten minutes.
         startupProbe: { ...check, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 60 },
