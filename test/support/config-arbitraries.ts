@@ -92,7 +92,8 @@ export const prodConfig = fc
             ...common,
             kubernetes: fc.record(
                 {
-                    namespace: oneOf("monitoring", "obs", "a".repeat(63)),
+                    // 56 characters: the node agents' namespace is `<namespace>-agents`, at most 63.
+                    namespace: oneOf("monitoring", "obs", "a".repeat(56)),
                     storageClass: oneOf("gp3", "fast-ssd.example.com"),
                     antiAffinity: oneOf("preferred", "required"),
                     apiServerCidrs: fc.array(oneOf("10.0.0.1/32", "172.16.0.0/12", "fd00::/8", "0.0.0.0/0"), { minLength: 1, maxLength: 2 }),
