@@ -32,7 +32,7 @@ const STACKS = ["dev", "prod"];
 /** Alerts that fire whenever Prometheus evaluates rules: they have no silent case by design. */
 const ALWAYS_FIRING = ["Watchdog"];
 
-const CHECKOUT_SLO = { job: "checkout", availability: 0.999, latency: { thresholdSeconds: 0.5, objective: 0.99 } };
+const CHECKOUT_SLO = { job: "checkout", availability: 0.999, latency: { threshold: 0.5, objective: 0.99 } };
 
 /** A promtool test of the generated SLO rules: checkout fails 5% and is slow for half its requests, then recovers. */
 function sloUnitTest(slos: RuleFile): UnitTestFile {
