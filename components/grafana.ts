@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { GrafanaConfig, Secrets } from "../config";
 import { ALERTMANAGER_PORT } from "./alertmanager";
+import { GRAFANA_DATABASE_NAME, GrafanaDatabase } from "./grafana-database";
 import { IMAGES } from "./images";
 import { generatePassword } from "./passwords";
 import { FileSpec, Platform, ServiceSpec, ServiceTls } from "./platform/spec";
@@ -17,6 +18,7 @@ const SECRET_FILES = {
     prometheusPassword: `${SECRETS_DIR}/prometheus_password`,
     alertmanagerPassword: `${SECRETS_DIR}/alertmanager_password`,
     databaseUrl: `${SECRETS_DIR}/database_url`,
+    databasePassword: `${SECRETS_DIR}/database_password`,
 };
 
 export interface GrafanaArgs {
@@ -30,6 +32,8 @@ export interface GrafanaArgs {
     readonly lokiAddress?: string;
     /** `grafanaDatabaseUrl` for a shared PostgreSQL database (needed for replicas > 1). */
     readonly secrets: Secrets;
+    /** The stack's own PostgreSQL for Grafana, when no `grafanaDatabaseUrl` is given (Kubernetes). */
+    readonly ownDatabase?: GrafanaDatabase;
     readonly platform: Platform;
 }
 
@@ -51,7 +55,7 @@ export class Grafana extends pulumi.ComponentResource {
 
 /**
  * Provisioning files and dashboards: everything Grafana reads that is not a secret. `caFile`:
- * Prometheus and Alertmanager serve TLS signed by this CA.
+ * Prometheus, Alertmanager and Loki serve TLS signed by this CA.
  */
 export function grafanaProvisioningFiles(args: Pick<GrafanaArgs, "platform" | "lokiAddress">, caFile?: string): FileSpec[] {
     const { platform } = args;
@@ -67,7 +71,7 @@ export function grafanaProvisioningFiles(args: Pick<GrafanaArgs, "platform" | "l
             content: renderGrafanaDatasources({
                 prometheusUrl: `${scheme}://${platform.addressOf("prometheus", PROMETHEUS_PORT)}`,
                 alertmanagerUrl: `${scheme}://${platform.addressOf("alertmanager", ALERTMANAGER_PORT)}`,
-                lokiUrl: args.lokiAddress ? `http://${args.lokiAddress}` : undefined,
+                lokiUrl: args.lokiAddress ? `${scheme}://${args.lokiAddress}` : undefined,
                 prometheusPasswordFile: SECRET_FILES.prometheusPassword,
                 alertmanagerPasswordFile: SECRET_FILES.alertmanagerPassword,
                 caFile,
@@ -78,8 +82,26 @@ export function grafanaProvisioningFiles(args: Pick<GrafanaArgs, "platform" | "l
     ];
 }
 
+/**
+ * Grafana's own PostgreSQL: host, role and password file, over TLS verified with the CA (verify-full)
+ * when the database serves it.
+ */
+function ownDatabaseEnv(db: GrafanaDatabase, tls?: ServiceTls): Record<string, string> {
+    return {
+        GF_DATABASE_TYPE: "postgres",
+        GF_DATABASE_HOST: db.address,
+        GF_DATABASE_NAME: GRAFANA_DATABASE_NAME,
+        GF_DATABASE_USER: GRAFANA_DATABASE_NAME,
+        GF_DATABASE_PASSWORD__FILE: SECRET_FILES.databasePassword,
+        ...(tls && db.tlsServerName
+            ? { GF_DATABASE_SSL_MODE: "verify-full", GF_DATABASE_CA_CERT_PATH: tls.caFile, GF_DATABASE_SERVER_CERT_NAME: db.tlsServerName }
+            : { GF_DATABASE_SSL_MODE: "disable" }),
+    };
+}
+
 function grafanaSpec(args: GrafanaArgs, adminPassword: pulumi.Output<string>, tls?: ServiceTls): ServiceSpec {
     const database = args.secrets.grafanaDatabaseUrl;
+    const own = database ? undefined : args.ownDatabase;
     return {
         name: "grafana",
         image: IMAGES.grafana,
@@ -95,6 +117,7 @@ function grafanaSpec(args: GrafanaArgs, adminPassword: pulumi.Output<string>, tl
             GF_ANALYTICS_CHECK_FOR_UPDATES: "false",
             GF_PATHS_PROVISIONING: "/etc/grafana/provisioning",
             ...(database ? { GF_DATABASE_URL__FILE: SECRET_FILES.databaseUrl } : {}),
+            ...(own ? ownDatabaseEnv(own, tls) : {}),
             ...(tls ? { GF_SERVER_PROTOCOL: "https", GF_SERVER_CERT_FILE: tls.certFile, GF_SERVER_CERT_KEY: tls.keyFile } : {}),
         },
         ports: [{ name: "http", port: GRAFANA_PORT, expose: { hostPort: args.hostPort }, tls: Boolean(tls) }],
@@ -104,6 +127,7 @@ function grafanaSpec(args: GrafanaArgs, adminPassword: pulumi.Output<string>, tl
             { path: SECRET_FILES.prometheusPassword, content: args.prometheusPassword, secret: true },
             { path: SECRET_FILES.alertmanagerPassword, content: args.alertmanagerPassword, secret: true },
             ...(database ? [{ path: SECRET_FILES.databaseUrl, content: database, secret: true }] : []),
+            ...(own ? [{ path: SECRET_FILES.databasePassword, content: own.password, secret: true }] : []),
             ...(tls?.files ?? []),
         ],
         outbound: database && args.settings.databasePort ? [{ port: args.settings.databasePort }] : [],

@@ -1,7 +1,7 @@
 import { readAlerting } from "./alerting";
 import { checkAlertDelivery, raisableAlerts } from "./alert-delivery";
 import { ConfigError } from "./errors";
-import { readDatabasePort, readGrafanaReplicas, readKubernetes, readRemoteWrite, readResources, readTls } from "./kubernetes";
+import { readDatabasePort, readGrafanaOwnDatabase, readGrafanaReplicas, readKubernetes, readRemoteWrite, readResources, readTls } from "./kubernetes";
 import { readExporters } from "./exporters";
 import { readLogs } from "./logs";
 import { readSecrets, SECRET_KEYS } from "./secrets";
@@ -69,7 +69,7 @@ export function loadConfig(source: ConfigSource, stack: string): StackConfig {
         "replicas", "storageSize", "adminApi", "remoteWriteReceiver", "externalLabels",
     ]);
     const amRaw = v.fields("alertmanager", source.value("alertmanager") ?? {}, ["replicas", "storageSize", "retention"]);
-    const grafanaRaw = v.fields("grafana", source.value("grafana") ?? {}, ["replicas", "storageSize"]);
+    const grafanaRaw = v.fields("grafana", source.value("grafana") ?? {}, ["replicas", "storageSize", "database"]);
 
     const targets = v.optional(source.value("targets"), [] as ScrapeTarget[], (x) =>
         v.list("targets", x, (key, t) => readTarget(key, t)),
@@ -106,6 +106,7 @@ export function loadConfig(source: ConfigSource, stack: string): StackConfig {
             replicas: readGrafanaReplicas(grafanaRaw.replicas, platform, secrets),
             storageSize: v.optional(grafanaRaw.storageSize, "5Gi", (x) => v.quantity("grafana.storageSize", x)),
             databasePort: readDatabasePort(source, "grafanaDatabaseUrl"),
+            ownDatabase: readGrafanaOwnDatabase(grafanaRaw.database, platform, secrets),
         },
         exporters: readExporters(source.value("exporters"), { platform, secrets, postgresPort: readDatabasePort(source, "postgresDsn") }),
         logs: readLogs(source.value("logs"), platform, secrets),

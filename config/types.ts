@@ -66,6 +66,11 @@ export interface GrafanaConfig {
     readonly storageSize: string;
     /** Port of the PostgreSQL database in `monitoring:grafanaDatabaseUrl`, when one is set. */
     readonly databasePort?: number;
+    /**
+     * Grafana's own PostgreSQL (`monitoring:grafana.database`): on Kubernetes when no
+     * `grafanaDatabaseUrl` is set, so replicas share one database. Absent: the external database, or SQLite (Docker).
+     */
+    readonly ownDatabase?: { readonly storageSize: string };
 }
 
 /** The whole stack configuration: validated, every default applied. */

@@ -44,5 +44,7 @@ export const redisExporter: ExporterDefinition = {
             resources: { cpuRequest: "50m", memoryRequest: "32Mi", cpuLimit: "250m", memoryLimit: "128Mi" },
         };
     },
+    // Not the exporter toolkit: its own flags name the certificate.
+    tls: (tls) => ({ args: [`--tls-server-cert-file=${tls.certFile}`, `--tls-server-key-file=${tls.keyFile}`] }),
     scrapeConfigs: (_config, addressing) => [staticJob("redis-exporter", [addressing.addressOf("redis-exporter", PORT)])],
 };
