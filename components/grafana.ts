@@ -1,17 +1,20 @@
 import * as pulumi from "@pulumi/pulumi";
 import { GrafanaConfig, Secrets } from "../config";
+import { BuiltInDashboard, DashboardFolder } from "../config/dashboards";
+import { HttpConfig } from "../config/http";
 import { ALERTMANAGER_PORT } from "./alertmanager";
 import { GRAFANA_DATABASE_NAME, GrafanaDatabase } from "./grafana-database";
 import { IMAGES } from "./images";
 import { generatePassword } from "./passwords";
 import { FileSpec, Platform, ServiceSpec, ServiceTls } from "./platform/spec";
-import { listProjectFiles, readProjectFile } from "./project-files";
 import { PROMETHEUS_PORT } from "./prometheus";
-import { renderDashboardProvider, renderGrafanaDatasources } from "./render/grafana";
+import { renderBuiltInDashboards, userDashboardDirs } from "./render/dashboards";
+import { renderDashboardProviders, renderGrafanaDatasources } from "./render/grafana";
 
 export const GRAFANA_PORT = 3000;
 const SECRETS_DIR = "/etc/grafana/secrets";
 const DASHBOARDS_DIR = "/etc/grafana/dashboards";
+const USER_DASHBOARDS_DIR = "/etc/grafana/user-dashboards";
 const TLS_DIR = "/etc/grafana/tls";
 const SECRET_FILES = {
     adminPassword: `${SECRETS_DIR}/admin_password`,
@@ -30,6 +33,12 @@ export interface GrafanaArgs {
     readonly alertmanagerPassword: pulumi.Output<string>;
     /** Loki's `host:port` when logs are on; adds the Loki datasource. */
     readonly lokiAddress?: string;
+    /** The built-in dashboards of what runs, and the user's folders (`monitoring:dashboards`). */
+    readonly dashboards: { readonly builtIn: readonly BuiltInDashboard[]; readonly user: readonly DashboardFolder[] };
+    /** The HTTP names the RED dashboard follows. */
+    readonly http: HttpConfig;
+    /** Prometheus' scrape interval, the datasource's `timeInterval`. */
+    readonly scrapeInterval: string;
     /** `grafanaDatabaseUrl` for a shared PostgreSQL database (needed for replicas > 1). */
     readonly secrets: Secrets;
     /** The stack's own PostgreSQL for Grafana, when no `grafanaDatabaseUrl` is given (Kubernetes). */
@@ -57,14 +66,23 @@ export class Grafana extends pulumi.ComponentResource {
  * Provisioning files and dashboards: everything Grafana reads that is not a secret. `caFile`:
  * Prometheus, Alertmanager and Loki serve TLS signed by this CA.
  */
-export function grafanaProvisioningFiles(args: Pick<GrafanaArgs, "platform" | "lokiAddress">, caFile?: string): FileSpec[] {
+export function grafanaProvisioningFiles(
+    args: Pick<GrafanaArgs, "platform" | "lokiAddress" | "dashboards" | "http" | "scrapeInterval">, caFile?: string,
+): FileSpec[] {
     const { platform } = args;
     const scheme = caFile ? "https" : "http";
-    const dashboards = listProjectFiles("dashboards", ".json").map((file) => ({
-        path: `${DASHBOARDS_DIR}/${file}`,
-        content: readProjectFile("dashboards", file),
-        hotReload: true,
+    // Dashboards are polled by Grafana's file provider: an edit needs no restart (hot reload).
+    const builtIn = renderBuiltInDashboards(args.dashboards.builtIn, args.http).map((d) => ({
+        path: `${DASHBOARDS_DIR}/${d.path}`, content: d.content, hotReload: true,
     }));
+    const user = userDashboardDirs(args.dashboards.user);
+    const userFiles = user.flatMap((u) => u.files.map((d) => ({
+        path: `${USER_DASHBOARDS_DIR}/${u.dir}/${d.path}`, content: d.content, hotReload: true,
+    })));
+    const providers = [
+        { name: "monitoring", path: DASHBOARDS_DIR },
+        ...user.map((u) => ({ name: `user-${u.dir}`, folder: u.folder, path: `${USER_DASHBOARDS_DIR}/${u.dir}` })),
+    ];
     return [
         {
             path: "/etc/grafana/provisioning/datasources/datasources.yml",
@@ -72,13 +90,15 @@ export function grafanaProvisioningFiles(args: Pick<GrafanaArgs, "platform" | "l
                 prometheusUrl: `${scheme}://${platform.addressOf("prometheus", PROMETHEUS_PORT)}`,
                 alertmanagerUrl: `${scheme}://${platform.addressOf("alertmanager", ALERTMANAGER_PORT)}`,
                 lokiUrl: args.lokiAddress ? `${scheme}://${args.lokiAddress}` : undefined,
+                scrapeInterval: args.scrapeInterval,
                 prometheusPasswordFile: SECRET_FILES.prometheusPassword,
                 alertmanagerPasswordFile: SECRET_FILES.alertmanagerPassword,
                 caFile,
             }),
         },
-        { path: "/etc/grafana/provisioning/dashboards/dashboards.yml", content: renderDashboardProvider(DASHBOARDS_DIR) },
-        ...dashboards,
+        { path: "/etc/grafana/provisioning/dashboards/dashboards.yml", content: renderDashboardProviders(providers) },
+        ...builtIn,
+        ...userFiles,
     ];
 }
 

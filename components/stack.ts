@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../config";
 import { Alertmanager } from "./alertmanager";
 import { EXPORTERS, Exporter } from "./exporters";
+import { selectBuiltInDashboards } from "./dashboards";
 import { Grafana } from "./grafana";
 import { GrafanaDatabase } from "./grafana-database";
 import { deployLogging } from "./logs";
@@ -65,6 +66,9 @@ export class MonitoringStack extends pulumi.ComponentResource {
                 prometheusPassword: prometheus.password,
                 alertmanagerPassword: alertmanager.password,
                 lokiAddress: logging?.lokiAddress,
+                dashboards: { builtIn: selectBuiltInDashboards(config, EXPORTERS), user: config.dashboards },
+                http: config.http,
+                scrapeInterval: config.scrapeInterval,
                 secrets: config.secrets,
                 ownDatabase: grafanaDatabase,
                 platform,

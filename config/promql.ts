@@ -6,7 +6,8 @@
 // The package is an ES module with a CommonJS build; under node16 resolution only require() reaches the latter.
 type LezerPromql = typeof import("@prometheus-io/lezer-promql", { with: { "resolution-mode": "import" } });
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { parser } = require("@prometheus-io/lezer-promql") as LezerPromql;
+export const { parser: promqlParser } = require("@prometheus-io/lezer-promql") as LezerPromql;
+const parser = promqlParser;
 
 /** A replacement of `expr.slice(from, to)`; from === to inserts. */
 export interface Edit {
@@ -147,18 +148,13 @@ export function numberLiterals(expr: string, value: number): { from: number; to:
     return found;
 }
 
-// ---------- scoping and SLO expressions (issue 11) ----------
-
-/** The parser itself, for rewrites that walk the tree (rules.ts). */
-export const promqlParser = parser;
-
-/** Edits (offsets into `expr`) adding `matcher` to every vector selector, e.g. `job!~"a|b"`. */
-export function addMatcherToSelectors(expr: string, matcher: string): Edit[] {
-    const edits: Edit[] = [];
-    parser.parse(expr).iterate({
+/** Label matchers (`name`, `op`, quoted value) inserted into every vector selector of `expr`, parser-located. */
+export function addMatcherToSelectors(expr: string, matcher: string): { from: number; to: number; text: string }[] {
+    const edits: { from: number; to: number; text: string }[] = [];
+    promqlParser.parse(expr).iterate({
         enter(node) {
             if (node.type.isError) throw new Error(`cannot parse PromQL: ${expr}`);
-            if (node.name !== "VectorSelector") return undefined;
+            if (node.name !== "VectorSelector") return;
             const matchers = node.node.getChild("LabelMatchers");
             if (!matchers) {
                 edits.push({ from: node.to, to: node.to, text: `{${matcher}}` });

@@ -11,6 +11,7 @@ const CONFIG_FILE = "/etc/blackbox_exporter/blackbox.yml";
 export const blackboxExporter: ExporterDefinition = {
     name: "blackbox-exporter",
     enabled: (config) => config.exporters.blackbox !== undefined,
+    dashboards: ["services/probes"],
     spec: (config) => ({
         name: "blackbox-exporter",
         image: IMAGES.blackboxExporter,

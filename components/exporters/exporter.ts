@@ -14,6 +14,8 @@ export interface ExporterDefinition {
     readonly name: string;
     /** Whether the stack configuration turns it on. */
     enabled(config: StackConfig): boolean;
+    /** Built-in dashboards (paths under dashboards/ without .json) that show its metrics: shipped only while it runs. */
+    readonly dashboards?: readonly string[];
     /** Its workload. */
     spec(config: StackConfig, addressing: Addressing): ServiceSpec;
     /** The jobs Prometheus scrapes it with. */

@@ -9,6 +9,7 @@ const PORT = 9308;
 export const kafkaExporter: ExporterDefinition = {
     name: "kafka-exporter",
     enabled: (config) => config.exporters.kafka !== undefined,
+    dashboards: ["datastores/kafka"],
     spec: (config) => {
         const kafka = config.exporters.kafka!;
         return {

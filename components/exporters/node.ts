@@ -9,6 +9,7 @@ const PORT = 9100;
 export const nodeExporter: ExporterDefinition = {
     name: "node-exporter",
     enabled: (config) => config.exporters.node,
+    dashboards: ["infrastructure/host"],
     spec: () => ({
         name: "node-exporter",
         image: IMAGES.nodeExporter,

@@ -19,6 +19,7 @@ export function renderRedisPasswordFile(redisUri: string, password: string): str
 export const redisExporter: ExporterDefinition = {
     name: "redis-exporter",
     enabled: (config) => config.exporters.redis !== undefined,
+    dashboards: ["datastores/redis"],
     spec: (config) => {
         const redis = config.exporters.redis!;
         const uri = `redis://${redis.address}`;

@@ -3,10 +3,11 @@
 // alerts and the "SLOs and error budget" dashboard read HTTP and custom SLIs alike. An HTTP SLO
 // reads the error ratios rules/slo.yml records for every job; a custom SLI records its own,
 // and rules/slo.yml leaves its job out (see `customSliJobs`).
-import { HttpConfig } from "../../config/http";
+import { HttpConfig, httpSeries, inHistogramUnit } from "../../config/http";
 import { addMatcherToSelectors, applyEdits, promqlString, renameSelectorMetric, selectorMetric, sliShape, withRange } from "../../config/promql";
 import { LatencyObjective, RatioSli, SloConfig } from "../../config/slos";
 import { alertEnabled, SLO_ALERTS, SLO_GROUP, ThresholdsConfig } from "../../config/thresholds";
+import { runbookLink } from "./runbook";
 import { toYaml } from "./yaml";
 
 /** Windows the multi-window, multi-burn-rate alerts read (for HTTP SLOs, recorded in rules/slo.yml). */
@@ -70,8 +71,8 @@ function leMatcher(bound: number): string {
 
 /** The share of events slower than the objective's bound over `window`. */
 function slowRatio(job: string, latency: LatencyObjective, http: HttpConfig, window: string): string {
-    const le = leMatcher(latency.threshold);
     if (latency.histogram) {
+        const le = leMatcher(latency.threshold);
         const selector = latency.histogram;
         const base = selectorMetric(selector)!;
         const bucketSelector = renameSelectorMetric(selector, `${base}_bucket`);
@@ -79,9 +80,11 @@ function slowRatio(job: string, latency: LatencyObjective, http: HttpConfig, win
         const count = renameSelectorMetric(selector, `${base}_count`);
         return `1 - sum(rate(${bucket}[${window}])) / sum(rate(${count}[${window}]))`;
     }
-    void http; // The HTTP histogram's names follow monitoring:http (config/http.ts).
+    // The HTTP histogram's names and unit follow monitoring:http; thresholdSeconds is in seconds.
+    const series = httpSeries(http);
+    const le = leMatcher(inHistogramUnit(http, latency.threshold));
     const sel = `{job=${promqlString(job)}`;
-    return `1 - sum by (job) (rate(http_request_duration_seconds_bucket${sel}, ${le}}[${window}])) / sum by (job) (rate(http_request_duration_seconds_count${sel}}[${window}]))`;
+    return `1 - sum by (job) (rate(${series.bucket}${sel}, ${le}}[${window}])) / sum by (job) (rate(${series.count}${sel}}[${window}]))`;
 }
 
 function sloAlert(
@@ -94,7 +97,7 @@ function sloAlert(
         expr,
         ...(override.for ? { for: override.for } : {}),
         labels: { severity: override.severity ?? severity, slo },
-        annotations: { summary, description, runbook_url: `${opts.runbookBaseUrl}RUNBOOK.md#${name.toLowerCase()}` },
+        annotations: { summary, description, runbook_url: runbookLink(opts.runbookBaseUrl, `RUNBOOK.md#${name.toLowerCase()}`) },
     }];
 }
 
