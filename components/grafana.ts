@@ -3,10 +3,11 @@ import { GrafanaConfig, Secrets } from "../config";
 import { BuiltInDashboard, DashboardFolder } from "../config/dashboards";
 import { HttpConfig } from "../config/http";
 import { ALERTMANAGER_PORT } from "./alertmanager";
-import { GRAFANA_DATABASE_NAME, GrafanaDatabase } from "./grafana-database";
+import { GRAFANA_DATABASE_NAME, GRAFANA_DATABASE_SERVICE, GrafanaDatabase } from "./grafana-database";
 import { IMAGES } from "./images";
 import { generatePassword } from "./passwords";
 import { FileSpec, Platform, ServiceSpec, ServiceTls } from "./platform/spec";
+import { SCRAPED_BY_PROMETHEUS } from "./flows";
 import { PROMETHEUS_PORT } from "./prometheus";
 import { renderBuiltInDashboards, userDashboardDirs } from "./render/dashboards";
 import { renderDashboardProviders, renderGrafanaDatasources } from "./render/grafana";
@@ -119,6 +120,22 @@ function ownDatabaseEnv(db: GrafanaDatabase, tls?: ServiceTls): Record<string, s
     };
 }
 
+/**
+ * Behind a TLS edge (the prod Ingress): links and redirects use the public URL, the session cookie
+ * is sent over HTTPS only, and browsers are told to use nothing else (HSTS). Set first in the
+ * environment so Grafana settings given by the user override them.
+ */
+function edgeSettings(publicUrl: string | undefined): Record<string, string> {
+    if (!publicUrl) return {};
+    return {
+        GF_SERVER_ROOT_URL: publicUrl,
+        GF_SECURITY_COOKIE_SECURE: "true",
+        GF_SECURITY_COOKIE_SAMESITE: "lax",
+        GF_SECURITY_STRICT_TRANSPORT_SECURITY: "true",
+        GF_SECURITY_STRICT_TRANSPORT_SECURITY_MAX_AGE_SECONDS: "31536000",
+    };
+}
+
 function grafanaSpec(args: GrafanaArgs, adminPassword: pulumi.Output<string>, tls?: ServiceTls): ServiceSpec {
     const database = args.secrets.grafanaDatabaseUrl;
     const own = database ? undefined : args.ownDatabase;
@@ -128,6 +145,7 @@ function grafanaSpec(args: GrafanaArgs, adminPassword: pulumi.Output<string>, tl
         kind: "deployment",
         replicas: args.settings.replicas,
         env: {
+            ...edgeSettings(args.platform.publicUrl?.("grafana")),
             GF_SECURITY_ADMIN_USER: "admin",
             GF_SECURITY_ADMIN_PASSWORD__FILE: SECRET_FILES.adminPassword,
             GF_AUTH_ANONYMOUS_ENABLED: "false",
@@ -150,7 +168,15 @@ function grafanaSpec(args: GrafanaArgs, adminPassword: pulumi.Output<string>, tl
             ...(own ? [{ path: SECRET_FILES.databasePassword, content: own.password, secret: true }] : []),
             ...(tls?.files ?? []),
         ],
-        outbound: database && args.settings.databasePort ? [{ port: args.settings.databasePort }] : [],
+        inbound: [SCRAPED_BY_PROMETHEUS],
+        outbound: [
+            // Datasources; Loki's takes effect only when logs are on.
+            { service: "prometheus", why: "datasource" },
+            { service: "alertmanager", why: "datasource" },
+            { service: "loki", why: "datasource" },
+            ...(own ? [{ service: GRAFANA_DATABASE_SERVICE, why: "Grafana's own database" }] : []),
+            ...(database && args.settings.databasePort ? [{ port: args.settings.databasePort }] : []),
+        ],
         data: { path: "/var/lib/grafana", size: args.settings.storageSize },
         health: { path: "/api/health", port: GRAFANA_PORT },
         user: "472:0",

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../config";
 import { IMAGES } from "./images";
 import { BASIC_AUTH_USER, GeneratedPassword, generatePassword } from "./passwords";
+import { SCRAPED_BY_PROMETHEUS } from "./flows";
 import { FileSpec, OutboundSpec, Platform, ServiceSpec, ServiceTls, tlsPaths } from "./platform/spec";
 import { renderPrometheusConfig, renderWebConfig, ScrapeConfig, staticJob } from "./render/prometheus";
 import { renderRuleFiles } from "./render/rules";
@@ -135,7 +136,7 @@ export function renderPrometheusFiles(args: PrometheusArgs, caFile?: string): { 
         scrapeConfigs: [
             ...stackJobs(platform, config.prometheus.replicas, args.alertmanagerEndpoints, caFile),
             ...args.scrapeConfigs,
-            ...(platform.discoveryJobs?.("prometheus") ?? []),
+            ...(platform.discovery?.().jobs ?? []),
             ...applicationJobs(config),
         ],
         // Both replicas send the same alerts: without their replica label Alertmanager sees one alert.
@@ -151,6 +152,7 @@ export function renderPrometheusFiles(args: PrometheusArgs, caFile?: string): { 
 
 function prometheusSpec(args: PrometheusArgs, auth: GeneratedPassword, tls?: ServiceTls): ServiceSpec {
     const { config } = args;
+    const discovery = args.platform.discovery?.();
     const remoteWritePassword = config.secrets.remoteWritePassword;
     const { prometheus, retention } = config;
     return {
@@ -186,7 +188,14 @@ function prometheusSpec(args: PrometheusArgs, auth: GeneratedPassword, tls?: Ser
             ...(tls?.files ?? []),
         ],
         replicaNameEnv: REPLICA_ENV,
-        outbound: outboundPorts(config),
+        inbound: [SCRAPED_BY_PROMETHEUS],
+        outbound: [
+            // Alerts go to every Alertmanager pod, never through a load balancer.
+            { service: "alertmanager", why: "alerts" },
+            ...outboundPorts(config),
+            ...(discovery?.outbound ?? []),
+        ],
+        clusterRead: discovery?.clusterRead,
         data: { path: "/prometheus", size: prometheus.storageSize },
         health: { path: "/-/healthy", port: PROMETHEUS_PORT, basicAuthPasswordFile: PROMETHEUS_SECRET_FILES.password },
         reload: { port: PROMETHEUS_PORT, path: "/-/reload", basicAuthPasswordFile: PROMETHEUS_SECRET_FILES.password },

@@ -1,16 +1,20 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { KubernetesConfig, ResourceOverride, TlsConfig } from "../../config";
-import type { ScrapeConfig } from "../render/prometheus";
+import type { ContainerLogs } from "../render/log-sources";
 import { DISCOVERY_READ, createServiceAccount, readRulesOf } from "./kubernetes/access";
 import { discoveryJobs, serviceScrapeTargets } from "./kubernetes/discovery";
 import { mountFiles } from "./kubernetes/files";
 import { headlessName, labelsOf } from "./kubernetes/labels";
 import { createNetworkPolicies } from "./kubernetes/network-policies";
+import { createNamespace, needsHost } from "./kubernetes/pod-security";
 import { ClusterCa } from "./kubernetes/tls";
 import { createDisruptionBudget, createFileObjects, createIngress, createServices, createWorkload, KubeContext } from "./kubernetes/workload";
 import { RELOADER_RESOURCES, resourcesFor, withResourceOverrides } from "./resources";
-import { Addressing, ApiReadRule, DeployedService, Platform, ScrapeTargets, ServiceSpec, ServiceTls } from "./spec";
+import { Addressing, DeployedService, Discovery, Platform, ScrapeTargets, ServiceSpec, ServiceTls } from "./spec";
+
+/** Where the kubelet writes every container's log, on every node. */
+export const POD_LOGS_DIR = "/var/log/pods";
 
 /** The Secret the Ingress controller reads the stack's CA from (`proxy-ssl-secret`). */
 const BACKEND_CA_SECRET = "monitoring-backend-ca";
@@ -39,8 +43,7 @@ export function kubernetesAddressing(namespace: string): Addressing {
  * StatefulSets with a claim per replica, PDBs and anti-affinity for replicas, TLS Ingresses for
  * the UIs, in-cluster TLS from the stack's CA, and NetworkPolicies that deny all but the stack's flows.
  */
-export class KubernetesPlatform implements Platform {
-    public readonly name = "kubernetes" as const;
+export class KubernetesPlatform extends pulumi.ComponentResource implements Platform {
     public readonly addressOf: Addressing["addressOf"];
     public readonly replicaAddresses: Addressing["replicaAddresses"];
     public readonly scrapeTargets: Addressing["scrapeTargets"];
@@ -49,77 +52,104 @@ export class KubernetesPlatform implements Platform {
     private readonly deployed: ServiceSpec[] = [];
     private readonly published = new Set<string>();
     private readonly apiReaders = new Set<string>();
-    private readonly discoverers = new Set<string>();
-    /** Read access the platform granted a service (Prometheus' discovery), by service name. */
-    private readonly granted = new Map<string, ApiReadRule[]>();
     private finalized = false;
     private caSecret?: k8s.core.v1.Secret;
     private readonly namespaceResource: k8s.core.v1.Namespace;
+    /** Where the NetworkPolicies sat before the platform was a component (the stack), for their aliases. */
+    private readonly formerPolicyParent: pulumi.Resource | undefined;
+    /** Prefix of the platform's own resource names. */
+    private readonly prefix: string;
+    private agents?: { ctx: KubeContext; namespace: k8s.core.v1.Namespace };
+    /** The namespace each deployed service runs in. */
+    private readonly homes = new Map<string, string>();
 
-    constructor(private readonly args: KubernetesPlatformArgs) {
+    /** @param name prefix of the provider, namespace and CA resources (`<name>-kubernetes`, `<name>-namespace`, ...) */
+    constructor(name: string, private readonly args: KubernetesPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("monitoring:index:KubernetesPlatform", name, {}, opts);
         const { kubernetes } = args;
-        const provider = new k8s.Provider("kubernetes", {
-            ...(kubernetes.context ? { context: kubernetes.context } : {}),
-            // Hot reload: an edited ConfigMap is updated in place; replaced, its pods would lose the volume's source.
-            enableConfigMapMutable: true,
-            enableSecretMutable: true,
-        });
-        const namespace = new k8s.core.v1.Namespace(
-            "monitoring-namespace",
+        // Aliases: stacks deployed before the platform had a parent keep their provider and namespace.
+        const provider = new k8s.Provider(
+            `${name}-kubernetes`,
             {
-                metadata: {
-                    name: kubernetes.namespace,
-                    labels: {
-                        ...labelsOf("monitoring"),
-                        // Node agents need host paths, so `restricted` warns instead of enforcing.
-                        "pod-security.kubernetes.io/warn": "restricted",
-                        "pod-security.kubernetes.io/audit": "restricted",
-                    },
-                },
+                ...(kubernetes.context ? { context: kubernetes.context } : {}),
+                // Hot reload: an edited ConfigMap is updated in place; replaced, its pods would lose the volume's source.
+                enableConfigMapMutable: true,
+                enableSecretMutable: true,
             },
-            { provider },
+            { parent: this, aliases: [{ name: "kubernetes", parent: pulumi.rootStackResource }] },
         );
+        // Every workload of the stack meets Pod Security `restricted`, and the namespace enforces it.
+        const namespace = createNamespace(`${name}-namespace`, kubernetes.namespace, "restricted", {
+            parent: this,
+            provider,
+            aliases: [{ name: "monitoring-namespace", parent: pulumi.rootStackResource }],
+        });
+        this.formerPolicyParent = opts?.parent;
+        this.prefix = name;
         this.ctx = { namespace: kubernetes.namespace, provider, kubernetes, tls: args.tls };
         this.namespaceResource = namespace;
-        this.ca = new ClusterCa(kubernetes.namespace);
+        // A certificate names its service in both namespaces: which one it lands in is decided at deploy.
+        this.ca = new ClusterCa(kubernetes.namespace, [kubernetes.namespace, kubernetes.agentsNamespace], name, this);
         const addressing = kubernetesAddressing(kubernetes.namespace);
-        this.addressOf = addressing.addressOf;
         this.replicaAddresses = addressing.replicaAddresses;
-        this.scrapeTargets = addressing.scrapeTargets;
+        this.addressOf = (service, port) => kubernetesAddressing(this.namespaceOf(service)).addressOf(service, port);
+        this.scrapeTargets = (service, port) => kubernetesAddressing(this.namespaceOf(service)).scrapeTargets(service, port);
+        this.registerOutputs({});
+    }
+
+    /** Where a service runs: the stack's namespace, or the node agents' one for a workload that needs the host. */
+    private namespaceOf(service: string): string {
+        return this.homes.get(service) ?? this.ctx.namespace;
+    }
+
+    /**
+     * Node agents that need the host (host paths, host network or PID) cannot meet Pod Security
+     * `restricted` nor `baseline`: they get a namespace of their own that allows them (`privileged`),
+     * so the stack's namespace can enforce `restricted` for everything else.
+     */
+    private placeOf(spec: ServiceSpec): { ctx: KubeContext; namespace: k8s.core.v1.Namespace } {
+        if (!needsHost(spec)) return { ctx: this.ctx, namespace: this.namespaceResource };
+        if (!this.agents) {
+            const name = this.ctx.kubernetes.agentsNamespace;
+            this.agents = { ctx: { ...this.ctx, namespace: name }, namespace: createNamespace(`${this.prefix}-agents-namespace`, name, "privileged", { parent: this, provider: this.ctx.provider }) };
+        }
+        return this.agents;
     }
 
     deploy(given: ServiceSpec, opts: pulumi.CustomResourceOptions): DeployedService {
         if (this.finalized) throw new Error(`${given.name} deployed after the NetworkPolicies were made`);
         const spec = withResourceOverrides(given, this.args.resources);
+        const { ctx, namespace } = this.placeOf(spec);
+        this.homes.set(spec.name, ctx.namespace);
         // Fixed names: an object Kubernetes cannot update in place must go before its replacement comes.
         const resourceOpts: pulumi.CustomResourceOptions = {
             ...opts,
-            provider: this.ctx.provider,
-            dependsOn: [this.namespaceResource],
+            provider: ctx.provider,
+            dependsOn: [namespace],
             deleteBeforeReplace: true,
         };
-        const rules = readRulesOf(spec, this.granted.get(spec.name) ?? []);
+        const rules = readRulesOf(spec);
         if (rules.length > 0) this.apiReaders.add(spec.name);
 
         const files = mountFiles(spec.name, spec.files ?? []);
-        const fileObjects = createFileObjects(this.ctx, spec, files, resourceOpts);
-        const serviceAccountName = createServiceAccount(this.ctx, spec, rules, resourceOpts);
+        const fileObjects = createFileObjects(ctx, spec, files, resourceOpts);
+        const serviceAccountName = createServiceAccount(ctx, spec, rules, resourceOpts);
         createWorkload(
-            this.ctx,
+            ctx,
             spec,
             {
                 files,
                 serviceAccountName,
                 automountToken: rules.length > 0,
-                antiAffinity: this.ctx.kubernetes.antiAffinity,
+                antiAffinity: ctx.kubernetes.antiAffinity,
                 reloaderResources: resourcesFor("reloader", RELOADER_RESOURCES, this.args.resources),
             },
             // The pods mount these objects: they must exist first.
-            { ...resourceOpts, dependsOn: [this.namespaceResource, ...fileObjects] },
+            { ...resourceOpts, dependsOn: [namespace, ...fileObjects] },
         );
-        createServices(this.ctx, spec, resourceOpts);
-        createDisruptionBudget(this.ctx, spec, resourceOpts);
-        const url = createIngress(this.ctx, spec, resourceOpts, () => this.backendCaSecret());
+        createServices(ctx, spec, resourceOpts);
+        createDisruptionBudget(ctx, spec, resourceOpts);
+        const url = createIngress(ctx, spec, resourceOpts, () => this.backendCaSecret());
         if (url) this.published.add(spec.name);
         this.deployed.push(spec);
         return { url };
@@ -129,35 +159,55 @@ export class KubernetesPlatform implements Platform {
     private backendCaSecret(): string {
         if (!this.caSecret) {
             this.caSecret = new k8s.core.v1.Secret(
-                BACKEND_CA_SECRET,
+                `${this.prefix}-backend-ca`,
                 {
                     metadata: { name: BACKEND_CA_SECRET, namespace: this.ctx.namespace, labels: labelsOf("monitoring") },
                     type: "Opaque",
                     // A certificate is no secret; a Secret is what the controller reads it from.
                     stringData: { "ca.crt": this.ca.certPem() },
                 },
-                { provider: this.ctx.provider, dependsOn: [this.namespaceResource] },
+                { parent: this, provider: this.ctx.provider, dependsOn: [this.namespaceResource] },
             );
         }
         return BACKEND_CA_SECRET;
+    }
+
+    publicUrl(service: string): string | undefined {
+        const host = this.args.tls.hosts[service];
+        return host ? `https://${host}/` : undefined;
     }
 
     serviceTls(service: string, dir: string, parent: pulumi.Resource): ServiceTls | undefined {
         return this.args.tls.internal ? this.ca.issue(service, dir, parent) : undefined;
     }
 
-    discoveryJobs(service: string): ScrapeConfig[] {
-        if (!this.discoverers.has(service)) this.granted.set(service, [...(this.granted.get(service) ?? []), ...DISCOVERY_READ]);
-        this.discoverers.add(service);
-        return discoveryJobs(this.ctx.kubernetes.discoveryNamespaces);
+    /** The kubelet's log files of every pod, read on each node. */
+    containerLogs(): ContainerLogs {
+        return { kind: "kubernetes", podLogsDir: POD_LOGS_DIR };
     }
 
-    finalize(opts: pulumi.ComponentResourceOptions): void {
+    /** Annotated pods and services, where `discoveryNamespaces` says; the scraper lists them through the API and reaches those pods. */
+    discovery(): Discovery {
+        const namespaces = this.ctx.kubernetes.discoveryNamespaces;
+        return { jobs: discoveryJobs(namespaces), clusterRead: DISCOVERY_READ, outbound: [{ pods: { namespaces }, why: "annotated workloads" }] };
+    }
+
+    finalize(): void {
         this.finalized = true;
         createNetworkPolicies(
             this.ctx,
-            { specs: this.deployed, published: this.published, apiReaders: this.apiReaders, discoverers: this.discoverers },
-            { parent: opts.parent, provider: this.ctx.provider, dependsOn: [this.namespaceResource] },
+            {
+                specs: this.deployed,
+                published: this.published,
+                apiReaders: this.apiReaders,
+                namespaceOf: (service) => this.namespaceOf(service),
+            },
+            {
+                parent: this,
+                provider: this.ctx.provider,
+                dependsOn: [this.namespaceResource, ...(this.agents ? [this.agents.namespace] : [])],
+                aliases: [{ parent: this.formerPolicyParent ?? pulumi.rootStackResource }],
+            },
         );
     }
 }

@@ -20,6 +20,21 @@ export const TIMINGS = {
     repeatInterval: "1h",
     /** `for` of the alerts the scenarios wait for (the rule files say minutes). */
     alertFor: "3s",
+    /**
+     * Prometheus resends firing alerts this often (`--rules.alert.resend-delay`, 1m by default):
+     * the Watchdog it could not send before Alertmanager was discovered arrives this much later.
+     * Not 1s: an alert not resent within 4 resend delays expires in Alertmanager, and a loaded
+     * machine then sees it resolve and fire again. Only for scenarios that ask (`fastResend`):
+     * with two Alertmanagers, frequent resends made the second one notify a resolved alert again.
+     */
+    alertResendDelay: "5s",
+    /**
+     * How long a clustered Alertmanager waits for its peers' notification log before it sends too:
+     * Alertmanager's default `--cluster.peer-timeout`. Shorter (3s, 5s) was tried: the second peer's
+     * flush, taken while the alert still fired, then lands after the first peer's resolved entry and
+     * sends the alert again, which the test rightly counts as a duplicate.
+     */
+    peerTimeoutMs: 15000,
 } as const;
 
 export const CHANNELS = { critical: "#live-critical", warning: "#live-warnings", info: "#live-info" } as const;
@@ -35,6 +50,8 @@ export interface ScenarioOptions {
     readonly prometheusReplicas?: number;
     /** Start PostgreSQL and Redis and their exporters. */
     readonly databases?: boolean;
+    /** Prometheus resends firing alerts every `TIMINGS.alertResendDelay` (the smoke test's Watchdog). */
+    readonly fastResend?: boolean;
 }
 
 /** Everything a scenario touches; `dispose` stops it all. */
@@ -63,6 +80,7 @@ export class Scenario {
                 values: stackValues(options, receiver, app, pgPort, redisPort),
                 // Alertmanager trusts the stand-in's certificate like a company CA: by environment, not by config.
                 env: { alertmanager: { SSL_CERT_FILE: tls.certFile } },
+                args: options.fastResend ? { prometheus: [`--rules.alert.resend-delay=${TIMINGS.alertResendDelay}`] } : {},
             });
             partial.stack = stack;
             const logDir = path.join(stack.root, "logs");

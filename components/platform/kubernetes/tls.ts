@@ -9,15 +9,17 @@ const CERT_VALIDITY_HOURS = 365 * 24;
 const EARLY_RENEWAL_HOURS = 30 * 24;
 
 /** Every name a service answers to inside the cluster: its Service, and each pod through the headless Service. */
-export function serviceDnsNames(service: string, namespace: string): string[] {
+export function serviceDnsNames(service: string, namespaces: string[]): string[] {
     const headless = headlessName(service);
     return [
         service,
-        `${service}.${namespace}`,
-        `${service}.${namespace}.svc`,
-        `${service}.${namespace}.svc.cluster.local`,
-        `*.${headless}.${namespace}.svc`,
-        `*.${headless}.${namespace}.svc.cluster.local`,
+        ...namespaces.flatMap((namespace) => [
+            `${service}.${namespace}`,
+            `${service}.${namespace}.svc`,
+            `${service}.${namespace}.svc.cluster.local`,
+            `*.${headless}.${namespace}.svc`,
+            `*.${headless}.${namespace}.svc.cluster.local`,
+        ]),
         // Probes and the reloader call the process on loopback.
         "localhost",
     ];
@@ -31,7 +33,18 @@ export function serviceDnsNames(service: string, namespace: string): string[] {
 export class ClusterCa {
     private ca?: { keyPem: pulumi.Output<string>; certPem: pulumi.Output<string> };
 
-    constructor(private readonly namespace: string) {}
+    /**
+     * @param namespace the stack's namespace: certificates are verified against `<service>.<namespace>.svc`.
+     * @param namespaces every namespace a service may run in: each certificate names it in all of them.
+     * @param name prefix of the CA's resource names (`<name>-ca`, `<name>-ca-key`)
+     * @param parent the platform, so the CA sits under the stack that made it
+     */
+    constructor(
+        private readonly namespace: string,
+        private readonly namespaces: string[],
+        private readonly name: string,
+        private readonly parent: pulumi.Resource,
+    ) {}
 
     /** The certificate of `service`, as files under `dir`: tls.crt, tls.key (secret), ca.crt. */
     issue(service: string, dir: string, parent: pulumi.Resource): ServiceTls {
@@ -43,7 +56,7 @@ export class ClusterCa {
             {
                 privateKeyPem: keyPem,
                 subject: { commonName: `${service}.${this.namespace}.svc`, organization: "monitoring" },
-                dnsNames: serviceDnsNames(service, this.namespace),
+                dnsNames: serviceDnsNames(service, this.namespaces),
                 ipAddresses: ["127.0.0.1"],
             },
             { parent },
@@ -80,17 +93,22 @@ export class ClusterCa {
     /** Made on first use, so a stack without in-cluster TLS has no CA. */
     private authority(): { keyPem: pulumi.Output<string>; certPem: pulumi.Output<string> } {
         if (!this.ca) {
-            const key = new tls.PrivateKey("monitoring-ca-key", { algorithm: "RSA", rsaBits: 3072 });
+            const key = new tls.PrivateKey(`${this.name}-ca-key`, { algorithm: "RSA", rsaBits: 3072 }, this.opts("-ca-key"));
             const keyPem = pulumi.secret(key.privateKeyPem);
-            const cert = new tls.SelfSignedCert("monitoring-ca", {
+            const cert = new tls.SelfSignedCert(`${this.name}-ca`, {
                 privateKeyPem: keyPem,
                 isCaCertificate: true,
                 subject: { commonName: `monitoring CA (${this.namespace})`, organization: "monitoring" },
                 validityPeriodHours: CA_VALIDITY_HOURS,
                 allowedUses: ["certSigning", "crlSigning", "digitalSignature"],
-            });
+            }, this.opts("-ca"));
             this.ca = { keyPem, certPem: cert.certPem };
         }
         return this.ca;
+    }
+
+    /** Parented to the platform; the alias keeps stacks made before the CA had a parent from replacing it. */
+    private opts(suffix: string): pulumi.CustomResourceOptions {
+        return { parent: this.parent, aliases: [{ name: `monitoring${suffix}`, parent: pulumi.rootStackResource }] };
     }
 }
