@@ -4,6 +4,7 @@ import { goDuration } from "../config/units";
 import { IMAGES } from "./images";
 import { BASIC_AUTH_USER, GeneratedPassword, generatePassword } from "./passwords";
 import { FileSpec, OutboundSpec, Platform, ServiceSpec, ServiceTls } from "./platform/spec";
+import { SCRAPED_BY_PROMETHEUS } from "./flows";
 import { SecretId } from "../config/receivers";
 import { renderAlertmanagerConfig, renderNotificationTemplates, TEMPLATES_DIR } from "./render/alertmanager";
 import { renderProbeClientConfig, renderWebConfig } from "./render/prometheus";
@@ -134,6 +135,7 @@ function alertmanagerSpec(args: AlertmanagerArgs, auth: GeneratedPassword, tls?:
             ...(clusterTls ? [{ path: CLUSTER_TLS_FILE, content: renderClusterTlsConfig(clusterTls) }] : []),
             { path: PROBE_CLIENT_FILE, content: renderProbeClientConfig(BASIC_AUTH_USER, ADMIN_PASSWORD_FILE, tls?.caFile) },
         ],
+        inbound: [SCRAPED_BY_PROMETHEUS],
         outbound: receiverPorts(args.alerting),
         data: { path: "/alertmanager", size: settings.storageSize },
         health: {

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../config";
 import { IMAGES } from "./images";
 import { BASIC_AUTH_USER, GeneratedPassword, generatePassword } from "./passwords";
+import { SCRAPED_BY_PROMETHEUS } from "./flows";
 import { FileSpec, OutboundSpec, Platform, ServiceSpec, ServiceTls, tlsPaths } from "./platform/spec";
 import { renderPrometheusConfig, renderProbeClientConfig, renderWebConfig, ScrapeConfig, staticJob } from "./render/prometheus";
 import { renderRuleFiles } from "./render/rules";
@@ -137,7 +138,7 @@ export function renderPrometheusFiles(args: PrometheusArgs, caFile?: string): { 
         scrapeConfigs: [
             ...stackJobs(platform, config.prometheus.replicas, args.alertmanagerEndpoints, caFile),
             ...args.scrapeConfigs,
-            ...(platform.discoveryJobs?.("prometheus") ?? []),
+            ...(platform.discovery?.().jobs ?? []),
             ...applicationJobs(config),
         ],
         // Both replicas send the same alerts: without their replica label Alertmanager sees one alert.
@@ -159,6 +160,7 @@ function promtoolCheck(what: "healthy" | "ready", tls?: ServiceTls): string[] {
 
 function prometheusSpec(args: PrometheusArgs, auth: GeneratedPassword, tls?: ServiceTls): ServiceSpec {
     const { config } = args;
+    const discovery = args.platform.discovery?.();
     const remoteWritePassword = config.secrets.remoteWritePassword;
     const { prometheus, retention } = config;
     return {
@@ -199,7 +201,14 @@ function prometheusSpec(args: PrometheusArgs, auth: GeneratedPassword, tls?: Ser
             { path: PROBE_CLIENT_FILE, content: renderProbeClientConfig(BASIC_AUTH_USER, PROMETHEUS_SECRET_FILES.password, tls?.caFile), hotReload: true },
         ],
         replicaNameEnv: REPLICA_ENV,
-        outbound: outboundPorts(config),
+        inbound: [SCRAPED_BY_PROMETHEUS],
+        outbound: [
+            // Alerts go to every Alertmanager pod, never through a load balancer.
+            { service: "alertmanager", why: "alerts" },
+            ...outboundPorts(config),
+            ...(discovery?.outbound ?? []),
+        ],
+        clusterRead: discovery?.clusterRead,
         data: { path: "/prometheus", size: prometheus.storageSize },
         health: {
             path: "/-/healthy",
