@@ -66,6 +66,15 @@ describe("SLOs on any metric", () => {
         for (const rule of windows) assert.match(rule.expr, /http_requests_total\{job!~"gateway\|payments"/, rule.record);
     });
 
+    it("records, for a custom SLI alone, every job:slo_* series the SLO dashboard reads", () => {
+        const dashboard = fs.readFileSync(path.resolve(__dirname, "..", "dashboards/services/slo.json"), "utf8");
+        const read = [...new Set([...dashboard.matchAll(/job:slo_[a-z_]+:[a-z_0-9]+/g)].map((m) => m[0]))];
+        const slos = rulesOf(renderRuleFiles(load({ slos: [GATEWAY] })).find((f) => f.name === "slos.yml")!.content);
+        const recorded = new Set(slos.filter((r) => r.labels?.job === "gateway").map((r) => r.record));
+        assert.ok(read.length >= 8, read.join(", "));
+        assert.deepStrictEqual(read.filter((m) => !recorded.has(m)), []);
+    });
+
     it("fires the burn-rate alerts on the custom metrics, and stays silent when they are good (promtool)", function () {
         const bin = requireTool(this, "promtool");
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "custom-slo-"));
