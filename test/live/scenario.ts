@@ -41,6 +41,9 @@ export const CHANNELS = { critical: "#live-critical", warning: "#live-warnings",
 
 export const SCENARIO_RULES = path.join(__dirname, "rules", "live-scenarios.yml");
 
+/** The bearer token of the team's own webhook receiver, given as a receiver secret. */
+export const TEAM_TOKEN = "live-team-bearer-7Qx2";
+
 export interface ScenarioOptions {
     readonly name: string;
     readonly alertmanagerReplicas?: number;
@@ -125,11 +128,15 @@ function stackValues(options: ScenarioOptions, receiver: NotificationReceiver, a
         alerting: {
             slack: { channels: CHANNELS },
             webhook: { matchers: ['notify_sms="true"'] },
+            // A team's own receiver: its alerts go there and nowhere else (no `continue`).
+            receivers: { "live-team": { webhook_configs: [{ url_secret: "team-url", http_config: { authorization: { credentials_secret: "team-token" } } }] } },
+            routes: [{ matchers: ['team="live"'], receiver: "live-team" }],
             route: { groupWait: TIMINGS.groupWait, groupInterval: TIMINGS.groupInterval, repeatInterval: TIMINGS.repeatInterval },
         },
         // Secret keys, given in plain text here as `pulumi config set --secret` would store them.
         slackWebhookUrl: receiver.url("slack"),
         webhookUrl: receiver.url("sms"),
+        receiverSecrets: { "team-url": receiver.url("team"), "team-token": TEAM_TOKEN },
         alertmanager: { replicas: options.alertmanagerReplicas ?? 1 },
         prometheus: { replicas: options.prometheusReplicas ?? 1 },
         thresholds: { alerts: { TargetDown: alertFor, PostgresDown: alertFor } },
