@@ -1,7 +1,7 @@
 import { readAlerting } from "./alerting";
 import { checkAlertDelivery, raisableAlerts } from "./alert-delivery";
 import { ConfigError } from "./errors";
-import { readDatabasePort, readGrafanaReplicas, readKubernetes, readRemoteWrite, readResources, readTls } from "./kubernetes";
+import { readDatabasePort, readGrafanaOwnDatabase, readGrafanaReplicas, readKubernetes, readRemoteWrite, readResources, readTls } from "./kubernetes";
 import { readExporters } from "./exporters";
 import { readLogs } from "./logs";
 import { readSecrets, SECRET_KEYS } from "./secrets";
@@ -9,6 +9,7 @@ import { ConfigSource } from "./source";
 import { readThresholds } from "./thresholds";
 import { readHttp, readRunbookBaseUrl } from "./http";
 import { readSlos } from "./slos";
+import { builtInDashboards, DatasourceType, readUserDashboards } from "./dashboards";
 import { readRuleFiles } from "./rule-files";
 import { builtInGroupNames } from "./thresholds";
 import { PlatformName, ScrapeTarget, StackConfig } from "./types";
@@ -38,9 +39,23 @@ export const CONFIG_KEYS = [
     "resources",
     "remoteWrite",
     "logs",
+    "dashboards",
 ] as const;
 
 const PLATFORMS: readonly PlatformName[] = ["docker", "kubernetes"];
+
+/**
+ * Scrape jobs the stack itself runs: a target of the user's named like one would make a second
+ * scrape config with the same name, which Prometheus refuses. A test checks this list against the
+ * jobs of full renders on both platforms.
+ */
+export const BUILT_IN_JOBS = [
+    "prometheus", "alertmanager", "grafana", "loki", "promtail", "alloy",
+    "node-exporter", "cadvisor", "postgres-exporter", "redis-exporter", "kafka-exporter", "mysql-exporter",
+    "blackbox-exporter", "kube-state-metrics", "kubelet", "apiserver", "coredns",
+] as const;
+/** Prefixes of built-in job families (blackbox-http, kubernetes-pods, ...). */
+const BUILT_IN_JOB_PREFIXES = ["blackbox-", "kubernetes-", "kube-"];
 
 /**
  * Reads and validates the stack configuration. Throws a ConfigError naming the key on the
@@ -69,10 +84,12 @@ export function loadConfig(source: ConfigSource, stack: string): StackConfig {
         "replicas", "storageSize", "adminApi", "remoteWriteReceiver", "externalLabels",
     ]);
     const amRaw = v.fields("alertmanager", source.value("alertmanager") ?? {}, ["replicas", "storageSize", "retention"]);
-    const grafanaRaw = v.fields("grafana", source.value("grafana") ?? {}, ["replicas", "storageSize"]);
+    const grafanaRaw = v.fields("grafana", source.value("grafana") ?? {}, ["replicas", "storageSize", "database", "disabledDashboards"]);
+    const logs = readLogs(source.value("logs"), platform, secrets);
+    const datasources: DatasourceType[] = ["prometheus", "alertmanager", ...(logs.enabled ? ["loki" as const] : [])];
 
     const targets = v.optional(source.value("targets"), [] as ScrapeTarget[], (x) =>
-        v.list("targets", x, (key, t) => readTarget(key, t)),
+        v.list("targets", x, (key, t) => readTarget(key, t, scrapeInterval)),
     );
     v.unique("targets", targets.map((t) => t.job), "job");
 
@@ -106,12 +123,16 @@ export function loadConfig(source: ConfigSource, stack: string): StackConfig {
             replicas: readGrafanaReplicas(grafanaRaw.replicas, platform, secrets),
             storageSize: v.optional(grafanaRaw.storageSize, "5Gi", (x) => v.quantity("grafana.storageSize", x)),
             databasePort: readDatabasePort(source, "grafanaDatabaseUrl"),
+            disabledDashboards: v.optional(grafanaRaw.disabledDashboards, [] as string[], (x) =>
+                v.list("grafana.disabledDashboards", x, (key, name) => v.oneOf(key, name, builtInDashboards().map((d) => d.name)))),
+            ownDatabase: readGrafanaOwnDatabase(grafanaRaw.database, platform, secrets),
         },
         exporters: readExporters(source.value("exporters"), { platform, secrets, postgresPort: readDatabasePort(source, "postgresDsn") }),
-        logs: readLogs(source.value("logs"), platform, secrets),
+        logs,
         thresholds: readThresholds(source.value("thresholds")),
         slos: readSlos(source.value("slos")),
         http: readHttp(source.value("http")),
+        dashboards: readUserDashboards(source.value("dashboards"), datasources, builtInDashboards()),
         runbookBaseUrl: readRunbookBaseUrl(source.value("runbookBaseUrl")),
         kubernetes: readKubernetes(source.value("kubernetes")),
         tls: readTls(source.value("tls"), platform),
@@ -130,18 +151,36 @@ function labels(key: string, raw: unknown): Record<string, string> {
     const obj = v.object(key, raw);
     for (const [name, value] of Object.entries(obj)) {
         v.labelName(`${key}.${name}`, name);
+        // `__address__`, `__scheme__`, ... steer the scrape itself.
+        if (name.startsWith("__")) throw new ConfigError(`${key}.${name}`, "labels starting with __ are reserved for Prometheus itself");
         v.string(`${key}.${name}`, value);
     }
     return obj as Record<string, string>;
 }
 
-function readTarget(key: string, raw: unknown): ScrapeTarget {
-    const obj = v.fields(key, raw, ["job", "targets", "interval", "metricsPath", "scheme", "labels"]);
+/** A job name of the user's, not one the stack runs itself. */
+function userJobName(key: string, raw: unknown): string {
+    const job = v.jobName(key, raw);
+    if ((BUILT_IN_JOBS as readonly string[]).includes(job) || BUILT_IN_JOB_PREFIXES.some((p) => job.startsWith(p))) {
+        throw new ConfigError(key, `"${job}" is the name of one of the stack's own scrape jobs (${BUILT_IN_JOBS.join(", ")}, ${BUILT_IN_JOB_PREFIXES.map((p) => `${p}*`).join(", ")}); pick another`);
+    }
+    return job;
+}
+
+function readTarget(key: string, raw: unknown, scrapeInterval: string): ScrapeTarget {
+    const obj = v.fields(key, raw, ["job", "targets", "interval", "timeout", "metricsPath", "scheme", "labels"]);
     if (obj.job === undefined) throw new ConfigError(`${key}.job`, "is missing; every target needs a job name");
+    const interval = v.optional(obj.interval, undefined, (x) => v.duration(`${key}.interval`, x));
+    const timeout = v.optional(obj.timeout, undefined, (x) => v.duration(`${key}.timeout`, x));
+    // Prometheus refuses a scrape timeout longer than the scrape interval.
+    if (timeout && v.durationMs(timeout) > v.durationMs(interval ?? scrapeInterval)) {
+        throw new ConfigError(`${key}.timeout`, `${timeout} is longer than the job's scrape interval ${interval ?? scrapeInterval}; a scrape must end before the next starts`);
+    }
     return {
-        job: v.jobName(`${key}.job`, obj.job),
+        job: userJobName(`${key}.job`, obj.job),
         targets: v.list(`${key}.targets`, obj.targets, v.hostPort, { nonEmpty: true }),
-        interval: v.optional(obj.interval, undefined, (x) => v.duration(`${key}.interval`, x)),
+        interval,
+        ...(timeout ? { timeout } : {}),
         metricsPath: v.optional(obj.metricsPath, "/metrics", (x) => v.urlPath(`${key}.metricsPath`, x)),
         scheme: v.optional(obj.scheme, "http" as const, (x) => v.oneOf(`${key}.scheme`, x, ["http", "https"] as const)),
         labels: v.optional(obj.labels, {}, (x) => labels(`${key}.labels`, x)),

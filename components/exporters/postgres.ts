@@ -1,7 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../config";
+import { parsePostgresUrl } from "../../config/secrets";
 import { IMAGES } from "../images";
 import { staticJob } from "../render/prometheus";
+import { toolkitTls } from "../tls";
 import { ExporterDefinition } from "./exporter";
 
 const PORT = 9187;
@@ -23,18 +25,15 @@ export interface PostgresDsnParts {
 
 /** Splits a DSN; user and password are percent-decoded (the exporter encodes them again). */
 export function splitPostgresDsn(dsn: string): PostgresDsnParts {
-    const match = /^postgres(?:ql)?:\/\/([^:@/\s]+)(?::([^@\s]*))?@(\S+)$/.exec(dsn);
-    if (!match) {
-        // Never show the value: it is a secret.
-        throw new ConfigError("postgresDsn", "the secret value is not a DSN like postgresql://user:password@host:5432/db?sslmode=disable");
-    }
-    return { user: decodeURIComponent(match[1]), password: decodeURIComponent(match[2] ?? ""), uri: match[3] };
+    const { user, password, uri } = parsePostgresUrl("postgresDsn", dsn);
+    return { user, password, uri };
 }
 
 /** PostgreSQL: connections, transactions, locks, replication, database sizes, settings. */
 export const postgresExporter: ExporterDefinition = {
     name: "postgres-exporter",
     enabled: (config) => config.exporters.postgres !== undefined,
+    dashboards: ["datastores/postgresql"],
     spec: (config) => {
         const dsn = config.secrets.postgresDsn;
         if (!dsn) throw new ConfigError("postgresDsn", "is required when monitoring:exporters.postgres is set");
@@ -68,5 +67,6 @@ export const postgresExporter: ExporterDefinition = {
             resources: { cpuRequest: "50m", memoryRequest: "64Mi", cpuLimit: "250m", memoryLimit: "128Mi" },
         };
     },
+    tls: toolkitTls(),
     scrapeConfigs: (_config, addressing) => [staticJob("postgres-exporter", [addressing.addressOf("postgres-exporter", PORT)])],
 };
