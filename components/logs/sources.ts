@@ -8,10 +8,12 @@ import { LOKI_PORT } from "./loki";
 export const HOST_PREFIX = "/host";
 export const DOCKER_SOCKET = "/var/run/docker.sock";
 export const POD_LOGS_DIR = "/var/log/pods";
+/** Set from the pod's spec.nodeName (downward API): the node whose pods this shipper tails. */
+export const NODE_NAME_ENV = "NODE_NAME";
 
 /** Container logs come from the runtime the stack runs on: the Docker API, or the kubelet's files. */
 export function containerLogs(platform: Platform): ContainerLogs {
-    return platform.name === "docker" ? { kind: "docker", socketPath: DOCKER_SOCKET } : { kind: "kubernetes", podLogsDir: POD_LOGS_DIR };
+    return platform.name === "docker" ? { kind: "docker", socketPath: DOCKER_SOCKET } : { kind: "kubernetes", podLogsDir: POD_LOGS_DIR, nodeNameEnv: NODE_NAME_ENV };
 }
 
 /**

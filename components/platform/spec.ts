@@ -89,6 +89,8 @@ export interface ServiceSpec {
     readonly reload?: { readonly port: number; readonly path: string; readonly basicAuthPasswordFile?: string };
     /** Environment variable the platform sets to the replica's own name (the pod name on Kubernetes), e.g. for a `replica` label. */
     readonly replicaNameEnv?: string;
+    /** Environment variable the platform sets to the name of the node the pod runs on (Kubernetes: spec.nodeName; Docker has no nodes and sets none). */
+    readonly nodeNameEnv?: string;
     /**
      * Connections the service opens beyond the stack (receivers, remote_write, databases, the
      * user's targets). Kubernetes NetworkPolicies allow exactly these ports.
