@@ -10,6 +10,11 @@ export interface KubernetesConfig {
     /** kubeconfig context; the current context when absent. */
     readonly context?: string;
     readonly namespace: string;
+    /**
+     * Namespace of the node agents that need the host (node exporter, the log shipper): Pod Security
+     * `restricted` cannot admit them, so they run apart and the stack's namespace enforces it.
+     */
+    readonly agentsNamespace: string;
     /** StorageClass of every PersistentVolumeClaim; the cluster's default when absent. */
     readonly storageClass?: string;
     readonly ingressClass: string;
@@ -113,12 +118,18 @@ function clusterCidr(key: string, value: unknown): string {
 export function readKubernetes(raw: unknown): KubernetesConfig {
     const key = "kubernetes";
     const obj = v.fields(key, raw ?? {}, [
-        "context", "namespace", "storageClass", "ingressClass", "ingressNamespace",
+        "context", "namespace", "agentsNamespace", "storageClass", "ingressClass", "ingressNamespace",
         "apiServerCidrs", "clusterCidrs", "discoveryNamespaces", "antiAffinity",
     ]);
+    const stackNamespace = v.optional(obj.namespace, "monitoring", (x) => namespace(`${key}.namespace`, x));
+    const agentsNamespace = v.optional(obj.agentsNamespace, `${stackNamespace}-agents`, (x) => namespace(`${key}.agentsNamespace`, x));
+    if (agentsNamespace === stackNamespace) {
+        throw new ConfigError(`${key}.agentsNamespace`, `is the stack's namespace (${stackNamespace}); node agents need one of their own, e.g. ${stackNamespace}-agents`);
+    }
     return {
         context: v.optional(obj.context, undefined, (x) => v.string(`${key}.context`, x)),
-        namespace: v.optional(obj.namespace, "monitoring", (x) => namespace(`${key}.namespace`, x)),
+        namespace: stackNamespace,
+        agentsNamespace,
         storageClass: v.optional(obj.storageClass, undefined, (x) => hostName(`${key}.storageClass`, x)),
         ingressClass: v.optional(obj.ingressClass, "nginx", (x) => hostName(`${key}.ingressClass`, x)),
         ingressNamespace: v.optional(obj.ingressNamespace, "ingress-nginx", (x) => dnsLabel(`${key}.ingressNamespace`, x)),
