@@ -16,8 +16,16 @@ export default tseslint.config(
         },
     },
     {
+        // Tests load the program afresh (require after clearing the cache) to build it again.
+        files: ["test/**/*.ts"],
+        rules: { "@typescript-eslint/no-require-imports": "off" },
+    },
+    {
         files: ["**/*.js", "**/*.cjs"],
-        languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable", process: "readonly", __dirname: "readonly" } },
+        languageOptions: {
+            sourceType: "commonjs",
+            globals: { require: "readonly", module: "writable", process: "readonly", console: "readonly", __dirname: "readonly" },
+        },
         rules: { "@typescript-eslint/no-require-imports": "off" },
     },
 );

@@ -24,7 +24,7 @@ const RULES = path.join(ROOT, "rules");
 const FOLDERS = ["stack", "services", "infrastructure", "datastores", "logs"];
 /** The datasources the Grafana component provisions, by fixed UID. */
 const DATASOURCES: Readonly<Record<string, string>> = { prometheus: "prometheus", alertmanager: "alertmanager", loki: "loki" };
-/** Labels Promtail attaches to log streams. */
+/** Labels the log shipper (Alloy or Promtail) attaches to log streams. */
 const LOG_LABELS = new Set(["container", "service", "stack", "job", "level", "filename"]);
 const STACK_JOBS = new Set([
     "prometheus",
@@ -34,6 +34,7 @@ const STACK_JOBS = new Set([
     "cadvisor",
     "loki",
     "promtail",
+    "alloy",
     "postgres-exporter",
     "redis-exporter",
     "kafka-exporter",

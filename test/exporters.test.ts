@@ -173,9 +173,9 @@ describe(`the worked example (${EXAMPLE}), rendered for dev`, () => {
         for (const value of [password, redis]) assert.match(value, /^FAKE-/);
     });
 
-    it("runs Loki, Promtail, cAdvisor and the four exporters as containers", () => {
+    it("runs Loki, Alloy, cAdvisor and the four exporters as containers", () => {
         const names = containers(out.rendered.resources).map((c) => c.name);
-        for (const service of ["loki", "promtail", "cadvisor", "postgres-exporter", "redis-exporter", "kafka-exporter", "blackbox-exporter", "node-exporter"]) {
+        for (const service of ["loki", "alloy", "cadvisor", "postgres-exporter", "redis-exporter", "kafka-exporter", "blackbox-exporter", "node-exporter"]) {
             assert.ok(names.includes(service), `no container ${service} in ${names.join(", ")}`);
         }
     });
@@ -192,7 +192,7 @@ describe(`the worked example (${EXAMPLE}), rendered for dev`, () => {
             "blackbox-tcp",
             "blackbox-icmp",
             "loki",
-            "promtail",
+            "alloy",
         ]) {
             assert.ok(jobs.includes(job), `no job ${job}`);
         }

@@ -18,7 +18,6 @@ describe("pulumi up with a bad configuration: index.ts throws a RunError of one 
             const secretKeys = Object.keys(config).filter((k) => /Url$|Password$|Dsn$|Key$|SecretAccessKey$/.test(k));
             delete require.cache[INDEX];
             await assert.rejects(
-                // eslint-disable-next-line @typescript-eslint/no-require-imports -- the program itself, loaded afresh each time
                 runUnderMocks({ project: "monitoring", stack: "test", config, secretKeys }, () => require(INDEX)),
                 (err: unknown) => {
                     assert.ok(err instanceof pulumi.RunError, `${input.what}: ${String(err)}`);

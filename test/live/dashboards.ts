@@ -8,7 +8,7 @@ import { basicAuth, LiveService, LiveStack } from "./harness";
 
 // The package is an ES module with a CommonJS build; under node16 resolution only require() reaches the latter.
 type LezerPromql = typeof import("@prometheus-io/lezer-promql", { with: { "resolution-mode": "import" } });
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+
 const { parser } = require("@prometheus-io/lezer-promql") as LezerPromql;
 
 /** Grafana's built-in variables, as Grafana would set them for a dashboard over the last hour. */

@@ -3,7 +3,7 @@
 import type * as LezerPromql from "@prometheus-io/lezer-promql" with { "resolution-mode": "import" };
 
 // The package is ESM-only in its types but ships a CommonJS build, which is what mocha loads.
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
+
 const { parser } = require("@prometheus-io/lezer-promql") as typeof LezerPromql;
 
 export interface DatasourceRef {
