@@ -351,7 +351,10 @@ export function alloyErrors(blocks: AlloyBlock[]): string[] {
         else if (typeof v === "object" && v !== null && "call" in v) {
             if (!ALLOY_FUNCTIONS.includes(String(v.call))) errors.push(`unknown function ${String(v.call)}`);
             collect(v.args);
-        } else if (typeof v === "object" && v !== null) "ref" in v && typeof v.ref === "string" ? refs.push(v.ref) : Object.values(v).forEach(collect);
+        } else if (typeof v === "object" && v !== null) {
+            if ("ref" in v && typeof v.ref === "string") refs.push(v.ref);
+            else Object.values(v).forEach(collect);
+        }
     };
     const inBlocks = (b: AlloyBlock): void => {
         Object.values(b.attributes).forEach(collect);
