@@ -3,7 +3,10 @@ import { StackConfig } from "../config";
 import { IMAGES } from "./images";
 import { BASIC_AUTH_USER, GeneratedPassword, generatePassword } from "./passwords";
 import { FileSpec, OutboundSpec, Platform, ServiceSpec, ServiceTls, tlsPaths } from "./platform/spec";
-import { renderPrometheusConfig, renderWebConfig, ScrapeConfig, staticJob } from "./render/prometheus";
+import { renderPrometheusConfig, renderWebConfig, ScrapeConfig, serviceJob, staticJob } from "./render/prometheus";
+import { GRAFANA_METRICS_USER } from "./render/grafana-settings";
+// Grafana's port, for its scrape job; a plain constant, read only when the job is built.
+import { GRAFANA_PORT } from "./grafana";
 import { renderRuleFiles } from "./render/rules";
 
 export const PROMETHEUS_PORT = 9090;
@@ -17,6 +20,7 @@ export const PROMETHEUS_SECRET_FILES = {
     password: `${SECRETS_DIR}/password`,
     alertmanagerPassword: `${SECRETS_DIR}/alertmanager_password`,
     remoteWritePassword: `${SECRETS_DIR}/remote_write_password`,
+    grafanaMetricsPassword: `${SECRETS_DIR}/grafana_metrics_password`,
 };
 
 export interface PrometheusArgs {
@@ -28,6 +32,8 @@ export interface PrometheusArgs {
     readonly alertmanagerEndpoints: string[];
     /** Basic-auth password of Alertmanager, to send alerts and scrape it. */
     readonly alertmanagerPassword: pulumi.Output<string>;
+    /** Basic-auth password of Grafana's /metrics (user `prometheus`). */
+    readonly grafanaMetricsPassword: pulumi.Output<string>;
     /** Where the workload runs. */
     readonly platform: Platform;
 }
@@ -78,8 +84,13 @@ function tlsClient(caFile?: string): Pick<ScrapeConfig, "scheme" | "tls_config">
     return caFile ? { scheme: "https", tls_config: { ca_file: caFile } } : {};
 }
 
-/** Prometheus' own job and Alertmanager's, both behind basic auth (and TLS when `caFile` is given). */
+/**
+ * Prometheus' own job, Alertmanager's and Grafana's, each behind basic auth (and TLS when `caFile`
+ * is given). Grafana runs as a Deployment: its pods are found through the platform and verified
+ * against the name its certificate carries, the host of its Service address.
+ */
 export function stackJobs(platform: Platform, replicas: number, alertmanagerEndpoints: string[], caFile?: string): ScrapeConfig[] {
+    const grafanaHost = platform.addressOf("grafana", GRAFANA_PORT).replace(/:\d+$/, "");
     return [
         staticJob("prometheus", platform.replicaAddresses("prometheus", replicas, PROMETHEUS_PORT), {
             ...tlsClient(caFile),
@@ -88,6 +99,10 @@ export function stackJobs(platform: Platform, replicas: number, alertmanagerEndp
         staticJob("alertmanager", alertmanagerEndpoints, {
             ...tlsClient(caFile),
             basic_auth: { username: BASIC_AUTH_USER, password_file: PROMETHEUS_SECRET_FILES.alertmanagerPassword },
+        }),
+        serviceJob("grafana", platform.scrapeTargets("grafana", GRAFANA_PORT), {
+            ...(caFile ? { scheme: "https", tls_config: { ca_file: caFile, server_name: grafanaHost } } : {}),
+            basic_auth: { username: GRAFANA_METRICS_USER, password_file: PROMETHEUS_SECRET_FILES.grafanaMetricsPassword },
         }),
     ];
 }
@@ -178,6 +193,7 @@ function prometheusSpec(args: PrometheusArgs, auth: GeneratedPassword, tls?: Ser
             },
             { path: PROMETHEUS_SECRET_FILES.password, content: auth.password, secret: true },
             { path: PROMETHEUS_SECRET_FILES.alertmanagerPassword, content: args.alertmanagerPassword, secret: true },
+            { path: PROMETHEUS_SECRET_FILES.grafanaMetricsPassword, content: args.grafanaMetricsPassword, secret: true },
             ...(remoteWritePassword && config.remoteWrite.some((rw) => rw.username)
                 ? [{ path: PROMETHEUS_SECRET_FILES.remoteWritePassword, content: remoteWritePassword, secret: true }]
                 : []),

@@ -3,6 +3,7 @@ import { StackConfig } from "../config";
 import { Alertmanager } from "./alertmanager";
 import { EXPORTERS, Exporter } from "./exporters";
 import { selectBuiltInDashboards } from "./dashboards";
+import { generatePassword } from "./passwords";
 import { Grafana } from "./grafana";
 import { GrafanaDatabase } from "./grafana-database";
 import { deployLogging } from "./logs";
@@ -44,6 +45,8 @@ export class MonitoringStack extends pulumi.ComponentResource {
             { alerting: config.alerting, settings: config.alertmanager, secrets: config.secrets, hostPort: config.ports.alertmanager, platform },
             { parent: this },
         );
+        // Prometheus scrapes Grafana's /metrics with it; Grafana checks it (metrics basic auth).
+        const grafanaMetrics = generatePassword(`${name}-grafana-metrics-password`, this);
         const prometheus = new Prometheus(
             `${name}-prometheus`,
             {
@@ -52,6 +55,7 @@ export class MonitoringStack extends pulumi.ComponentResource {
                 scrapeConfigs: [...exporterJobs, ...(logging?.scrapeConfigs ?? [])],
                 alertmanagerEndpoints: alertmanager.endpoints,
                 alertmanagerPassword: alertmanager.password,
+                grafanaMetricsPassword: grafanaMetrics.password,
             },
             { parent: this },
         );
@@ -65,6 +69,7 @@ export class MonitoringStack extends pulumi.ComponentResource {
                 hostPort: config.ports.grafana,
                 prometheusPassword: prometheus.password,
                 alertmanagerPassword: alertmanager.password,
+                metricsPassword: grafanaMetrics.password,
                 lokiAddress: logging?.lokiAddress,
                 dashboards: { builtIn: selectBuiltInDashboards(config, EXPORTERS), user: config.dashboards },
                 http: config.http,

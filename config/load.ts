@@ -10,6 +10,7 @@ import { readThresholds } from "./thresholds";
 import { readHttp, readRunbookBaseUrl } from "./http";
 import { readSlos } from "./slos";
 import { builtInDashboards, DatasourceType, readUserDashboards } from "./dashboards";
+import { GRAFANA_SETTINGS_KEYS, readGrafanaSettings } from "./grafana";
 import { readRuleFiles } from "./rule-files";
 import { builtInGroupNames } from "./thresholds";
 import { PlatformName, ScrapeTarget, StackConfig } from "./types";
@@ -71,7 +72,7 @@ export function loadConfig(source: ConfigSource, stack: string): StackConfig {
         "replicas", "storageSize", "adminApi", "remoteWriteReceiver", "externalLabels",
     ]);
     const amRaw = v.fields("alertmanager", source.value("alertmanager") ?? {}, ["replicas", "storageSize", "retention"]);
-    const grafanaRaw = v.fields("grafana", source.value("grafana") ?? {}, ["replicas", "storageSize", "database", "disabledDashboards"]);
+    const grafanaRaw = v.fields("grafana", source.value("grafana") ?? {}, ["replicas", "storageSize", "database", "disabledDashboards", ...GRAFANA_SETTINGS_KEYS]);
     const logs = readLogs(source.value("logs"), platform, secrets);
     const datasources: DatasourceType[] = ["prometheus", "alertmanager", ...(logs.enabled ? ["loki" as const] : [])];
 
@@ -113,6 +114,7 @@ export function loadConfig(source: ConfigSource, stack: string): StackConfig {
             disabledDashboards: v.optional(grafanaRaw.disabledDashboards, [] as string[], (x) =>
                 v.list("grafana.disabledDashboards", x, (key, name) => v.oneOf(key, name, builtInDashboards().map((d) => d.name)))),
             ownDatabase: readGrafanaOwnDatabase(grafanaRaw.database, platform, secrets),
+            ...readGrafanaSettings(grafanaRaw, secrets),
         },
         exporters: readExporters(source.value("exporters"), { platform, secrets, postgresPort: readDatabasePort(source, "postgresDsn") }),
         logs,

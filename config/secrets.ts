@@ -14,6 +14,12 @@ export const SECRET_KEYS = [
     "remoteWritePassword",
     "lokiS3SecretAccessKey",
     "receiverSecrets",
+    "grafanaSmtpPassword",
+    "grafanaOauthClientSecret",
+    "grafanaGithubClientSecret",
+    "grafanaGoogleClientSecret",
+    "grafanaAzureAdClientSecret",
+    "grafanaLdapBindPassword",
 ] as const;
 
 export type SecretKey = (typeof SECRET_KEYS)[number];
@@ -63,6 +69,12 @@ export const SECRET_STAND_INS: Record<SecretKey, string> = {
     remoteWritePassword: "encrypted",
     lokiS3SecretAccessKey: "encrypted",
     receiverSecrets: OPAQUE_SECRET_MAP,
+    grafanaSmtpPassword: "encrypted",
+    grafanaOauthClientSecret: "encrypted",
+    grafanaGithubClientSecret: "encrypted",
+    grafanaGoogleClientSecret: "encrypted",
+    grafanaAzureAdClientSecret: "encrypted",
+    grafanaLdapBindPassword: "encrypted",
 };
 
 export function readSecrets(source: ConfigSource): Secrets {

@@ -6,6 +6,7 @@ import { ThresholdsConfig } from "./thresholds";
 import { SloConfig } from "./slos";
 import { HttpConfig } from "./http";
 import { DashboardFolder } from "./dashboards";
+import { GrafanaSettings } from "./grafana";
 import { UserRuleFile } from "./rule-files";
 import { RouteNode } from "./alert-routing";
 import { ReceiverModel } from "./receivers";
@@ -62,7 +63,7 @@ export interface AlertmanagerConfig {
     readonly retention: string;
 }
 
-export interface GrafanaConfig {
+export interface GrafanaConfig extends GrafanaSettings {
     readonly replicas: number;
     readonly storageSize: string;
     /** Port of the PostgreSQL database in `monitoring:grafanaDatabaseUrl`, when one is set. */
