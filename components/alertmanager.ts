@@ -72,7 +72,7 @@ function secretFiles(alerting: AlertingConfig, secrets: Secrets): FileSpec[] {
 function secretValue(secret: SecretId, secrets: Secrets): pulumi.Output<string> {
     const [scope, name] = secret.split(/:(.*)/s);
     const value = scope === "stack"
-        ? secrets[name as keyof Omit<Secrets, "receivers">]
+        ? secrets[name as keyof Omit<Secrets, "receivers" | "targets">]
         : secrets.receivers === "opaque" ? pulumi.secret("encrypted") : secrets.receivers?.get(name);
     // Config loading checked every reference; a miss here is a bug, not a user mistake.
     if (!value) throw new Error(`receiver secret ${secret} is referenced but not set`);

@@ -13,6 +13,7 @@ export const PROMETHEUS_PORT = 9090;
 const RULES_DIR = "/etc/prometheus/rules";
 const SECRETS_DIR = "/etc/prometheus/secrets";
 const TLS_DIR = "/etc/prometheus/tls";
+const TARGETS_DIR = "/etc/prometheus/targets";
 /** Set by the platform to the replica's name, so each replica labels its series `replica="<pod>"`. */
 const REPLICA_ENV = "REPLICA_NAME";
 /** Files Prometheus reads credentials from; the scrape and alerting configs point here. */
@@ -55,16 +56,64 @@ export class Prometheus extends pulumi.ComponentResource {
     }
 }
 
-/** The scrape jobs for the user's applications (`monitoring:targets`). */
+/** Where a target's credentials and certificates are mounted: secrets beside the stack's, PEMs in their own folder. */
+function targetPaths(job: string) {
+    return {
+        password: `${SECRETS_DIR}/targets/${job}/password`,
+        token: `${SECRETS_DIR}/targets/${job}/token`,
+        key: `${SECRETS_DIR}/targets/${job}/client.key`,
+        ca: `${TARGETS_DIR}/${job}/ca.pem`,
+        cert: `${TARGETS_DIR}/${job}/client.pem`,
+    };
+}
+
+/** The scrape jobs for the user's applications (`monitoring:targets`), credentials as files. */
 export function applicationJobs(config: StackConfig): ScrapeConfig[] {
-    return config.targets.map((t) =>
-        staticJob(t.job, t.targets, {
+    return config.targets.map((t) => {
+        const files = targetPaths(t.job);
+        return staticJob(t.job, t.targets, {
             ...(t.interval ? { scrape_interval: t.interval } : {}),
+            ...(t.timeout ? { scrape_timeout: t.timeout } : {}),
             metrics_path: t.metricsPath,
             scheme: t.scheme,
+            ...(t.basicAuth ? { basic_auth: { username: t.basicAuth.username, password_file: files.password } } : {}),
+            ...(t.bearerTokenSecret ? { authorization: { type: "Bearer", credentials_file: files.token } } : {}),
+            ...(t.tls
+                ? {
+                      tls_config: {
+                          ...(t.tls.ca ? { ca_file: files.ca } : {}),
+                          ...(t.tls.cert ? { cert_file: files.cert, key_file: files.key } : {}),
+                          ...(t.tls.serverName ? { server_name: t.tls.serverName } : {}),
+                          ...(t.tls.insecureSkipVerify ? { insecure_skip_verify: true } : {}),
+                      },
+                  }
+                : {}),
+            ...(t.relabelConfigs.length ? { relabel_configs: t.relabelConfigs } : {}),
+            ...(t.metricRelabelConfigs.length ? { metric_relabel_configs: t.metricRelabelConfigs } : {}),
             labels: t.labels,
-        }),
-    );
+        });
+    });
+}
+
+/** The files the user's scrape jobs read: CAs and client certificates, and the secrets from monitoring:targetSecrets. */
+function targetFiles(config: StackConfig): FileSpec[] {
+    const secret = (name: string): pulumi.Output<string> => {
+        const map = config.secrets.targets;
+        // Encrypted map in the offline render: a stand-in, never written out.
+        const value = map === "opaque" ? pulumi.secret("encrypted") : map?.get(name);
+        if (!value) throw new Error(`target secret ${name} is referenced but not set`);
+        return value;
+    };
+    return config.targets.flatMap((t) => {
+        const files = targetPaths(t.job);
+        return [
+            ...(t.basicAuth ? [{ path: files.password, content: secret(t.basicAuth.passwordSecret), secret: true }] : []),
+            ...(t.bearerTokenSecret ? [{ path: files.token, content: secret(t.bearerTokenSecret), secret: true }] : []),
+            ...(t.tls?.ca ? [{ path: files.ca, content: t.tls.ca }] : []),
+            ...(t.tls?.cert ? [{ path: files.cert, content: t.tls.cert }] : []),
+            ...(t.tls?.keySecret ? [{ path: files.key, content: secret(t.tls.keySecret), secret: true }] : []),
+        ];
+    });
 }
 
 /** The CA Prometheus verifies every service of the stack with, when they serve in-cluster TLS. */
@@ -186,6 +235,7 @@ function prometheusSpec(args: PrometheusArgs, auth: GeneratedPassword, tls?: Ser
         files: [
             ...renderPrometheusFiles(args, tls?.caFile).map((f) => ({ ...f, hotReload: true })),
             ...userRuleFiles(config),
+            ...targetFiles(config),
             {
                 path: "/etc/prometheus/web.yml",
                 content: auth.bcryptHash.apply((hash) => renderWebConfig({ [BASIC_AUTH_USER]: hash }, tls)),

@@ -4,6 +4,7 @@ import { Alertmanager } from "./alertmanager";
 import { EXPORTERS, Exporter } from "./exporters";
 import { selectBuiltInDashboards } from "./dashboards";
 import { generatePassword } from "./passwords";
+import { withScrapeSettings } from "./render/prometheus";
 import { Grafana } from "./grafana";
 import { GrafanaDatabase } from "./grafana-database";
 import { deployLogging } from "./logs";
@@ -36,7 +37,9 @@ export class MonitoringStack extends pulumi.ComponentResource {
         const exporterJobs: ScrapeConfig[] = [];
         for (const definition of EXPORTERS.filter((e) => e.enabled(config))) {
             const exporter = new Exporter(`${name}-${definition.name}`, { definition, config, platform }, { parent: this });
-            exporterJobs.push(...definition.scrapeConfigs(config, platform).map((job) => scrapeOverTls(job, exporter.tlsServerName)));
+            const scrape = config.exporters.scrape[definition.configKey];
+            exporterJobs.push(...definition.scrapeConfigs(config, platform)
+                .map((job) => scrapeOverTls(withScrapeSettings(job, scrape, config.scrapeInterval), exporter.tlsServerName)));
         }
         const logging = deployLogging(name, config, platform, this);
 

@@ -11,6 +11,8 @@ import { readHttp, readRunbookBaseUrl } from "./http";
 import { readSlos } from "./slos";
 import { builtInDashboards, DatasourceType, readUserDashboards } from "./dashboards";
 import { GRAFANA_SETTINGS_KEYS, readGrafanaSettings } from "./grafana";
+import { readTarget, targetSecretNames } from "./targets";
+import { Secrets } from "./secrets";
 import { readRuleFiles } from "./rule-files";
 import { builtInGroupNames } from "./thresholds";
 import { PlatformName, ScrapeTarget, StackConfig } from "./types";
@@ -41,6 +43,7 @@ export const CONFIG_KEYS = [
     "remoteWrite",
     "logs",
     "dashboards",
+    "docker",
 ] as const;
 
 const PLATFORMS: readonly PlatformName[] = ["docker", "kubernetes"];
@@ -77,8 +80,9 @@ export function loadConfig(source: ConfigSource, stack: string): StackConfig {
     const datasources: DatasourceType[] = ["prometheus", "alertmanager", ...(logs.enabled ? ["loki" as const] : [])];
 
     const targets = v.optional(source.value("targets"), [] as ScrapeTarget[], (x) =>
-        v.list("targets", x, (key, t) => readTarget(key, t)),
+        v.list("targets", x, (key, t) => readTarget(key, t, scrapeInterval)),
     );
+    checkTargetSecrets(targets, secrets);
     v.unique("targets", targets.map((t) => t.job), "job");
 
     const config: StackConfig = {
@@ -116,11 +120,12 @@ export function loadConfig(source: ConfigSource, stack: string): StackConfig {
             ownDatabase: readGrafanaOwnDatabase(grafanaRaw.database, platform, secrets),
             ...readGrafanaSettings(grafanaRaw, secrets),
         },
-        exporters: readExporters(source.value("exporters"), { platform, secrets, postgresPort: readDatabasePort(source, "postgresDsn") }),
+        exporters: readExporters(source.value("exporters"), { platform, secrets, postgresPort: readDatabasePort(source, "postgresDsn"), scrapeInterval }),
         logs,
         thresholds: readThresholds(source.value("thresholds")),
         slos: readSlos(source.value("slos")),
         http: readHttp(source.value("http")),
+        docker: readDocker(source.value("docker"), platform),
         dashboards: readUserDashboards(source.value("dashboards"), datasources, builtInDashboards()),
         runbookBaseUrl: readRunbookBaseUrl(source.value("runbookBaseUrl")),
         kubernetes: readKubernetes(source.value("kubernetes")),
@@ -145,15 +150,27 @@ function labels(key: string, raw: unknown): Record<string, string> {
     return obj as Record<string, string>;
 }
 
-function readTarget(key: string, raw: unknown): ScrapeTarget {
-    const obj = v.fields(key, raw, ["job", "targets", "interval", "metricsPath", "scheme", "labels"]);
-    if (obj.job === undefined) throw new ConfigError(`${key}.job`, "is missing; every target needs a job name");
-    return {
-        job: v.jobName(`${key}.job`, obj.job),
-        targets: v.list(`${key}.targets`, obj.targets, v.hostPort, { nonEmpty: true }),
-        interval: v.optional(obj.interval, undefined, (x) => v.duration(`${key}.interval`, x)),
-        metricsPath: v.optional(obj.metricsPath, "/metrics", (x) => v.urlPath(`${key}.metricsPath`, x)),
-        scheme: v.optional(obj.scheme, "http" as const, (x) => v.oneOf(`${key}.scheme`, x, ["http", "https"] as const)),
-        labels: v.optional(obj.labels, {}, (x) => labels(`${key}.labels`, x)),
-    };
+/** `monitoring:docker`: existing networks the stack's scrapers join, to reach containers by name. */
+function readDocker(raw: unknown, platform: PlatformName): { networks: string[] } {
+    const obj = v.fields("docker", raw ?? {}, ["networks"]);
+    const networks = v.optional(obj.networks, [] as string[], (x) => v.list("docker.networks", x, (key, name) => {
+        const value = v.string(key, name);
+        if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(value)) throw new ConfigError(key, `${JSON.stringify(value)} is not a Docker network name`);
+        return value;
+    }));
+    v.unique("docker.networks", networks, "network");
+    if (networks.length > 0 && platform !== "docker") {
+        throw new ConfigError("docker.networks", "applies to Docker only; on Kubernetes Prometheus reaches services by their DNS names");
+    }
+    return { networks };
+}
+
+/** Every secret a target names must be in monitoring:targetSecrets (unreadable offline when encrypted). */
+function checkTargetSecrets(targets: readonly ScrapeTarget[], secrets: Secrets): void {
+    targets.forEach((t, i) => {
+        for (const name of targetSecretNames(t)) {
+            if (secrets.targets === "opaque" || secrets.targets?.has(name)) continue;
+            throw new ConfigError(`targets[${i}]`, `names the secret ${JSON.stringify(name)}, which monitoring:targetSecrets does not hold; run: pulumi config set --secret --path 'monitoring:targetSecrets.${name}' <value>`);
+        }
+    });
 }

@@ -14,6 +14,7 @@ export const SECRET_KEYS = [
     "remoteWritePassword",
     "lokiS3SecretAccessKey",
     "receiverSecrets",
+    "targetSecrets",
     "grafanaSmtpPassword",
     "grafanaOauthClientSecret",
     "grafanaGithubClientSecret",
@@ -24,7 +25,7 @@ export const SECRET_KEYS = [
 
 export type SecretKey = (typeof SECRET_KEYS)[number];
 /** The secret keys holding one value; `receiverSecrets` is a map of named values. */
-export type SingleSecretKey = Exclude<SecretKey, "receiverSecrets">;
+export type SingleSecretKey = Exclude<SecretKey, "receiverSecrets" | "targetSecrets">;
 
 /**
  * Secret values as secret Outputs; a key that is not set is absent. `receivers` holds the values of
@@ -33,6 +34,8 @@ export type SingleSecretKey = Exclude<SecretKey, "receiverSecrets">;
  */
 export type Secrets = { readonly [K in SingleSecretKey]?: pulumi.Output<string> } & {
     readonly receivers?: ReadonlyMap<string, pulumi.Output<string>> | "opaque";
+    /** monitoring:targetSecrets by name: scrape credentials of the user's targets. */
+    readonly targets?: ReadonlyMap<string, pulumi.Output<string>> | "opaque";
 };
 
 /** What the offline render puts in place of an encrypted monitoring:receiverSecrets map. */
@@ -69,6 +72,7 @@ export const SECRET_STAND_INS: Record<SecretKey, string> = {
     remoteWritePassword: "encrypted",
     lokiS3SecretAccessKey: "encrypted",
     receiverSecrets: OPAQUE_SECRET_MAP,
+    targetSecrets: OPAQUE_SECRET_MAP,
     grafanaSmtpPassword: "encrypted",
     grafanaOauthClientSecret: "encrypted",
     grafanaGithubClientSecret: "encrypted",
@@ -80,7 +84,7 @@ export const SECRET_STAND_INS: Record<SecretKey, string> = {
 export function readSecrets(source: ConfigSource): Secrets {
     const secrets: { [K in SingleSecretKey]?: pulumi.Output<string> } = {};
     for (const key of SECRET_KEYS) {
-        if (key === "receiverSecrets") continue;
+        if (key === "receiverSecrets" || key === "targetSecrets") continue;
         const text = source.secretText(key);
         if (text === undefined || text === "") continue;
         const shape = SHAPES[key];
@@ -90,17 +94,16 @@ export function readSecrets(source: ConfigSource): Secrets {
         }
         secrets[key] = pulumi.secret(text);
     }
-    return { ...secrets, receivers: readReceiverSecrets(source) };
+    return { ...secrets, receivers: readSecretMap(source, "receiverSecrets"), targets: readSecretMap(source, "targetSecrets") };
 }
 
-/** monitoring:receiverSecrets: `{name: value}`, set with `pulumi config set --secret --path 'monitoring:receiverSecrets.<name>' <value>`. */
-function readReceiverSecrets(source: ConfigSource): Secrets["receivers"] {
-    const key = "receiverSecrets";
+/** A map of named secrets, `{name: value}`, set with `pulumi config set --secret --path 'monitoring:<key>.<name>' <value>`. */
+function readSecretMap(source: ConfigSource, key: "receiverSecrets" | "targetSecrets"): Secrets["receivers"] {
     const raw = source.value(key);
     if (raw === undefined || raw === null || raw === "") return undefined;
     if (raw === OPAQUE_SECRET_MAP) return "opaque";
     if (typeof raw !== "object" || Array.isArray(raw)) {
-        throw new ConfigError(key, "is not a map of names to secret values; set one with: pulumi config set --secret --path 'monitoring:receiverSecrets.<name>' <value>");
+        throw new ConfigError(key, `is not a map of names to secret values; set one with: pulumi config set --secret --path 'monitoring:${key}.<name>' <value>`);
     }
     const out = new Map<string, pulumi.Output<string>>();
     for (const [name, value] of Object.entries(raw)) {

@@ -29,6 +29,7 @@ const WATCHED: ApiReadRule[] = [
 /** Cluster object state: deployments' replicas, pods' phases and restarts, nodes' conditions, jobs (Kubernetes only). */
 export const kubeStateMetrics: ExporterDefinition = {
     name: "kube-state-metrics",
+    configKey: "kubeStateMetrics",
     enabled: (config) => config.exporters.kubeStateMetrics,
     spec: () => ({
         name: "kube-state-metrics",

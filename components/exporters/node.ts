@@ -8,6 +8,7 @@ const PORT = 9100;
 /** Host metrics: CPU, memory, disks, filesystems, network, load, clock. */
 export const nodeExporter: ExporterDefinition = {
     name: "node-exporter",
+    configKey: "node",
     enabled: (config) => config.exporters.node,
     dashboards: ["infrastructure/host"],
     spec: () => ({

@@ -12,6 +12,11 @@ export interface DockerPlatformArgs {
     readonly bindAddress: string;
     /** `monitoring:resources`: limits by service name, over each service's defaults. */
     readonly resources?: Record<string, ResourceOverride>;
+    /**
+     * Existing Docker networks (`monitoring:docker.networks`) the services that connect beyond the
+     * stack join, so they reach the user's containers by name.
+     */
+    readonly networks?: readonly string[];
 }
 
 /** Resolves services by their alias on the stack's Docker network. */
@@ -128,7 +133,11 @@ export class DockerPlatform implements Platform {
                     ...(volume && spec.data ? [{ volumeName: volume.name, containerPath: spec.data.path }] : []),
                     ...(spec.hostMounts ?? []).map((m) => ({ hostPath: m.hostPath, containerPath: m.path, readOnly: m.readOnly })),
                 ],
-                networksAdvanced: [{ name: this.network.name, aliases: [name] }],
+                networksAdvanced: [
+                    { name: this.network.name, aliases: [name] },
+                    // Joined by name: the network belongs to the application, not to this stack.
+                    ...(spec.outbound?.length ? (this.args.networks ?? []).map((network) => ({ name: network })) : []),
+                ],
                 // Lets Prometheus scrape the user's applications running on the host.
                 hosts: [{ host: "host.docker.internal", ip: "host-gateway" }],
                 restart: "unless-stopped",

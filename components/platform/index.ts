@@ -11,7 +11,7 @@ export * from "./spec";
 export function createPlatform(config: StackConfig): Platform {
     switch (config.platform) {
         case "docker":
-            return new DockerPlatform({ stack: config.stack, bindAddress: config.bindAddress, resources: config.resources });
+            return new DockerPlatform({ stack: config.stack, bindAddress: config.bindAddress, resources: config.resources, networks: config.docker.networks });
         case "kubernetes":
             return new KubernetesPlatform({ kubernetes: config.kubernetes, tls: config.tls, resources: config.resources });
     }
