@@ -169,7 +169,7 @@ export function readTarget(key: string, raw: unknown, globalInterval: string): S
     const tls = v.optional(obj.tls, undefined, (x) => readTls(`${key}.tls`, x));
     const scheme = v.optional(obj.scheme, tls ? ("https" as const) : ("http" as const), (x) => v.oneOf(`${key}.scheme`, x, ["http", "https"] as const));
     if (tls && scheme !== "https") throw new ConfigError(`${key}.scheme`, "is http, but tls is set; use https");
-    return {
+    const target: ScrapeTarget = {
         job: v.jobName(`${key}.job`, obj.job),
         targets: v.list(`${key}.targets`, obj.targets, v.hostPort, { nonEmpty: true }),
         interval,
@@ -183,4 +183,6 @@ export function readTarget(key: string, raw: unknown, globalInterval: string): S
         relabelConfigs: relabels(`${key}.relabelConfigs`, obj.relabelConfigs),
         metricRelabelConfigs: relabels(`${key}.metricRelabelConfigs`, obj.metricRelabelConfigs),
     };
+    // Only what is set, so the model reads like the configuration.
+    return Object.fromEntries(Object.entries(target).filter(([, value]) => value !== undefined)) as unknown as ScrapeTarget;
 }
