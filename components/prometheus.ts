@@ -185,7 +185,8 @@ export function renderPrometheusFiles(args: PrometheusArgs, caFile?: string): { 
         externalLabels: {
             stack: config.stack,
             ...(config.prometheus.replicas > 1 ? { replica: `\${${REPLICA_ENV}}` } : {}),
-            ...config.prometheus.externalLabels,
+            // Prometheus 3 expands `$VAR` in external labels: a user's `$` is written `$$` to stay a `$`.
+            ...Object.fromEntries(Object.entries(config.prometheus.externalLabels).map(([k, v]) => [k, v.split("$").join("$$")])),
         },
         ruleFiles: [`${RULES_DIR}/*.yml`],
         alertmanagers: {

@@ -49,6 +49,19 @@ export const CONFIG_KEYS = [
 const PLATFORMS: readonly PlatformName[] = ["docker", "kubernetes"];
 
 /**
+ * Scrape jobs the stack itself runs: a target of the user's named like one would make a second
+ * scrape config with the same name, which Prometheus refuses. A test checks this list against the
+ * jobs of full renders on both platforms.
+ */
+export const BUILT_IN_JOBS = [
+    "prometheus", "alertmanager", "grafana", "loki", "promtail", "alloy",
+    "node-exporter", "cadvisor", "postgres-exporter", "redis-exporter", "kafka-exporter", "mysql-exporter",
+    "blackbox-exporter", "kube-state-metrics", "kubelet", "apiserver", "coredns",
+] as const;
+/** Prefixes of built-in job families (blackbox-http, kubernetes-pods, ...). */
+const BUILT_IN_JOB_PREFIXES = ["blackbox-", "kubernetes-", "kube-"];
+
+/**
  * Reads and validates the stack configuration. Throws a ConfigError naming the key on the
  * first mistake, before any resource exists.
  */
@@ -80,7 +93,11 @@ export function loadConfig(source: ConfigSource, stack: string): StackConfig {
     const datasources: DatasourceType[] = ["prometheus", "alertmanager", ...(logs.enabled ? ["loki" as const] : [])];
 
     const targets = v.optional(source.value("targets"), [] as ScrapeTarget[], (x) =>
-        v.list("targets", x, (key, t) => readTarget(key, t, scrapeInterval)),
+        v.list("targets", x, (key, t) => {
+            const target = readTarget(key, t, scrapeInterval);
+            userJobName(`${key}.job`, target.job);
+            return target;
+        }),
     );
     checkTargetSecrets(targets, secrets);
     v.unique("targets", targets.map((t) => t.job), "job");
@@ -145,6 +162,8 @@ function labels(key: string, raw: unknown): Record<string, string> {
     const obj = v.object(key, raw);
     for (const [name, value] of Object.entries(obj)) {
         v.labelName(`${key}.${name}`, name);
+        // `__address__`, `__scheme__`, ... steer the scrape itself.
+        if (name.startsWith("__")) throw new ConfigError(`${key}.${name}`, "labels starting with __ are reserved for Prometheus itself");
         v.string(`${key}.${name}`, value);
     }
     return obj as Record<string, string>;
@@ -173,4 +192,13 @@ function checkTargetSecrets(targets: readonly ScrapeTarget[], secrets: Secrets):
             throw new ConfigError(`targets[${i}]`, `names the secret ${JSON.stringify(name)}, which monitoring:targetSecrets does not hold; run: pulumi config set --secret --path 'monitoring:targetSecrets.${name}' <value>`);
         }
     });
+}
+
+/** A job name of the user's, not one the stack runs itself. */
+function userJobName(key: string, raw: unknown): string {
+    const job = v.jobName(key, raw);
+    if ((BUILT_IN_JOBS as readonly string[]).includes(job) || BUILT_IN_JOB_PREFIXES.some((p) => job.startsWith(p))) {
+        throw new ConfigError(key, `"${job}" is the name of one of the stack's own scrape jobs (${BUILT_IN_JOBS.join(", ")}, ${BUILT_IN_JOB_PREFIXES.map((p) => `${p}*`).join(", ")}); pick another`);
+    }
+    return job;
 }

@@ -81,29 +81,13 @@ const ACTIONS = ["replace", "keep", "drop", "keepequal", "dropequal", "hashmod",
 const RELABEL_FIELDS = ["source_labels", "separator", "target_label", "regex", "modulus", "replacement", "action"];
 const LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
-/**
- * A regular expression as Prometheus reads it: RE2 (no lookaround, no backreferences), anchored.
- * JavaScript checks the rest of the syntax once RE2's `(?P<name>` is written the JavaScript way.
- */
-export function re2(key: string, raw: unknown): string {
-    const value = v.string(key, raw);
-    const unsupported = /\(\?<?[=!]/.test(value) ? "lookaround ((?=, (?!, (?<=, (?<!)" : /\\[1-9]/.test(value) ? "backreferences (\\1)" : undefined;
-    if (unsupported) throw new ConfigError(key, `${JSON.stringify(value)} uses ${unsupported}, which Prometheus' RE2 does not have`);
-    try {
-        new RegExp(value.replace(/\(\?P</g, "(?<"), "u");
-    } catch (err) {
-        throw new ConfigError(key, `${JSON.stringify(value)} is not a regular expression (${(err as Error).message})`);
-    }
-    return value;
-}
-
 function readRelabel(key: string, raw: unknown): RelabelConfig {
     const obj = v.fields(key, raw, RELABEL_FIELDS);
     const action = v.optional(obj.action, "replace" as const, (x) => v.oneOf(`${key}.action`, x, ACTIONS));
     const out: Record<string, unknown> = { ...(obj.action !== undefined ? { action } : {}) };
     if (obj.source_labels !== undefined) out.source_labels = v.list(`${key}.source_labels`, obj.source_labels, v.labelName);
     if (obj.separator !== undefined) out.separator = String(obj.separator);
-    if (obj.regex !== undefined) out.regex = re2(`${key}.regex`, obj.regex);
+    if (obj.regex !== undefined) out.regex = v.regex(`${key}.regex`, obj.regex);
     if (obj.replacement !== undefined) out.replacement = String(obj.replacement);
     if (obj.target_label !== undefined) {
         const target = v.string(`${key}.target_label`, obj.target_label);

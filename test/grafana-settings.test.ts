@@ -88,9 +88,9 @@ describe("targets, exporters' scrape settings and Docker networks (configuration
     it("checks relabel rules by Prometheus' rules (RE2) and credentials by name", () => {
         const target = (extra: Json) => ({ targets: [{ job: "a", targets: ["a:1"], ...extra }] });
         const cases: [Json, RegExp][] = [
-            [target({ relabelConfigs: [{ regex: "(?!x).*", target_label: "y" }] }), /targets\[0\]\.relabelConfigs\[0\]\.regex: .* uses lookaround/],
-            [target({ relabelConfigs: [{ regex: "(a)\\1", target_label: "y" }] }), /regex: .* uses backreferences/],
-            [target({ metricRelabelConfigs: [{ regex: "(", action: "drop", source_labels: ["__name__"] }] }), /metricRelabelConfigs\[0\]\.regex: "\(" is not a regular expression/],
+            [target({ relabelConfigs: [{ regex: "(?!x).*", target_label: "y" }] }), /targets\[0\]\.relabelConfigs\[0\]\.regex: .* is not an RE2 regular expression/],
+            [target({ relabelConfigs: [{ regex: "(a)\\1", target_label: "y" }] }), /relabelConfigs\[0\]\.regex: .* is not an RE2 regular expression/],
+            [target({ metricRelabelConfigs: [{ regex: "(", action: "drop", source_labels: ["__name__"] }] }), /metricRelabelConfigs\[0\]\.regex: "\(" is not an RE2 regular expression/],
             [target({ relabelConfigs: [{ action: "hashmod", source_labels: ["a"], target_label: "b" }] }), /relabelConfigs\[0\]\.modulus: is missing; action hashmod needs it/],
             [target({ relabelConfigs: [{ action: "explode" }] }), /relabelConfigs\[0\]\.action: "explode" is not one of/],
             [target({ relabelConfigs: [{ sourceLabels: ["a"] }] }), /relabelConfigs\[0\]\.sourceLabels: unknown key; expected one of source_labels/],
