@@ -155,7 +155,7 @@ describe(`the example ${EXAMPLE}, rendered for dev`, () => {
 
     it("ships the built-in dashboards of what runs, minus the ones turned off", () => {
         const names = grafanaFiles().filter((f) => f.startsWith("/etc/grafana/dashboards/")).map((f) => f.replace(/^\/etc\/grafana\/dashboards\/|\.json$/g, ""));
-        assert.deepEqual(names.sort(), ["infrastructure/host", "logs/logs", "services/http-red", "stack/alertmanager", "stack/logging-pipeline", "stack/overview", "stack/prometheus"]);
+        assert.deepEqual(names.sort(), ["datastores/kafka", "infrastructure/host", "logs/logs", "services/http-red", "stack/alertmanager", "stack/logging-pipeline", "stack/overview", "stack/prometheus"]);
     });
 
     it("points the RED dashboard at the renamed status label and metrics, through the parser", () => {
