@@ -11,7 +11,7 @@ import { readHttp, readRunbookBaseUrl } from "./http";
 import { readSlos } from "./slos";
 import { builtInDashboards, DatasourceType, readUserDashboards } from "./dashboards";
 import { GRAFANA_SETTINGS_KEYS, readGrafanaSettings } from "./grafana";
-import { readTarget, targetSecretNames } from "./targets";
+import { labels, readTarget, targetSecretNames } from "./targets";
 import { Secrets } from "./secrets";
 import { readRuleFiles } from "./rule-files";
 import { builtInGroupNames } from "./thresholds";
@@ -156,17 +156,6 @@ export function loadConfig(source: ConfigSource, stack: string): StackConfig {
         externalLabels: { stack, ...config.prometheus.externalLabels },
     }));
     return config;
-}
-
-function labels(key: string, raw: unknown): Record<string, string> {
-    const obj = v.object(key, raw);
-    for (const [name, value] of Object.entries(obj)) {
-        v.labelName(`${key}.${name}`, name);
-        // `__address__`, `__scheme__`, ... steer the scrape itself.
-        if (name.startsWith("__")) throw new ConfigError(`${key}.${name}`, "labels starting with __ are reserved for Prometheus itself");
-        v.string(`${key}.${name}`, value);
-    }
-    return obj as Record<string, string>;
 }
 
 /** `monitoring:docker`: existing networks the stack's scrapers join, to reach containers by name. */

@@ -115,10 +115,13 @@ function readRelabel(key: string, raw: unknown): RelabelConfig {
 const relabels = (key: string, raw: unknown): RelabelConfig[] =>
     v.optional(raw, [] as RelabelConfig[], (x) => v.list(key, x, readRelabel));
 
-function labels(key: string, raw: unknown): Record<string, string> {
+/** A set of labels put on series (target labels, external labels). */
+export function labels(key: string, raw: unknown): Record<string, string> {
     const obj = v.object(key, raw);
     for (const [name, value] of Object.entries(obj)) {
         v.labelName(`${key}.${name}`, name);
+        // `__address__`, `__scheme__`, ... steer the scrape itself.
+        if (name.startsWith("__")) throw new ConfigError(`${key}.${name}`, "labels starting with __ are reserved for Prometheus itself");
         v.string(`${key}.${name}`, value);
     }
     return obj as Record<string, string>;
