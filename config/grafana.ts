@@ -237,14 +237,15 @@ function readAuth(key: string, raw: unknown, secrets: Secrets): GrafanaAuth {
 }
 
 /** `monitoring:grafana.{adminUser, rootUrl, smtp, auth}`, from the already key-checked object. */
-export function readGrafanaSettings(obj: Record<string, unknown>, secrets: Secrets): GrafanaSettings {
+export function readGrafanaSettings(obj: Record<string, unknown>, secrets: Secrets, platform: "docker" | "kubernetes"): GrafanaSettings {
     const key = "grafana";
     const adminUser = v.optional(obj.adminUser, "admin", (x) => v.string(`${key}.adminUser`, x));
     if (!/^[A-Za-z0-9._@-]{1,64}$/.test(adminUser)) throw new ConfigError(`${key}.adminUser`, `${JSON.stringify(adminUser)} is not a login; use letters, digits, . _ @ -`);
     const rootUrl = v.optional(obj.rootUrl, undefined, (x) => v.url(`${key}.rootUrl`, x));
     if (rootUrl && !rootUrl.endsWith("/")) throw new ConfigError(`${key}.rootUrl`, `${JSON.stringify(rootUrl)} must end with /; use e.g. https://grafana.example.com/`);
     const auth = readAuth(`${key}.auth`, obj.auth, secrets);
-    if (!rootUrl && [auth.genericOauth, auth.github, auth.google, auth.azuread].some(Boolean)) {
+    // On Kubernetes the Ingress's https://<grafana host>/ is the root URL unless one is given.
+    if (!rootUrl && platform === "docker" && [auth.genericOauth, auth.github, auth.google, auth.azuread].some(Boolean)) {
         throw new ConfigError(`${key}.rootUrl`, "is required with an OAuth provider: it builds the redirect URL registered at the provider (<rootUrl>login/<provider>)");
     }
     return { adminUser, rootUrl, smtp: v.optional(obj.smtp, undefined, (x) => readSmtp(`${key}.smtp`, x, secrets)), auth };

@@ -135,7 +135,7 @@ export function loadConfig(source: ConfigSource, stack: string): StackConfig {
             disabledDashboards: v.optional(grafanaRaw.disabledDashboards, [] as string[], (x) =>
                 v.list("grafana.disabledDashboards", x, (key, name) => v.oneOf(key, name, builtInDashboards().map((d) => d.name)))),
             ownDatabase: readGrafanaOwnDatabase(grafanaRaw.database, platform, secrets),
-            ...readGrafanaSettings(grafanaRaw, secrets),
+            ...readGrafanaSettings(grafanaRaw, secrets, platform),
         },
         exporters: readExporters(source.value("exporters"), { platform, secrets, postgresPort: readDatabasePort(source, "postgresDsn"), scrapeInterval }),
         logs,
