@@ -3,10 +3,11 @@ import { GrafanaConfig, Secrets } from "../config";
 import { BuiltInDashboard, DashboardFolder } from "../config/dashboards";
 import { HttpConfig } from "../config/http";
 import { ALERTMANAGER_PORT } from "./alertmanager";
-import { GRAFANA_DATABASE_NAME, GrafanaDatabase } from "./grafana-database";
+import { GRAFANA_DATABASE_NAME, GRAFANA_DATABASE_SERVICE, GrafanaDatabase } from "./grafana-database";
 import { IMAGES } from "./images";
 import { generatePassword } from "./passwords";
 import { FileSpec, OutboundSpec, Platform, portOf, ServiceSpec, ServiceTls } from "./platform/spec";
+import { SCRAPED_BY_PROMETHEUS } from "./flows";
 import { PROMETHEUS_PORT } from "./prometheus";
 import { renderBuiltInDashboards, userDashboardDirs } from "./render/dashboards";
 import { renderDashboardProviders, renderGrafanaDatasources } from "./render/grafana";
@@ -210,7 +211,13 @@ function grafanaSpec(args: GrafanaArgs, adminPassword: pulumi.Output<string>, tl
             ...(auth.ldap ? [{ path: LDAP_CONFIG, content: renderLdapToml(auth.ldap, SECRET_FILES.ldapBindPassword) }] : []),
             ...(tls?.files ?? []),
         ],
+        inbound: [SCRAPED_BY_PROMETHEUS],
         outbound: [
+            // Datasources; Loki's takes effect only when logs are on.
+            { service: "prometheus", why: "datasource" },
+            { service: "alertmanager", why: "datasource" },
+            { service: "loki", why: "datasource" },
+            ...(own ? [{ service: GRAFANA_DATABASE_SERVICE, why: "Grafana's own database" }] : []),
             ...(database && args.settings.databasePort ? [{ port: args.settings.databasePort }] : []),
             ...settingsOutbound(args.settings),
         ],

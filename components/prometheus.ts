@@ -2,8 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../config";
 import { IMAGES } from "./images";
 import { BASIC_AUTH_USER, GeneratedPassword, generatePassword } from "./passwords";
+import { SCRAPED_BY_PROMETHEUS } from "./flows";
 import { FileSpec, OutboundSpec, Platform, ServiceSpec, ServiceTls, tlsPaths } from "./platform/spec";
-import { renderPrometheusConfig, renderWebConfig, ScrapeConfig, serviceJob, staticJob } from "./render/prometheus";
+import { renderPrometheusConfig, renderProbeClientConfig, renderWebConfig, ScrapeConfig, serviceJob, staticJob } from "./render/prometheus";
 import { GRAFANA_METRICS_USER } from "./render/grafana-settings";
 // Grafana's port, for its scrape job; a plain constant, read only when the job is built.
 import { GRAFANA_PORT } from "./grafana";
@@ -14,6 +15,8 @@ const RULES_DIR = "/etc/prometheus/rules";
 const SECRETS_DIR = "/etc/prometheus/secrets";
 const TLS_DIR = "/etc/prometheus/tls";
 const TARGETS_DIR = "/etc/prometheus/targets";
+/** Client config of the health checks (names the password file, holds no secret). */
+const PROBE_CLIENT_FILE = "/etc/prometheus/probe.yml";
 /** Set by the platform to the replica's name, so each replica labels its series `replica="<pod>"`. */
 const REPLICA_ENV = "REPLICA_NAME";
 /** Files Prometheus reads credentials from; the scrape and alerting configs point here. */
@@ -198,7 +201,7 @@ export function renderPrometheusFiles(args: PrometheusArgs, caFile?: string): { 
         scrapeConfigs: [
             ...stackJobs(platform, config.prometheus.replicas, args.alertmanagerEndpoints, caFile),
             ...args.scrapeConfigs,
-            ...(platform.discoveryJobs?.("prometheus") ?? []),
+            ...(platform.discovery?.().jobs ?? []),
             ...applicationJobs(config),
         ],
         // Both replicas send the same alerts: without their replica label Alertmanager sees one alert.
@@ -212,8 +215,15 @@ export function renderPrometheusFiles(args: PrometheusArgs, caFile?: string): { 
     return [{ path: "/etc/prometheus/prometheus.yml", content: prometheusYml }, ...rules];
 }
 
+/** `promtool check healthy|ready` against this container, authenticated through the probe client config. */
+function promtoolCheck(what: "healthy" | "ready", tls?: ServiceTls): string[] {
+    const url = `${tls ? "https" : "http"}://127.0.0.1:${PROMETHEUS_PORT}`;
+    return ["promtool", "check", what, `--url=${url}`, `--http.config.file=${PROBE_CLIENT_FILE}`];
+}
+
 function prometheusSpec(args: PrometheusArgs, auth: GeneratedPassword, tls?: ServiceTls): ServiceSpec {
     const { config } = args;
+    const discovery = args.platform.discovery?.();
     const remoteWritePassword = config.secrets.remoteWritePassword;
     const { prometheus, retention } = config;
     return {
@@ -229,6 +239,10 @@ function prometheusSpec(args: PrometheusArgs, auth: GeneratedPassword, tls?: Ser
             `--storage.tsdb.retention.size=${retention.size}`,
             `--web.listen-address=:${PROMETHEUS_PORT}`,
             "--web.enable-lifecycle",
+            // Prometheus re-reads prometheus.yml and its rule files itself when they change: no reloader
+            // needs its password.
+            "--enable-feature=auto-reload-config",
+            "--config.auto-reload-interval=30s",
             ...(prometheus.adminApi ? ["--web.enable-admin-api"] : []),
             ...(prometheus.remoteWriteReceiver ? ["--web.enable-remote-write-receiver"] : []),
         ],
@@ -249,12 +263,25 @@ function prometheusSpec(args: PrometheusArgs, auth: GeneratedPassword, tls?: Ser
                 ? [{ path: PROMETHEUS_SECRET_FILES.remoteWritePassword, content: remoteWritePassword, secret: true }]
                 : []),
             ...(tls?.files ?? []),
+            { path: PROBE_CLIENT_FILE, content: renderProbeClientConfig(BASIC_AUTH_USER, PROMETHEUS_SECRET_FILES.password, tls?.caFile), hotReload: true },
         ],
         replicaNameEnv: REPLICA_ENV,
-        outbound: outboundPorts(config),
+        inbound: [SCRAPED_BY_PROMETHEUS],
+        outbound: [
+            // Alerts go to every Alertmanager pod, never through a load balancer.
+            { service: "alertmanager", why: "alerts" },
+            ...outboundPorts(config),
+            ...(discovery?.outbound ?? []),
+        ],
+        clusterRead: discovery?.clusterRead,
         data: { path: "/prometheus", size: prometheus.storageSize },
-        health: { path: "/-/healthy", port: PROMETHEUS_PORT, basicAuthPasswordFile: PROMETHEUS_SECRET_FILES.password },
-        reload: { port: PROMETHEUS_PORT, path: "/-/reload", basicAuthPasswordFile: PROMETHEUS_SECRET_FILES.password },
+        health: {
+            path: "/-/healthy",
+            port: PROMETHEUS_PORT,
+            basicAuthPasswordFile: PROMETHEUS_SECRET_FILES.password,
+            // promtool reads the password from the file its client config names: nothing secret in its arguments.
+            execProbe: { live: promtoolCheck("healthy", tls), ready: promtoolCheck("ready", tls) },
+        },
         user: "65534:65534",
         readOnlyRootFilesystem: true,
         resources: { cpuRequest: "250m", memoryRequest: "1Gi", cpuLimit: "2", memoryLimit: "4Gi" },

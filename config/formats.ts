@@ -8,8 +8,9 @@ import { ConfigError } from "./errors";
  */
 
 const show = (value: unknown): string => JSON.stringify(value) ?? String(value);
+// Line breaks and other control characters; a tab is ordinary text to every consumer here.
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f]/;
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
 
 /** Why `pattern` is not an RE2 (Go regexp) pattern, or undefined when it is one. */
 export function re2Error(pattern: string): string | undefined {
@@ -66,7 +67,7 @@ export function url(key: string, value: unknown, schemes: readonly string[] = ["
     if (!parsed || !schemes.includes(parsed.protocol.replace(/:$/, "")) || !parsed.hostname) {
         throw new ConfigError(key, `${show(value)} is not a URL; use e.g. ${schemes[0]}://api.example.com/health`);
     }
-    if (parsed.username || parsed.password || (value as string).includes("@")) {
+    if (parsed.username || parsed.password) {
         // The value is not shown: it holds a password.
         throw new ConfigError(key, `holds credentials (user:password@); they would be written in clear into a generated file. ${credentialsHint ?? "Remove them from the URL"}`);
     }

@@ -128,3 +128,11 @@ export function withScrapeSettings(job: ScrapeConfig, settings: ScrapeSettings |
         ...rest,
     };
 }
+
+/**
+ * The HTTP client config (`--http.config.file`) promtool and amtool read when they check their own
+ * server: basic auth from the password file and the CA, so no credential is ever an argument.
+ */
+export function renderProbeClientConfig(username: string, passwordFile: string, caFile?: string): string {
+    return toYaml({ basic_auth: { username, password_file: passwordFile }, ...(caFile ? { tls_config: { ca_file: caFile } } : {}) }, GENERATED);
+}

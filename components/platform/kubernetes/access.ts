@@ -13,9 +13,9 @@ export const DISCOVERY_READ: ApiReadRule[] = [
 /** What a log shipper's pod discovery lists and watches (ServiceSpec.discoversPods). */
 export const POD_DISCOVERY_READ: ApiReadRule[] = [{ apiGroups: [""], resources: ["pods", "nodes", "namespaces"] }];
 
-/** Every read rule a service needs, from its spec and from what the platform granted it. */
-export function readRulesOf(spec: ServiceSpec, granted: ApiReadRule[]): ApiReadRule[] {
-    return [...granted, ...(spec.discoversPods ? POD_DISCOVERY_READ : []), ...(spec.clusterRead ?? [])];
+/** Every read rule a service needs, from its spec. */
+export function readRulesOf(spec: ServiceSpec): ApiReadRule[] {
+    return [...(spec.discoversPods ? POD_DISCOVERY_READ : []), ...(spec.clusterRead ?? [])];
 }
 
 /**

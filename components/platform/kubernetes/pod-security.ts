@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ServiceSpec } from "../spec";
 import { labelsOf } from "./labels";
@@ -7,8 +8,9 @@ import { labelsOf } from "./labels";
  * namespace. Pod Security `restricted` (and `baseline`) forbid all of these.
  */
 export function needsHost(spec: ServiceSpec): boolean {
-    const host = spec as ServiceSpec & { hostNetwork?: boolean; hostPID?: boolean };
-    return Boolean((spec.hostMounts ?? []).length || (spec.devices ?? []).length || spec.privileged || host.hostNetwork || host.hostPID);
+    // `hostNamespaces`: the node's network and PID namespaces (the node exporter, issue 14).
+    const host = spec as ServiceSpec & { hostNamespaces?: boolean };
+    return Boolean((spec.hostMounts ?? []).length || (spec.devices ?? []).length || spec.privileged || host.hostNamespaces);
 }
 
 export type PodSecurityLevel = "restricted" | "privileged";
@@ -24,10 +26,6 @@ export function podSecurityLabels(level: PodSecurityLevel): Record<string, strin
 }
 
 /** A namespace of the stack, enforcing `level`. */
-export function createNamespace(resourceName: string, name: string, level: PodSecurityLevel, provider: k8s.Provider): k8s.core.v1.Namespace {
-    return new k8s.core.v1.Namespace(
-        resourceName,
-        { metadata: { name, labels: { ...labelsOf("monitoring"), ...podSecurityLabels(level) } } },
-        { provider },
-    );
+export function createNamespace(resourceName: string, name: string, level: PodSecurityLevel, opts: pulumi.CustomResourceOptions): k8s.core.v1.Namespace {
+    return new k8s.core.v1.Namespace(resourceName, { metadata: { name, labels: { ...labelsOf("monitoring"), ...podSecurityLabels(level) } } }, opts);
 }
