@@ -75,6 +75,11 @@ export function healthcheckCommand(health: HealthSpec): string {
     ].join("; ");
 }
 
+/** The service opens connections to something that is not a service of the stack (a port, not a `service` flow). */
+function connectsBeyondStack(spec: ServiceSpec): boolean {
+    return (spec.outbound ?? []).some((o) => o.service === undefined && o.pods === undefined && o.port !== undefined);
+}
+
 /** Local Docker: one network, pinned images, ports on the bind address, data on named volumes. */
 export class DockerPlatform extends pulumi.ComponentResource implements Platform {
     public readonly addressOf = dockerAddressing.addressOf;
@@ -152,7 +157,7 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
                 networksAdvanced: [
                     { name: this.network.name, aliases: [name] },
                     // Joined by name: the network belongs to the application, not to this stack.
-                    ...(spec.outbound?.length ? (this.args.networks ?? []).map((network) => ({ name: network })) : []),
+                    ...(connectsBeyondStack(spec) ? (this.args.networks ?? []).map((network) => ({ name: network })) : []),
                 ],
                 // Lets Prometheus scrape the user's applications running on the host.
                 hosts: [{ host: "host.docker.internal", ip: "host-gateway" }],
