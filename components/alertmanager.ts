@@ -108,7 +108,7 @@ function alertmanagerSpec(args: AlertmanagerArgs, auth: GeneratedPassword, tls?:
         ],
         outbound: receiverPorts(args.alerting),
         data: { path: "/alertmanager", size: settings.storageSize },
-        health: { path: "/-/healthy", port: ALERTMANAGER_PORT, basicAuthPasswordFile: ADMIN_PASSWORD_FILE },
+        health: { path: "/-/healthy", readyPath: "/-/ready", port: ALERTMANAGER_PORT, basicAuthPasswordFile: ADMIN_PASSWORD_FILE },
         reload: { port: ALERTMANAGER_PORT, path: "/-/reload", basicAuthPasswordFile: ADMIN_PASSWORD_FILE },
         peerPort: clustered ? ALERTMANAGER_CLUSTER_PORT : undefined,
         user: "65534:65534",

@@ -12,6 +12,8 @@ export const GRAFANA_PORT = 3000;
 const SECRETS_DIR = "/etc/grafana/secrets";
 const DASHBOARDS_DIR = "/etc/grafana/dashboards";
 const TLS_DIR = "/etc/grafana/tls";
+/** The folder of dashboards about the Kubernetes cluster itself. */
+export const KUBERNETES_DASHBOARDS = "kubernetes";
 const SECRET_FILES = {
     adminPassword: `${SECRETS_DIR}/admin_password`,
     prometheusPassword: `${SECRETS_DIR}/prometheus_password`,
@@ -30,6 +32,8 @@ export interface GrafanaArgs {
     readonly lokiAddress?: string;
     /** `grafanaDatabaseUrl` for a shared PostgreSQL database (needed for replicas > 1). */
     readonly secrets: Secrets;
+    /** Provision dashboards/kubernetes/ (the platform runs on a cluster Prometheus watches). */
+    readonly kubernetesDashboards?: boolean;
     readonly platform: Platform;
 }
 
@@ -53,10 +57,11 @@ export class Grafana extends pulumi.ComponentResource {
  * Provisioning files and dashboards: everything Grafana reads that is not a secret. `caFile`:
  * Prometheus and Alertmanager serve TLS signed by this CA.
  */
-export function grafanaProvisioningFiles(args: Pick<GrafanaArgs, "platform" | "lokiAddress">, caFile?: string): FileSpec[] {
+export function grafanaProvisioningFiles(args: Pick<GrafanaArgs, "platform" | "lokiAddress" | "kubernetesDashboards">, caFile?: string): FileSpec[] {
     const { platform } = args;
     const scheme = caFile ? "https" : "http";
-    const dashboards = listProjectFiles("dashboards", ".json").map((file) => ({
+    const shown = (file: string) => args.kubernetesDashboards || !file.startsWith(`${KUBERNETES_DASHBOARDS}/`);
+    const dashboards = listProjectFiles("dashboards", ".json").filter(shown).map((file) => ({
         path: `${DASHBOARDS_DIR}/${file}`,
         content: readProjectFile("dashboards", file),
         hotReload: true,

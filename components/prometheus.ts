@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../config";
 import { IMAGES } from "./images";
 import { BASIC_AUTH_USER, GeneratedPassword, generatePassword } from "./passwords";
-import { FileSpec, OutboundSpec, Platform, ServiceSpec, ServiceTls } from "./platform/spec";
+import { ClusterMonitoring, FileSpec, OutboundSpec, Platform, ServiceSpec, ServiceTls } from "./platform/spec";
 import { renderPrometheusConfig, renderWebConfig, ScrapeConfig, staticJob } from "./render/prometheus";
 import { renderRuleFiles } from "./render/rules";
 
@@ -32,6 +32,8 @@ export interface PrometheusArgs {
     readonly alertmanagerPassword: pulumi.Output<string>;
     /** Where the workload runs. */
     readonly platform: Platform;
+    /** The cluster the platform runs on, when it offers one to watch: its jobs, and rules/kubernetes-*.yml. */
+    readonly cluster?: ClusterMonitoring;
 }
 
 /** Prometheus: scrapes the stack and the user's applications, evaluates rules, alerts Alertmanager. */
@@ -127,6 +129,7 @@ export function renderPrometheusFiles(args: PrometheusArgs, caFile?: string): { 
         scrapeConfigs: [
             ...stackJobs(platform, config.prometheus.replicas, args.alertmanagerEndpoints, caFile),
             ...args.scrapeConfigs,
+            ...(args.cluster?.jobs ?? []),
             ...(platform.discoveryJobs?.("prometheus") ?? []),
             ...applicationJobs(config),
         ],
@@ -137,7 +140,7 @@ export function renderPrometheusFiles(args: PrometheusArgs, caFile?: string): { 
             ...(rw.username ? { basicAuth: { username: rw.username, passwordFile: PROMETHEUS_SECRET_FILES.remoteWritePassword } } : {}),
         })),
     });
-    const rules = renderRuleFiles(config).map((rule) => ({ path: `${RULES_DIR}/${rule.name}`, content: rule.content }));
+    const rules = renderRuleFiles({ ...config, kubernetesRules: Boolean(args.cluster) }).map((rule) => ({ path: `${RULES_DIR}/${rule.name}`, content: rule.content }));
     return [{ path: "/etc/prometheus/prometheus.yml", content: prometheusYml }, ...rules];
 }
 
@@ -178,9 +181,12 @@ function prometheusSpec(args: PrometheusArgs, auth: GeneratedPassword, tls?: Ser
             ...(tls?.files ?? []),
         ],
         replicaNameEnv: REPLICA_ENV,
-        outbound: outboundPorts(config),
+        outbound: [...outboundPorts(config), ...(args.cluster?.outbound ?? [])],
+        clusterRead: args.cluster?.read,
+        clusterReadUrls: args.cluster?.readUrls,
         data: { path: "/prometheus", size: prometheus.storageSize },
-        health: { path: "/-/healthy", port: PROMETHEUS_PORT, basicAuthPasswordFile: PROMETHEUS_SECRET_FILES.password },
+        health: { path: "/-/healthy", readyPath: "/-/ready", port: PROMETHEUS_PORT, basicAuthPasswordFile: PROMETHEUS_SECRET_FILES.password },
+        stickyClients: true,
         reload: { port: PROMETHEUS_PORT, path: "/-/reload", basicAuthPasswordFile: PROMETHEUS_SECRET_FILES.password },
         user: "65534:65534",
         readOnlyRootFilesystem: true,

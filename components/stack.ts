@@ -40,11 +40,14 @@ export class MonitoringStack extends pulumi.ComponentResource {
             { alerting: config.alerting, settings: config.alertmanager, secrets: config.secrets, hostPort: config.ports.alertmanager, platform },
             { parent: this },
         );
+        // The cluster the platform runs on, if any: Prometheus scrapes it, Grafana shows its dashboards.
+        const cluster = platform.clusterMonitoring?.();
         const prometheus = new Prometheus(
             `${name}-prometheus`,
             {
                 config,
                 platform,
+                cluster,
                 scrapeConfigs: [...exporters.flatMap((e) => e.scrapeConfigs(config, platform)), ...loggingScrapeConfigs(config, platform)],
                 alertmanagerEndpoints: alertmanager.endpoints,
                 alertmanagerPassword: alertmanager.password,
@@ -60,6 +63,7 @@ export class MonitoringStack extends pulumi.ComponentResource {
                 alertmanagerPassword: alertmanager.password,
                 lokiAddress: logging?.lokiAddress,
                 secrets: config.secrets,
+                kubernetesDashboards: Boolean(cluster),
                 platform,
             },
             { parent: this },

@@ -22,6 +22,7 @@ const LOG_LABELS = new Set(["container", "service", "stack", "job", "level", "fi
 const STACK_JOBS = new Set([
     "prometheus", "alertmanager", "grafana", "node-exporter", "cadvisor", "loki", "promtail", "postgres-exporter",
     "redis-exporter", "kafka-exporter", "blackbox-http", "blackbox-tcp", "blackbox-icmp",
+    "kubelet", "kubelet-cadvisor", "apiserver", "coredns", "kube-state-metrics",
 ]);
 /** Dashboards that do not filter by instance, and why. */
 const NO_INSTANCE_VARIABLE: Readonly<Record<string, string>> = {
@@ -31,7 +32,7 @@ const NO_INSTANCE_VARIABLE: Readonly<Record<string, string>> = {
 const REQUIRED_VIEWS: Readonly<Record<string, string>> = {
     "targets up": "up", "firing alerts": "ALERTS", "scrape health": "scrape_duration_seconds",
     "HTTP RED by route": "job_route:http_requests:rate5m", "SLO error budget": "job:slo_error_budget_remaining:ratio",
-    "host": "instance:node_cpu_utilisation:rate5m", "containers": "container_cpu_usage_seconds_total",
+    "host": "instance:node_cpu_utilisation:rate5m", "containers": "container:cpu_usage_seconds:rate5m",
     "PostgreSQL": "pg_up", "Redis": "redis_up", "Kafka consumer lag": "kafka_consumergroup_lag_sum",
     "probes and certificates": "probe_ssl_earliest_cert_expiry", "Prometheus": "prometheus_tsdb_head_series",
     "Alertmanager": "alertmanager_notifications_failed_total",

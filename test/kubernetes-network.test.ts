@@ -35,7 +35,7 @@ describe("prod stack (Kubernetes): NetworkPolicies and the real tools", () => {
 
         it("let Prometheus reach every scrape target port, and Alertmanager", () => {
             const egress = policy(resources, "prometheus").egress;
-            const targets: [string, string][] = [["node-exporter", "9100"], ["kube-state-metrics", "8080"], ["promtail", "9080"], ["loki", "3100"], ["alertmanager", "9093"], ["prometheus", "9090"]];
+            const targets: [string, string][] = [["kube-state-metrics", "8080"], ["promtail", "9080"], ["loki", "3100"], ["alertmanager", "9093"], ["prometheus", "9090"]];
             for (const [service, port] of targets) {
                 assert.ok(allowsPods(egress, "to", service, port), `prometheus egress to ${service}:${port}`);
                 assert.ok(allowsPods(policy(resources, service).ingress, "from", "prometheus", port), `${service} ingress from prometheus:${port}`);
@@ -100,7 +100,11 @@ describe("prod stack (Kubernetes): NetworkPolicies and the real tools", () => {
 
         it("promtool check config accepts the prod prometheus.yml with Kubernetes SD, TLS and its rule files", function () {
             const promtool = requireTool(this, "promtool");
-            const { root } = relocate(out, "prometheus", ["/etc/prometheus"]);
+            const serviceAccount = "/var/run/secrets/kubernetes.io/serviceaccount";
+            const { root } = relocate(out, "prometheus", ["/etc/prometheus", serviceAccount]);
+            // The kubelet, API server jobs read the pod's ServiceAccount token and the cluster CA.
+            fs.mkdirSync(path.join(root, serviceAccount), { recursive: true });
+            fs.writeFileSync(path.join(root, serviceAccount, "token"), "dummy\n");
             for (const file of ["password", "alertmanager_password", "remote_write_password"]) {
                 fs.mkdirSync(path.join(root, "etc/prometheus/secrets"), { recursive: true });
                 fs.writeFileSync(path.join(root, "etc/prometheus/secrets", file), "dummy\n");
@@ -108,6 +112,7 @@ describe("prod stack (Kubernetes): NetworkPolicies and the real tools", () => {
             // A real CA for tls_config.ca_file (the mocks' certificate is a placeholder).
             const tlsDir = path.join(root, "etc/prometheus/tls");
             execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=test-ca", "-keyout", path.join(tlsDir, "ca.key"), "-out", path.join(tlsDir, "ca.crt")], { stdio: "ignore" });
+            fs.copyFileSync(path.join(tlsDir, "ca.crt"), path.join(root, serviceAccount, "ca.crt"));
             const output = run(promtool, ["check", "config", path.join(root, "etc/prometheus/prometheus.yml")]);
             assert.match(output, /SUCCESS/);
             assert.doesNotMatch(output, /FAILED/);

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { KubernetesConfig, ResourceOverride, TlsConfig } from "../../config";
 import type { ScrapeConfig } from "../render/prometheus";
 import { DISCOVERY_READ, createServiceAccount, readRulesOf } from "./kubernetes/access";
+import { clusterMonitoring } from "./kubernetes/cluster";
 import { discoveryJobs, serviceScrapeTargets } from "./kubernetes/discovery";
 import { mountFiles } from "./kubernetes/files";
 import { headlessName, labelsOf } from "./kubernetes/labels";
@@ -10,7 +11,7 @@ import { createNetworkPolicies } from "./kubernetes/network-policies";
 import { ClusterCa } from "./kubernetes/tls";
 import { createDisruptionBudget, createFileObjects, createIngress, createServices, createWorkload, KubeContext } from "./kubernetes/workload";
 import { RELOADER_RESOURCES, resourcesFor, withResourceOverrides } from "./resources";
-import { Addressing, ApiReadRule, DeployedService, Platform, ScrapeTargets, ServiceSpec, ServiceTls } from "./spec";
+import { Addressing, ApiReadRule, ClusterMonitoring, DeployedService, Platform, ScrapeTargets, ServiceSpec, ServiceTls } from "./spec";
 
 export interface KubernetesPlatformArgs {
     /** Cluster, namespace, ingress and network settings (`monitoring:kubernetes`). */
@@ -129,6 +130,11 @@ export class KubernetesPlatform implements Platform {
         if (!this.discoverers.has(service)) this.granted.set(service, [...(this.granted.get(service) ?? []), ...DISCOVERY_READ]);
         this.discoverers.add(service);
         return discoveryJobs(this.ctx.kubernetes.discoveryNamespaces);
+    }
+
+    clusterMonitoring(): ClusterMonitoring {
+        const { nodeCidrs, kubeletInsecureSkipVerify } = this.ctx.kubernetes;
+        return clusterMonitoring({ nodeCidrs, kubeletInsecureSkipVerify });
     }
 
     finalize(opts: pulumi.ComponentResourceOptions): void {

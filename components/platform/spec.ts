@@ -28,6 +28,11 @@ export interface FileSpec {
 export interface HealthSpec {
     readonly path: string;
     readonly port: number;
+    /**
+     * Where the service says it can serve (Prometheus and Alertmanager: `/-/ready`, false while a
+     * WAL replays). The platform routes traffic only to ready replicas; `path` stays the liveness check.
+     */
+    readonly readyPath?: string;
     /** File holding the basic-auth password the endpoint wants (user `admin`). */
     readonly basicAuthPasswordFile?: string;
     /**
@@ -94,6 +99,16 @@ export interface ServiceSpec {
     readonly outbound?: OutboundSpec[];
     /** Read-only access (get, list, watch) to the platform's API: a ClusterRole on Kubernetes (kube-state-metrics). */
     readonly clusterRead?: ApiReadRule[];
+    /** Non-resource URLs of the platform's API the process reads with GET (`/metrics`). */
+    readonly clusterReadUrls?: string[];
+    /**
+     * Runs in the node's network and PID namespaces (Kubernetes), so host metrics (network
+     * interfaces, conntrack, processes) are the node's and not the pod's. The port is then taken on
+     * every node. Docker keeps the service on the stack network, where Prometheus finds it by alias.
+     */
+    readonly hostNamespaces?: boolean;
+    /** Each client sticks to one replica (a Service with client-IP affinity on Kubernetes), so graphs do not jump between replicas. */
+    readonly stickyClients?: boolean;
 }
 
 /** One port a service connects out to. */
@@ -102,6 +117,10 @@ export interface OutboundSpec {
     readonly protocol?: "TCP" | "UDP";
     /** Only destinations outside the cluster (receivers on the internet), never a pod. */
     readonly external?: boolean;
+    /** Only these address blocks (the cluster's nodes, for the kubelet). */
+    readonly cidrs?: readonly string[];
+    /** Only pods of this namespace (CoreDNS in kube-system). */
+    readonly namespace?: string;
 }
 
 /** The port of `host:port` or of a URL (80/443 by scheme when it names none). */
@@ -118,6 +137,22 @@ export interface ApiReadRule {
     /** `""` is the core group. */
     readonly apiGroups: string[];
     readonly resources: string[];
+    /** Fewer verbs than get, list and watch (a subresource such as `nodes/metrics` only needs get). */
+    readonly verbs?: ("get" | "list" | "watch")[];
+}
+
+/**
+ * What a platform lets Prometheus watch of the cluster it runs on: the jobs, and the access and
+ * connections they need, as data the Prometheus spec adds to its own.
+ */
+export interface ClusterMonitoring {
+    readonly jobs: ScrapeConfig[];
+    /** API objects the jobs' service discovery and targets need to read. */
+    readonly read: ApiReadRule[];
+    /** Non-resource URLs read with GET (the API server's `/metrics`). */
+    readonly readUrls: string[];
+    /** Ports the jobs connect to outside the stack. */
+    readonly outbound: OutboundSpec[];
 }
 
 /** A certificate the platform issues for a service, as files the service mounts. */
@@ -168,6 +203,8 @@ export interface Platform extends Addressing {
     serviceTls?(service: string, dir: string, parent: pulumi.Resource): ServiceTls | undefined;
     /** Scrape jobs that discover the cluster's annotated workloads; `service` is granted the read access they need. */
     discoveryJobs?(service: string): ScrapeConfig[];
+    /** The cluster the platform runs on, watched by Prometheus (kubelet, cAdvisor, API server, DNS); absent on Docker. */
+    clusterMonitoring?(): ClusterMonitoring;
     /** Called once after every service is deployed, for what spans services (NetworkPolicies). */
     finalize?(opts: pulumi.ComponentResourceOptions): void;
 }

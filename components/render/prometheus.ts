@@ -10,6 +10,8 @@ export interface ScrapeConfig {
     readonly scheme?: "http" | "https";
     readonly params?: Record<string, string[]>;
     readonly basic_auth?: { readonly username: string; readonly password_file: string };
+    /** Bearer token read from a file (a Kubernetes ServiceAccount token). */
+    readonly authorization?: { readonly credentials_file: string };
     readonly tls_config?: Record<string, unknown>;
     readonly static_configs?: { readonly targets: string[]; readonly labels?: Record<string, string> }[];
     readonly kubernetes_sd_configs?: Record<string, unknown>[];

@@ -15,7 +15,19 @@ export const POD_DISCOVERY_READ: ApiReadRule[] = [{ apiGroups: [""], resources: 
 
 /** Every read rule a service needs, from its spec and from what the platform granted it. */
 export function readRulesOf(spec: ServiceSpec, granted: ApiReadRule[]): ApiReadRule[] {
-    return [...granted, ...(spec.discoversPods ? POD_DISCOVERY_READ : []), ...(spec.clusterRead ?? [])];
+    return mergeReadRules([...granted, ...(spec.discoversPods ? POD_DISCOVERY_READ : []), ...(spec.clusterRead ?? [])]);
+}
+
+/** One rule per API group and verbs, each resource named once: two needs for `pods` make one grant. */
+function mergeReadRules(rules: ApiReadRule[]): ApiReadRule[] {
+    const merged = new Map<string, ApiReadRule>();
+    for (const rule of rules) {
+        const key = JSON.stringify([rule.apiGroups, rule.verbs ?? null]);
+        const known = merged.get(key);
+        const resources = [...new Set([...(known?.resources ?? []), ...rule.resources])];
+        merged.set(key, { ...rule, resources });
+    }
+    return [...merged.values()];
 }
 
 /**
@@ -36,7 +48,10 @@ export function createServiceAccount(ctx: KubeContext, spec: ServiceSpec, rules:
             spec.name,
             {
                 metadata: { name, labels },
-                rules: rules.map((r) => ({ apiGroups: r.apiGroups, resources: r.resources, verbs: ["get", "list", "watch"] })),
+                rules: [
+                    ...rules.map((r) => ({ apiGroups: r.apiGroups, resources: r.resources, verbs: r.verbs ?? ["get", "list", "watch"] })),
+                    ...(spec.clusterReadUrls?.length ? [{ nonResourceURLs: spec.clusterReadUrls, verbs: ["get"] }] : []),
+                ],
             },
             opts,
         );

@@ -77,6 +77,11 @@ function outside(ctx: KubeContext) {
     return [{ ipBlock: { cidr: "0.0.0.0/0", ...(except.length ? { except } : {}) } }];
 }
 
+/** The nodes' addresses (`monitoring:kubernetes.nodeCidrs`). */
+function nodes(ctx: KubeContext) {
+    return ctx.kubernetes.nodeCidrs.map((cidr) => ({ ipBlock: { cidr } }));
+}
+
 function ingressRules(ctx: KubeContext, spec: ServiceSpec, inputs: NetworkPolicyInputs, connections: Connection[]): IngressRule[] {
     const rules: IngressRule[] = [];
     const exposed = spec.ports.find((p) => p.expose);
@@ -93,13 +98,17 @@ function ingressRules(ctx: KubeContext, spec: ServiceSpec, inputs: NetworkPolicy
 }
 
 function egressRules(ctx: KubeContext, spec: ServiceSpec, inputs: NetworkPolicyInputs, connections: Connection[]): EgressRule[] {
+    const onHost = new Set(inputs.specs.filter((s) => s.hostNamespaces).map((s) => s.name));
     const rules: EgressRule[] = connections
         .filter((c) => c.from === spec.name)
-        .map((c) => ({ to: [{ podSelector: { matchLabels: selectorOf(c.to) } }], ports: c.ports }));
+        // A host-network pod answers on its node's address, which no podSelector matches.
+        .map((c) => ({ to: onHost.has(c.to) ? nodes(ctx) : [{ podSelector: { matchLabels: selectorOf(c.to) } }], ports: c.ports }));
     for (const out of spec.outbound ?? []) {
         const ports = [{ port: out.port, protocol: out.protocol ?? "TCP" }];
+        if (out.cidrs) rules.push({ to: out.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports });
+        else if (out.namespace) rules.push({ to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": out.namespace } }, podSelector: {} }], ports });
         // Without `to`, the port is open toward any address, in the cluster or not (the user's targets).
-        rules.push(out.external ? { to: outside(ctx), ports } : { ports });
+        else rules.push(out.external ? { to: outside(ctx), ports } : { ports });
     }
     if (inputs.apiReaders.has(spec.name)) {
         rules.push({

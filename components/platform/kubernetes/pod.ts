@@ -47,26 +47,28 @@ function servesTls(spec: ServiceSpec, port: number): boolean {
  * The check behind every probe. A password-protected endpoint is checked from inside the container
  * with the password read from its mounted file, so the password never appears in the pod spec.
  */
-function probeHandler(spec: ServiceSpec, health: HealthSpec): Omit<Probe, "periodSeconds"> {
+function probeHandler(spec: ServiceSpec, health: HealthSpec, path = health.path): Omit<Probe, "periodSeconds"> {
     const https = servesTls(spec, health.port);
     if (health.basicAuthPasswordFile && health.httpProbeOnly) {
         return { tcpSocket: { port: health.port } };
     }
     if (health.basicAuthPasswordFile) {
-        const url = `${https ? "https" : "http"}://${BASIC_AUTH_USER}:$(cat ${health.basicAuthPasswordFile})@127.0.0.1:${health.port}${health.path}`;
+        const url = `${https ? "https" : "http"}://${BASIC_AUTH_USER}:$(cat ${health.basicAuthPasswordFile})@127.0.0.1:${health.port}${path}`;
         return { exec: { command: ["sh", "-c", `wget -q -O /dev/null ${url}`] } };
     }
-    return { httpGet: { path: health.path, port: health.port, scheme: https ? "HTTPS" : "HTTP" } };
+    return { httpGet: { path, port: health.port, scheme: https ? "HTTPS" : "HTTP" } };
 }
 
 function probes(spec: ServiceSpec): Pick<Container, "startupProbe" | "livenessProbe" | "readinessProbe"> {
     if (!spec.health) return {};
     const check = probeHandler(spec, spec.health);
+    // Alive is not ready: a Prometheus replaying its WAL answers /-/healthy but must get no queries yet.
+    const ready = spec.health.readyPath ? probeHandler(spec, spec.health, spec.health.readyPath) : check;
     return {
         // Prometheus replays its WAL before it answers: give start-up ten minutes.
         startupProbe: { ...check, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 60 },
         livenessProbe: { ...check, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 3 },
-        readinessProbe: { ...check, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+        readinessProbe: { ...ready, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
     };
 }
 
@@ -177,6 +179,8 @@ export function podTemplate(spec: ServiceSpec, options: PodOptions): k8s.types.i
                 fsGroupChangePolicy: "OnRootMismatch",
                 seccompProfile: { type: "RuntimeDefault" },
             },
+            // The node's network and processes (node exporter); needs the namespace's Pod Security exception.
+            ...(spec.hostNamespaces ? { hostNetwork: true, hostPID: true, dnsPolicy: "ClusterFirstWithHostNet" } : {}),
             affinity: antiAffinity(spec, options.antiAffinity),
             // A node agent runs on every node, tainted ones included.
             tolerations: spec.kind === "daemonset" ? [{ operator: "Exists" }] : undefined,
