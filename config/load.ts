@@ -46,7 +46,7 @@ const PLATFORMS: readonly PlatformName[] = ["docker", "kubernetes"];
 export function loadConfig(source: ConfigSource, stack: string): StackConfig {
     const known: readonly string[] = [...CONFIG_KEYS, ...SECRET_KEYS];
     for (const key of source.keys()) {
-        if (!known.includes(key)) throw new ConfigError(key, "unknown key; see the configuration reference in README.md");
+        if (!known.includes(key)) throw new ConfigError(key, "unknown key; see docs/configuration.md");
     }
     const secrets = readSecrets(source);
     const platform = v.optional(source.value("platform"), "docker" as PlatformName, (x) => v.oneOf("platform", x, PLATFORMS));
