@@ -6,10 +6,14 @@ import * as yaml from "js-yaml";
 import { RecordedResource } from "../scripts/lib/mock-runtime";
 import { DAEMONSET, DEPLOYMENT, NETWORK_POLICY, STATEFULSET, containers, of, one, podSpec, policy, portsOf, prodValues } from "./support/prod";
 import { RenderedDir, renderToDir, walk } from "./support/render";
+import * as fs from "fs";
 import * as path from "path";
 
 const CLUSTER_ROLE = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole";
 const SERVICE_ACCOUNT = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+/** Removes a render's temp folder. */
+const discard = (dir: RenderedDir) => fs.rmSync(path.dirname(dir.dir), { recursive: true, force: true });
 
 describe("prod stack (Kubernetes): watching the cluster", () => {
     let out: RenderedDir;
@@ -21,6 +25,7 @@ describe("prod stack (Kubernetes): watching the cluster", () => {
         const config = yaml.load(out.file("prometheus", "/etc/prometheus/prometheus.yml")) as any;
         jobs = new Map(config.scrape_configs.map((j: any) => [j.job_name, j]));
     });
+    after(() => discard(out));
 
     it("scrapes every kubelet and its cAdvisor directly on the node, over HTTPS with the ServiceAccount token and the cluster CA", () => {
         for (const [job, metricsPath] of [["kubelet", "/metrics"], ["kubelet-cadvisor", "/metrics/cadvisor"]]) {
@@ -49,6 +54,7 @@ describe("prod stack (Kubernetes): watching the cluster", () => {
     it("skips kubelet certificate verification only when asked to", async () => {
         const skip = await renderToDir("prod", prodValues({ kubernetes: { kubeletInsecureSkipVerify: true } }));
         const config = yaml.load(skip.file("prometheus", "/etc/prometheus/prometheus.yml")) as any;
+        discard(skip);
         const kubelet = config.scrape_configs.find((j: any) => j.job_name === "kubelet");
         assert.strictEqual(kubelet.tls_config.insecure_skip_verify, true);
         assert.strictEqual(config.scrape_configs.find((j: any) => j.job_name === "apiserver").tls_config.insecure_skip_verify, undefined);
@@ -99,15 +105,13 @@ describe("prod stack (Kubernetes): watching the cluster", () => {
         assert.ok(args.includes("--metric-labels-allowlist=nodes=[topology.kubernetes.io/zone,node.kubernetes.io/instance-type]"), args.join(" "));
     });
 
-    it("loads the Kubernetes rules and dashboards on Kubernetes only", async () => {
+    it("loads the Kubernetes rules and jobs on Kubernetes only", async () => {
         const rules = (dir: RenderedDir) => walk(path.join(dir.dir, "files", "prometheus", "etc/prometheus/rules")).map((f) => path.basename(f));
-        const dashboards = (dir: RenderedDir) => walk(path.join(dir.dir, "files", "grafana", "etc/grafana/dashboards")).map((f) => path.relative(path.join(dir.dir, "files", "grafana", "etc/grafana/dashboards"), f));
         assert.ok(rules(out).some((f) => f.startsWith("kubernetes-")), "prod has no kubernetes-*.yml rules");
-        assert.ok(dashboards(out).some((f) => f.startsWith("kubernetes/")), "prod has no Kubernetes dashboards");
         const dev = await renderToDir("dev", { platform: "docker" });
         assert.deepStrictEqual(rules(dev).filter((f) => f.startsWith("kubernetes-")), []);
-        assert.deepStrictEqual(dashboards(dev).filter((f) => f.startsWith("kubernetes/")), []);
         const devJobs = (yaml.load(dev.file("prometheus", "/etc/prometheus/prometheus.yml")) as any).scrape_configs.map((j: any) => j.job_name);
+        discard(dev);
         for (const job of ["kubelet", "kubelet-cadvisor", "apiserver", "coredns"]) assert.ok(!devJobs.includes(job), `dev scrapes ${job}`);
     });
 });

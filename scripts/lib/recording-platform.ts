@@ -11,6 +11,7 @@ export function recordingPlatform(inner: Platform): { platform: Platform; specs:
         scrapeTargets: (service, port) => inner.scrapeTargets(service, port),
         serviceTls: inner.serviceTls?.bind(inner),
         discoveryJobs: inner.discoveryJobs?.bind(inner),
+        clusterMonitoring: inner.clusterMonitoring?.bind(inner),
         finalize: inner.finalize?.bind(inner),
         deploy(spec: ServiceSpec, opts: pulumi.CustomResourceOptions): DeployedService {
             specs.push(spec);
