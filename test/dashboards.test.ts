@@ -14,7 +14,7 @@ import { cataloguedMetrics, METRIC_SOURCES } from "./support/metrics-catalogue";
 const ROOT = path.join(__dirname, "..");
 const DASHBOARDS = path.join(ROOT, "dashboards");
 const RULES = path.join(ROOT, "rules");
-const FOLDERS = ["stack", "services", "infrastructure", "datastores", "logs"];
+const FOLDERS = ["stack", "services", "infrastructure", "datastores", "logs", "kubernetes"];
 /** The datasources the Grafana component provisions, by fixed UID. */
 const DATASOURCES: Readonly<Record<string, string>> = { prometheus: "prometheus", alertmanager: "alertmanager", loki: "loki" };
 /** Labels Promtail attaches to log streams. */
@@ -36,6 +36,10 @@ const REQUIRED_VIEWS: Readonly<Record<string, string>> = {
     "PostgreSQL": "pg_up", "Redis": "redis_up", "Kafka consumer lag": "kafka_consumergroup_lag_sum",
     "probes and certificates": "probe_ssl_earliest_cert_expiry", "Prometheus": "prometheus_tsdb_head_series",
     "Alertmanager": "alertmanager_notifications_failed_total",
+    "Kubernetes cluster": "kube_node_info", "Kubernetes namespace": "namespace:container_cpu_requests:sum",
+    "Kubernetes workload": "namespace_workload_pod:kube_pod_owner:relabel", "Kubernetes pod": "kube_pod_container_status_waiting_reason",
+    "Kubernetes node": "kubelet_running_pods", "persistent volumes": "kubelet_volume_stats_available_bytes",
+    "API server": "apiserver_request_duration_seconds_bucket", "CoreDNS": "coredns_dns_responses_total",
 };
 
 type Json = Record<string, unknown>;

@@ -105,11 +105,16 @@ describe("prod stack (Kubernetes): watching the cluster", () => {
         assert.ok(args.includes("--metric-labels-allowlist=nodes=[topology.kubernetes.io/zone,node.kubernetes.io/instance-type]"), args.join(" "));
     });
 
-    it("loads the Kubernetes rules and jobs on Kubernetes only", async () => {
+    it("loads the Kubernetes rules, jobs and dashboards on Kubernetes only", async () => {
         const rules = (dir: RenderedDir) => walk(path.join(dir.dir, "files", "prometheus", "etc/prometheus/rules")).map((f) => path.basename(f));
+        const dashboardsDir = (dir: RenderedDir) => path.join(dir.dir, "files", "grafana", "etc/grafana/dashboards");
+        const dashboards = (dir: RenderedDir) => walk(dashboardsDir(dir)).map((f) => path.relative(dashboardsDir(dir), f));
         assert.ok(rules(out).some((f) => f.startsWith("kubernetes-")), "prod has no kubernetes-*.yml rules");
+        assert.strictEqual(dashboards(out).filter((f) => f.startsWith("kubernetes/")).length, 8, "prod's Kubernetes dashboards");
         const dev = await renderToDir("dev", { platform: "docker" });
         assert.deepStrictEqual(rules(dev).filter((f) => f.startsWith("kubernetes-")), []);
+        assert.deepStrictEqual(dashboards(dev).filter((f) => f.startsWith("kubernetes/")), []);
+        assert.ok(dashboards(dev).includes("infrastructure/containers.json"), "dev keeps the Containers dashboard");
         const devJobs = (yaml.load(dev.file("prometheus", "/etc/prometheus/prometheus.yml")) as any).scrape_configs.map((j: any) => j.job_name);
         discard(dev);
         for (const job of ["kubelet", "kubelet-cadvisor", "apiserver", "coredns"]) assert.ok(!devJobs.includes(job), `dev scrapes ${job}`);
