@@ -1,20 +1,40 @@
-/** Every image the stack runs, pinned. One place to bump versions. */
+/**
+ * Every image the stack runs, pinned. One place to bump versions.
+ *
+ * Where Debian has the binary, the tests run that exact release (scripts/get-test-tools.sh
+ * unpacks Debian sid's packages) and the image is pinned to the same version: bump both
+ * together. Where no binary can be had here, the pin is the newest patch of a maintained line
+ * and the comment says why that line. The README's image table lists what tests each one.
+ */
 export const IMAGES = {
-    prometheus: "prom/prometheus:v3.5.0",
-    alertmanager: "prom/alertmanager:v0.28.1",
-    grafana: "grafana/grafana:12.2.1",
-    nodeExporter: "prom/node-exporter:v1.9.1",
-    loki: "grafana/loki:3.6.11",
-    promtail: "grafana/promtail:3.6.11",
-    alloy: "grafana/alloy:v1.15.1",
-    // v0.55.1 is the last tag on gcr.io (later ones moved registry) and speaks Docker 29's API.
-    cadvisor: "gcr.io/cadvisor/cadvisor:v0.55.1",
-    postgresExporter: "prometheuscommunity/postgres-exporter:v0.17.1",
-    // The -alpine variant has wget for the Docker healthcheck; the default one is FROM scratch.
-    redisExporter: "oliver006/redis_exporter:v1.69.0-alpine",
+    // Tested: Debian sid prometheus + promtool 3.5.3 (3.5 is the long-term-support line).
+    prometheus: "prom/prometheus:v3.5.3",
+    // Tested: Debian sid prometheus-alertmanager + amtool 0.33.1.
+    alertmanager: "prom/alertmanager:v0.33.1",
+    // No binary: 13.2 is the newest line, and the one whose @grafana/schema types check our dashboards.
+    grafana: "grafana/grafana:13.2.3",
+    // Tested: Debian sid prometheus-node-exporter 1.11.1.
+    nodeExporter: "prom/node-exporter:v1.11.1",
+    // No binary: 3.7 is Loki's newest line; configs are checked against its configuration reference.
+    loki: "grafana/loki:3.7.7",
+    // No binary: Promtail reached end of life on 2026-03-02 and Loki 3.7 dropped it; 3.6 is its last line.
+    promtail: "grafana/promtail:3.6.15",
+    // No binary: 1.18 is Alloy's newest stable line (1.19 was still in release candidates).
+    alloy: "grafana/alloy:v1.18.1",
+    // No binary: 0.60 is the newest line; since v0.53 cAdvisor publishes on ghcr.io, without the v.
+    cadvisor: "ghcr.io/google/cadvisor:0.60.5",
+    // Tested: Debian sid prometheus-postgres-exporter 0.19.1.
+    postgresExporter: "prometheuscommunity/postgres-exporter:v0.19.1",
+    // Tested: Debian sid prometheus-redis-exporter 1.86.0. The -alpine variant has wget for the
+    // Docker healthcheck; the default one is FROM scratch.
+    redisExporter: "oliver006/redis_exporter:v1.86.0-alpine",
+    // No binary (Debian has no package): v1.9.0 is the newest release of the only line.
     kafkaExporter: "danielqsj/kafka-exporter:v1.9.0",
-    blackboxExporter: "prom/blackbox-exporter:v0.26.0",
-    // Kubernetes only: the sidecar that POSTs /-/reload when a mounted ConfigMap changes.
-    configReloader: "quay.io/prometheus-operator/prometheus-config-reloader:v0.85.0",
-    kubeStateMetrics: "registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.16.0",
+    // Tested: Debian sid prometheus-blackbox-exporter 0.28.0.
+    blackboxExporter: "prom/blackbox-exporter:v0.28.0",
+    // Kubernetes only, no binary: the sidecar that POSTs /-/reload when a mounted ConfigMap
+    // changes; the operator supports only its newest release.
+    configReloader: "quay.io/prometheus-operator/prometheus-config-reloader:v0.93.0",
+    // Kubernetes only, no binary: 2.20 is built against client-go 1.36; its maintainers support only the newest release.
+    kubeStateMetrics: "registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.20.0",
 } as const;

@@ -170,12 +170,12 @@ export const dockerPinnedImages = policy({
     name: "docker-pinned-images",
     description:
         "Every Docker image (RemoteImage name, Container image) names an explicit tag other than latest, or a " +
-        "digest, so `pulumi up` runs the version that was reviewed. Fix: write repo:tag, e.g. prom/prometheus:v2.53.0.",
+        "digest, so `pulumi up` runs the version that was reviewed. Fix: write repo:tag, e.g. prom/prometheus:v3.5.3.",
     validateResource: [
         onType(dockerRemoteImage, (args, report) => {
             const reason = unpinnedReason(args.props.name);
             if (reason) {
-                report(`RemoteImage ${args.name}: ${reason}; pin an explicit version tag such as :v2.53.0 or a digest`);
+                report(`RemoteImage ${args.name}: ${reason}; pin an explicit version tag such as :v3.5.3 or a digest`);
             }
         }),
         onType(dockerContainer, (args, report) => {
@@ -214,7 +214,7 @@ export const kubernetesPinnedImages = policy({
     name: "kubernetes-pinned-images",
     description:
         "Every container image names an explicit tag other than latest, or a digest, so each replica and each " +
-        "rollout runs the version that was reviewed. Fix: write repo:tag, e.g. quay.io/prometheus/prometheus:v2.53.0.",
+        "rollout runs the version that was reviewed. Fix: write repo:tag, e.g. quay.io/prometheus/prometheus:v3.5.3.",
     validateResource: onEachContainer(({ container, where }, report) => {
         const reason = unpinnedReason(container.image);
         if (reason) {

@@ -192,7 +192,7 @@ describe("policy pack", () => {
 
         it("reports latest and untagged images, a registry port not counting as a tag", async () => {
             assert.deepEqual(await violations(dockerPinnedImages, resource(remoteImage, { name: "prom/prometheus:latest" }, "prometheus-image")), [
-                "RemoteImage prometheus-image: image prom/prometheus:latest uses the moving tag latest; pin an explicit version tag such as :v2.53.0 or a digest",
+                "RemoteImage prometheus-image: image prom/prometheus:latest uses the moving tag latest; pin an explicit version tag such as :v3.5.3 or a digest",
             ]);
             const [untagged] = await violations(dockerPinnedImages, resource(remoteImage, { name: "localhost:5000/grafana" }));
             assert.match(untagged, /image localhost:5000\/grafana has no tag, so it means latest/);

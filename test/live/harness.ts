@@ -21,6 +21,9 @@ const BINARIES: Record<string, string> = {
     "blackbox-exporter": "blackbox_exporter",
 };
 
+/** Where a binary says it serves queries: Prometheus answers /-/healthy, but 503 on its API until its TSDB is open. */
+const READY_PATHS: Record<string, string> = { prometheus: "/-/ready" };
+
 /** Flags whose value is a listen address: each replica gets its own loopback port instead. */
 const LISTEN_FLAGS = ["--web.listen-address", "--cluster.listen-address"];
 
@@ -90,13 +93,15 @@ export class LiveService {
     async ready(timeoutMs = 30000): Promise<void> {
         const health = this.spec.health;
         if (!health) return;
-        const url = `http://127.0.0.1:${this.platform.portOf(this.spec.name, health.port, this.replica)}${health.path}`;
         const headers = this.password ? basicAuth(this.password) : {};
-        await waitFor(`${this.id} to answer ${health.path}`, async () => {
-            if (this.process && !this.process.alive) throw new Error(`${this.id} exited`);
-            const res = await fetch(url, { headers, signal: AbortSignal.timeout(2000) });
-            return res.status === 200 ? true : undefined;
-        }, { timeoutMs, intervalMs: 100, context: () => this.process?.logTail() ?? "" });
+        for (const path of new Set([health.path, READY_PATHS[this.spec.name] ?? health.path])) {
+            const url = `http://127.0.0.1:${this.platform.portOf(this.spec.name, health.port, this.replica)}${path}`;
+            await waitFor(`${this.id} to answer ${path}`, async () => {
+                if (this.process && !this.process.alive) throw new Error(`${this.id} exited`);
+                const res = await fetch(url, { headers, signal: AbortSignal.timeout(2000) });
+                return res.status === 200 ? true : undefined;
+            }, { timeoutMs, intervalMs: 100, context: () => this.process?.logTail() ?? "" });
+        }
     }
 }
 
@@ -251,5 +256,7 @@ async function writeService(
     const command = binary ? toolPath(binary) : undefined;
     const args = loopbackArgs(spec, replica, (spec.args ?? []).map(rewrite), platform);
     const env = Object.fromEntries(Object.entries(spec.env ?? {}).map(([k, v]) => [k, rewrite(v)]));
-    return new LiveService(spec, replica, root, command, args, { ...env, ...extraEnv }, platform, path.join(stackRoot, "logs"));
+    // As a StatefulSet pod gets its own name (`prometheus-0`) through the downward API.
+    const replicaName = spec.replicaNameEnv ? { [spec.replicaNameEnv]: serviceId(spec, replica) } : {};
+    return new LiveService(spec, replica, root, command, args, { ...env, ...replicaName, ...extraEnv }, platform, path.join(stackRoot, "logs"));
 }

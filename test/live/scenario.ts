@@ -29,6 +29,7 @@ export const SCENARIO_RULES = path.join(__dirname, "rules", "live-scenarios.yml"
 export interface ScenarioOptions {
     readonly name: string;
     readonly alertmanagerReplicas?: number;
+    readonly prometheusReplicas?: number;
     /** Start PostgreSQL and Redis and their exporters. */
     readonly databases?: boolean;
 }
@@ -110,6 +111,7 @@ function stackValues(options: ScenarioOptions, receiver: NotificationReceiver, a
         slackWebhookUrl: receiver.url("slack"),
         webhookUrl: receiver.url("sms"),
         alertmanager: { replicas: options.alertmanagerReplicas ?? 1 },
+        prometheus: { replicas: options.prometheusReplicas ?? 1 },
         thresholds: { alerts: { TargetDown: alertFor, PostgresDown: alertFor } },
         ...(options.databases ? databaseValues(pgPort, redisPort) : {}),
     };

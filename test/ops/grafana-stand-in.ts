@@ -64,7 +64,7 @@ export class GrafanaStandIn {
     private handle(req: http.IncomingMessage, body: unknown): [number, unknown] {
         const url = new URL(req.url ?? "/", "http://stand-in");
         const route = `${req.method} ${url.pathname}`;
-        if (route === "GET /api/health") return [200, { database: "ok", version: "12.2.1" }];
+        if (route === "GET /api/health") return [200, { database: "ok", version: "13.2.3" }];
         if (!this.authorized(req)) return [401, { message: "Unauthorized" }];
         if (route === "GET /api/user") return [200, { login: "admin", isGrafanaAdmin: true }];
         if (route === "GET /api/search") {

@@ -93,7 +93,7 @@ export const METRIC_SOURCES: Readonly<Record<string, MetricSource>> = {
     },
     alertmanager: {
         jobs: ["alertmanager"],
-        reference: "Alertmanager 0.28 /metrics (dispatch/dispatch.go, notify/notify.go, silence/silence.go, cluster/cluster.go)",
+        reference: "Alertmanager 0.33 /metrics (dispatch/dispatch.go, notify/notify.go, silence/silence.go, cluster/cluster.go)",
         metrics: [
             "alertmanager_build_info", "alertmanager_config_hash",
             "alertmanager_config_last_reload_successful", "alertmanager_config_last_reload_success_timestamp_seconds",
@@ -118,7 +118,7 @@ export const METRIC_SOURCES: Readonly<Record<string, MetricSource>> = {
     },
     grafana: {
         jobs: ["grafana"],
-        reference: "Grafana 12 /metrics (pkg/infra/metrics/metrics.go)",
+        reference: "Grafana 13 /metrics (pkg/infra/metrics/metrics.go)",
         metrics: [
             "grafana_build_info", "grafana_stat_totals_dashboard", "grafana_stat_total_users",
             "grafana_api_response_status_total", "grafana_page_response_status_total",
@@ -153,7 +153,7 @@ export const METRIC_SOURCES: Readonly<Record<string, MetricSource>> = {
     },
     "node-exporter": {
         jobs: ["node-exporter"],
-        reference: "node_exporter 1.9 collectors (cpu, meminfo, filesystem, diskstats, netdev, loadavg, pressure, timex, filefd, uname, stat)",
+        reference: "node_exporter 1.11 collectors (cpu, meminfo, filesystem, diskstats, netdev, loadavg, pressure, timex, filefd, uname, stat)",
         metrics: [
             "node_exporter_build_info", "node_uname_info", "node_os_info", "node_boot_time_seconds", "node_time_seconds",
             "node_cpu_seconds_total", "node_load1", "node_load5", "node_load15",
@@ -289,7 +289,7 @@ export const METRIC_SOURCES: Readonly<Record<string, MetricSource>> = {
     },
     "postgres-exporter": {
         jobs: ["postgres-exporter"],
-        reference: "postgres_exporter 0.17 collector/*.go and cmd/postgres_exporter/postgres_exporter.go; checked against a live /metrics",
+        reference: "postgres_exporter 0.19 collector/*.go and cmd/postgres_exporter/postgres_exporter.go; checked against a live /metrics",
         metrics: [
             "pg_up", "postgres_exporter_build_info", "pg_exporter_last_scrape_duration_seconds", "pg_scrape_collector_success",
             "pg_scrape_collector_duration_seconds",
@@ -316,7 +316,7 @@ export const METRIC_SOURCES: Readonly<Record<string, MetricSource>> = {
     },
     "redis-exporter": {
         jobs: ["redis-exporter"],
-        reference: "redis_exporter 1.69 exporter/exporter.go, exporter/streams.go; checked against a live /metrics of Redis 7",
+        reference: "redis_exporter 1.86 exporter/exporter.go, exporter/streams.go; checked against a live /metrics of Redis 7",
         metrics: [
             "redis_up", "redis_exporter_build_info", "redis_exporter_last_scrape_error",
             "redis_exporter_last_scrape_duration_seconds", "redis_exporter_scrapes_total", "redis_instance_info",
@@ -354,7 +354,7 @@ export const METRIC_SOURCES: Readonly<Record<string, MetricSource>> = {
     },
     "blackbox-exporter": {
         jobs: ["blackbox-http", "blackbox-tcp", "blackbox-icmp"],
-        reference: "blackbox_exporter 0.26 prober/*.go",
+        reference: "blackbox_exporter 0.28 prober/*.go",
         metrics: [
             "probe_success", "probe_duration_seconds", "probe_dns_lookup_time_seconds", "probe_ip_protocol",
             "probe_ip_addr_hash", "probe_failed_due_to_regex", "probe_http_status_code", "probe_http_duration_seconds",
