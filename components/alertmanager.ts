@@ -3,7 +3,8 @@ import { AlertmanagerConfig, AlertingConfig, Secrets } from "../config";
 import { IMAGES } from "./images";
 import { BASIC_AUTH_USER, GeneratedPassword, generatePassword } from "./passwords";
 import { FileSpec, OutboundSpec, Platform, ServiceSpec, ServiceTls } from "./platform/spec";
-import { AlertmanagerSecretFiles, renderAlertmanagerConfig, renderNotificationTemplates, TEMPLATES_DIR } from "./render/alertmanager";
+import { SecretId } from "../config/receivers";
+import { renderAlertmanagerConfig, renderNotificationTemplates, TEMPLATES_DIR } from "./render/alertmanager";
 import { renderWebConfig } from "./render/prometheus";
 
 export const ALERTMANAGER_PORT = 9093;
@@ -11,12 +12,19 @@ export const ALERTMANAGER_CLUSTER_PORT = 9094;
 const SECRETS_DIR = "/etc/alertmanager/secrets";
 const TLS_DIR = "/etc/alertmanager/tls";
 const ADMIN_PASSWORD_FILE = `${SECRETS_DIR}/admin_password`;
-const SECRET_FILES: AlertmanagerSecretFiles = {
-    slackWebhookUrl: `${SECRETS_DIR}/slack_webhook_url`,
-    smtpPassword: `${SECRETS_DIR}/smtp_password`,
-    pagerdutyRoutingKey: `${SECRETS_DIR}/pagerduty_routing_key`,
-    webhookUrl: `${SECRETS_DIR}/webhook_url`,
+/** The stack-wide receiver secrets, under the file names they have always had. */
+const STACK_SECRET_FILES: Record<string, string> = {
+    slackWebhookUrl: "slack_webhook_url",
+    smtpPassword: "smtp_password",
+    pagerdutyRoutingKey: "pagerduty_routing_key",
+    webhookUrl: "webhook_url",
 };
+
+/** Where a receiver credential is mounted: `stack:slackWebhookUrl` or `receiver:<name in monitoring:receiverSecrets>`. */
+export function alertmanagerSecretFile(secret: SecretId): string {
+    const [scope, name] = secret.split(/:(.*)/s);
+    return `${SECRETS_DIR}/${scope === "stack" ? STACK_SECRET_FILES[name] ?? name : `receiver-${name}`}`;
+}
 
 export interface AlertmanagerArgs {
     /** Receivers and routes, already validated. */
@@ -53,20 +61,29 @@ export class Alertmanager extends pulumi.ComponentResource {
     }
 }
 
-function secretFiles(secrets: Secrets): FileSpec[] {
-    const pairs: [pulumi.Output<string> | undefined, string][] = [
-        [secrets.slackWebhookUrl, SECRET_FILES.slackWebhookUrl],
-        [secrets.smtpPassword, SECRET_FILES.smtpPassword],
-        [secrets.pagerdutyRoutingKey, SECRET_FILES.pagerdutyRoutingKey],
-        [secrets.webhookUrl, SECRET_FILES.webhookUrl],
-    ];
-    return pairs.filter(([value]) => value !== undefined).map(([value, path]) => ({ path, content: value!, secret: true }));
+/** Every credential a receiver reads, once each, as a secret file. */
+function secretFiles(alerting: AlertingConfig, secrets: Secrets): FileSpec[] {
+    const used = new Set(alerting.receivers.flatMap((r) => r.integrations.flatMap((i) => Object.values(i.files))));
+    return [...used].map((secret) => ({ path: alertmanagerSecretFile(secret), content: secretValue(secret, secrets), secret: true }));
 }
 
-/** Receivers on the internet: HTTPS (Slack, PagerDuty, webhooks) and SMTP (submission, plain and the smarthost's own port). */
+function secretValue(secret: SecretId, secrets: Secrets): pulumi.Output<string> {
+    const [scope, name] = secret.split(/:(.*)/s);
+    const value = scope === "stack"
+        ? secrets[name as keyof Omit<Secrets, "receivers">]
+        : secrets.receivers === "opaque" ? pulumi.secret("encrypted") : secrets.receivers?.get(name);
+    // Config loading checked every reference; a miss here is a bug, not a user mistake.
+    if (!value) throw new Error(`receiver secret ${secret} is referenced but not set`);
+    return value;
+}
+
+/** Receivers on the internet: HTTPS (Slack, PagerDuty, webhooks) and SMTP (submission, plain and each smarthost's own port). */
 function receiverPorts(alerting: AlertingConfig): OutboundSpec[] {
-    const smarthost = alerting.email ? Number(alerting.email.smarthost.slice(alerting.email.smarthost.lastIndexOf(":") + 1)) : undefined;
-    const ports = [...new Set([443, 587, 25, ...(smarthost ? [smarthost] : [])])];
+    const smarthosts = alerting.receivers.flatMap((r) => r.integrations)
+        .filter((i) => i.kind === "email")
+        .map((i) => String(i.fields.smarthost))
+        .map((host) => Number(host.slice(host.lastIndexOf(":") + 1)));
+    const ports = [...new Set([443, 587, 25, ...smarthosts])];
     return ports.map((port) => ({ port, external: true }));
 }
 
@@ -94,7 +111,7 @@ function alertmanagerSpec(args: AlertmanagerArgs, auth: GeneratedPassword, tls?:
             ...(clustered ? [{ name: "cluster", port: ALERTMANAGER_CLUSTER_PORT }] : []),
         ],
         files: [
-            { path: "/etc/alertmanager/alertmanager.yml", content: renderAlertmanagerConfig(args.alerting, SECRET_FILES), hotReload: true },
+            { path: "/etc/alertmanager/alertmanager.yml", content: renderAlertmanagerConfig(args.alerting, alertmanagerSecretFile), hotReload: true },
             { path: `${TEMPLATES_DIR}/monitoring.tmpl`, content: renderNotificationTemplates(), hotReload: true },
             {
                 path: "/etc/alertmanager/web.yml",
@@ -103,7 +120,7 @@ function alertmanagerSpec(args: AlertmanagerArgs, auth: GeneratedPassword, tls?:
             },
             // The plain password, for the platform's health checks and reloader.
             { path: ADMIN_PASSWORD_FILE, content: auth.password, secret: true },
-            ...secretFiles(args.secrets),
+            ...secretFiles(args.alerting, args.secrets),
             ...(tls?.files ?? []),
         ],
         outbound: receiverPorts(args.alerting),

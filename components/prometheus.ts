@@ -1,5 +1,3 @@
-import * as fs from "fs";
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../config";
 import { IMAGES } from "./images";
@@ -95,13 +93,9 @@ function outboundPorts(config: StackConfig): OutboundSpec[] {
     return [...ports].sort((a, b) => a - b).map((port) => ({ port }));
 }
 
-/** The user's own rule files, mounted beside the stack's. */
+/** The user's own rule files, mounted beside the stack's under names unique to each path. */
 function userRuleFiles(config: StackConfig): FileSpec[] {
-    return config.ruleFiles.map((file) => ({
-        path: `${RULES_DIR}/user-${path.basename(file)}`,
-        content: fs.readFileSync(file, "utf8"),
-        hotReload: true,
-    }));
+    return config.ruleFiles.map((file) => ({ path: `${RULES_DIR}/${file.name}`, content: file.content, hotReload: true }));
 }
 
 /**

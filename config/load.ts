@@ -1,4 +1,5 @@
 import { readAlerting } from "./alerting";
+import { checkAlertDelivery, raisableAlerts } from "./alert-delivery";
 import { ConfigError } from "./errors";
 import { readDatabasePort, readGrafanaReplicas, readKubernetes, readRemoteWrite, readResources, readTls } from "./kubernetes";
 import { readExporters } from "./exporters";
@@ -8,6 +9,8 @@ import { ConfigSource } from "./source";
 import { readThresholds } from "./thresholds";
 import { readHttp, readRunbookBaseUrl } from "./http";
 import { readSlos } from "./slos";
+import { readRuleFiles } from "./rule-files";
+import { builtInGroupNames } from "./thresholds";
 import { PlatformName, ScrapeTarget, StackConfig } from "./types";
 import * as v from "./validate";
 
@@ -73,7 +76,7 @@ export function loadConfig(source: ConfigSource, stack: string): StackConfig {
     );
     v.unique("targets", targets.map((t) => t.job), "job");
 
-    return {
+    const config: StackConfig = {
         stack,
         platform,
         bindAddress: v.optional(source.value("bindAddress"), "127.0.0.1", (x) => v.ipv4("bindAddress", x)),
@@ -85,7 +88,7 @@ export function loadConfig(source: ConfigSource, stack: string): StackConfig {
             size: v.optional(retentionRaw.size, "10GB", (x) => v.size("retention.size", x)),
         },
         targets,
-        ruleFiles: v.optional(source.value("ruleFiles"), [] as string[], (x) => v.list("ruleFiles", x, v.string)),
+        ruleFiles: readRuleFiles(source.value("ruleFiles"), builtInGroupNames()),
         alerting: readAlerting(source.value("alerting"), secrets),
         prometheus: {
             replicas: v.optional(promRaw.replicas, 1, (x) => v.number("prometheus.replicas", x, { min: 1, max: 10, integer: true })),
@@ -116,6 +119,11 @@ export function loadConfig(source: ConfigSource, stack: string): StackConfig {
         remoteWrite: readRemoteWrite(source.value("remoteWrite"), secrets),
         secrets,
     };
+    checkAlertDelivery(config.alerting, raisableAlerts({
+        ...config,
+        externalLabels: { stack, ...config.prometheus.externalLabels },
+    }));
+    return config;
 }
 
 function labels(key: string, raw: unknown): Record<string, string> {

@@ -13,12 +13,24 @@ export const SECRET_KEYS = [
     "grafanaDatabaseUrl",
     "remoteWritePassword",
     "lokiS3SecretAccessKey",
+    "receiverSecrets",
 ] as const;
 
 export type SecretKey = (typeof SECRET_KEYS)[number];
+/** The secret keys holding one value; `receiverSecrets` is a map of named values. */
+export type SingleSecretKey = Exclude<SecretKey, "receiverSecrets">;
 
-/** Secret values as secret Outputs; a key that is not set is absent. */
-export type Secrets = { readonly [K in SecretKey]?: pulumi.Output<string> };
+/**
+ * Secret values as secret Outputs; a key that is not set is absent. `receivers` holds the values of
+ * monitoring:receiverSecrets by name, or is "opaque" when the map is encrypted and the offline
+ * render cannot read its names (every name then stands for a placeholder).
+ */
+export type Secrets = { readonly [K in SingleSecretKey]?: pulumi.Output<string> } & {
+    readonly receivers?: ReadonlyMap<string, pulumi.Output<string>> | "opaque";
+};
+
+/** What the offline render puts in place of an encrypted monitoring:receiverSecrets map. */
+export const OPAQUE_SECRET_MAP = "[encrypted map]";
 
 /** Shape checks that can be made without ever showing the value. */
 const SHAPES: Partial<Record<SecretKey, { test: (v: string) => boolean; expected: string }>> = {
@@ -50,11 +62,13 @@ export const SECRET_STAND_INS: Record<SecretKey, string> = {
     grafanaDatabaseUrl: "postgres://grafana:encrypted@postgres:5432/grafana",
     remoteWritePassword: "encrypted",
     lokiS3SecretAccessKey: "encrypted",
+    receiverSecrets: OPAQUE_SECRET_MAP,
 };
 
 export function readSecrets(source: ConfigSource): Secrets {
-    const secrets: { [K in SecretKey]?: pulumi.Output<string> } = {};
+    const secrets: { [K in SingleSecretKey]?: pulumi.Output<string> } = {};
     for (const key of SECRET_KEYS) {
+        if (key === "receiverSecrets") continue;
         const text = source.secretText(key);
         if (text === undefined || text === "") continue;
         const shape = SHAPES[key];
@@ -64,5 +78,24 @@ export function readSecrets(source: ConfigSource): Secrets {
         }
         secrets[key] = pulumi.secret(text);
     }
-    return secrets;
+    return { ...secrets, receivers: readReceiverSecrets(source) };
+}
+
+/** monitoring:receiverSecrets: `{name: value}`, set with `pulumi config set --secret --path 'monitoring:receiverSecrets.<name>' <value>`. */
+function readReceiverSecrets(source: ConfigSource): Secrets["receivers"] {
+    const key = "receiverSecrets";
+    const raw = source.value(key);
+    if (raw === undefined || raw === null || raw === "") return undefined;
+    if (raw === OPAQUE_SECRET_MAP) return "opaque";
+    if (typeof raw !== "object" || Array.isArray(raw)) {
+        throw new ConfigError(key, "is not a map of names to secret values; set one with: pulumi config set --secret --path 'monitoring:receiverSecrets.<name>' <value>");
+    }
+    const out = new Map<string, pulumi.Output<string>>();
+    for (const [name, value] of Object.entries(raw)) {
+        if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/.test(name)) throw new ConfigError(`${key}.${name}`, "a secret name takes letters, digits, _ and -");
+        // The value itself stays out of every message: it is a secret.
+        if (typeof value !== "string" || value === "") throw new ConfigError(`${key}.${name}`, "the secret value is not a non-empty string");
+        out.set(name, pulumi.secret(value));
+    }
+    return out;
 }

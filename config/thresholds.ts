@@ -71,10 +71,14 @@ export const THRESHOLD_DEFAULTS = Object.fromEntries(
     THRESHOLD_NAMES.map((name) => [name, THRESHOLDS[name].default]),
 ) as Readonly<Record<ThresholdName, number>>;
 
-/** Per-alert changes to the rule files' `for` and `severity`. */
+/** Per-alert changes to the rule files' `for` and `severity`, and the alert's scope. */
 export interface AlertOverride {
     readonly for?: string;
     readonly severity?: Severity;
+    /** false: the alert is not loaded at all. */
+    readonly enabled?: boolean;
+    /** Jobs the alert never fires for (a matcher `job!~"..."` added to each of its selectors). */
+    readonly excludeJobs?: string[];
 }
 
 export interface ThresholdsConfig {
@@ -82,6 +86,8 @@ export interface ThresholdsConfig {
     readonly values: Readonly<Record<ThresholdName, number>>;
     /** Keyed by alert name. */
     readonly alerts: Readonly<Record<string, AlertOverride>>;
+    /** Rule groups turned off as a whole. */
+    readonly disabledGroups: readonly string[];
 }
 
 /** The stack's own rule files (rules/*.yml next to the program). */
@@ -95,36 +101,75 @@ export const SLO_ALERTS = [
     "SLOLatencyBudgetBurnSlow",
 ] as const;
 
-let alertNamesCache: string[] | undefined;
+/** One alert of the stack's own rule files, with the labels it is written with. */
+export interface BuiltInAlert {
+    readonly alert: string;
+    readonly group: string;
+    readonly file: string;
+    readonly labels: Readonly<Record<string, string>>;
+}
+
+let builtInCache: { alerts: BuiltInAlert[]; groups: string[] } | undefined;
+
+function builtInRules(): { alerts: BuiltInAlert[]; groups: string[] } {
+    if (!builtInCache) {
+        const cache = { alerts: [] as BuiltInAlert[], groups: [] as string[] };
+        for (const file of fs.readdirSync(RULES_DIR).filter((f) => f.endsWith(".yml")).sort()) {
+            const doc = yaml.load(fs.readFileSync(path.join(RULES_DIR, file), "utf8")) as {
+                groups: { name: string; rules: { alert?: string; labels?: Record<string, string> }[] }[];
+            };
+            for (const group of doc.groups) {
+                cache.groups.push(group.name);
+                for (const rule of group.rules) {
+                    if (rule.alert) cache.alerts.push({ alert: rule.alert, group: group.name, file, labels: rule.labels ?? {} });
+                }
+            }
+        }
+        builtInCache = cache;
+    }
+    return builtInCache;
+}
+
+/** Every alert of rules/*.yml (the generated SLO alerts are not among them). */
+export function builtInAlerts(): BuiltInAlert[] {
+    return builtInRules().alerts;
+}
+
+/** Every group of rules/*.yml, recording-only ones included. */
+export function builtInGroupNames(): string[] {
+    return builtInRules().groups;
+}
 
 /** Every alert the stack can ship: the rule files' and the generated SLO alerts. */
 export function knownAlertNames(): string[] {
-    if (!alertNamesCache) {
-        const names: string[] = [];
-        for (const file of fs.readdirSync(RULES_DIR).filter((f) => f.endsWith(".yml")).sort()) {
-            const doc = yaml.load(fs.readFileSync(path.join(RULES_DIR, file), "utf8")) as {
-                groups: { rules: { alert?: string }[] }[];
-            };
-            for (const group of doc.groups) for (const rule of group.rules) if (rule.alert) names.push(rule.alert);
-        }
-        alertNamesCache = [...names, ...SLO_ALERTS];
-    }
-    return alertNamesCache;
+    return [...new Set([...builtInAlerts().map((a) => a.alert), ...SLO_ALERTS])];
 }
+
+/** Alert groups of rules/*.yml, and `slo` for the generated SLO alerts. */
+export function knownGroupNames(): string[] {
+    return [...new Set([...builtInAlerts().map((a) => a.group), SLO_GROUP])];
+}
+
+/** The group name `monitoring:thresholds.groups` uses for every generated SLO alert. */
+export const SLO_GROUP = "slo";
 
 export function readThresholds(raw: unknown): ThresholdsConfig {
     const key = "thresholds";
     const obj = v.object(key, raw ?? {});
     const values: Record<string, number> = { ...THRESHOLD_DEFAULTS };
     for (const [name, value] of Object.entries(obj)) {
-        if (name === "alerts") continue;
+        if (name === "alerts" || name === "groups") continue;
         if (!(name in THRESHOLDS)) {
             throw new ConfigError(`${key}.${name}`, `unknown threshold; expected one of ${THRESHOLD_NAMES.join(", ")}`);
         }
         const spec = THRESHOLDS[name as ThresholdName];
         values[name] = v.number(`${key}.${name}`, value, { min: 0, max: spec.unit === "percent" ? 100 : undefined });
     }
-    return { values: values as Record<ThresholdName, number>, alerts: readOverrides(`${key}.alerts`, obj.alerts) };
+    return {
+        values: values as Record<ThresholdName, number>,
+        alerts: readOverrides(`${key}.alerts`, obj.alerts),
+        disabledGroups: readGroups(`${key}.groups`, obj.groups),
+    };
 }
 
 function readOverrides(key: string, raw: unknown): Record<string, AlertOverride> {
@@ -136,11 +181,32 @@ function readOverrides(key: string, raw: unknown): Record<string, AlertOverride>
             const near = known.find((a) => a.toLowerCase() === alert.toLowerCase());
             throw new ConfigError(`${key}.${alert}`, `no such alert${near ? `; did you mean ${near}?` : "; see RUNBOOK.md for the names"}`);
         }
-        const fields = v.fields(`${key}.${alert}`, value, ["for", "severity"]);
+        const fields = v.fields(`${key}.${alert}`, value, ["for", "severity", "enabled", "excludeJobs"]);
         out[alert] = {
             for: v.optional(fields.for, undefined, (x) => v.duration(`${key}.${alert}.for`, x)),
             severity: v.optional(fields.severity, undefined, (x) => v.oneOf(`${key}.${alert}.severity`, x, SEVERITIES)),
+            enabled: v.optional(fields.enabled, true, (x) => v.boolean(`${key}.${alert}.enabled`, x)),
+            excludeJobs: v.optional(fields.excludeJobs, [] as string[], (x) =>
+                v.list(`${key}.${alert}.excludeJobs`, x, v.jobName, { nonEmpty: true })),
         };
     }
     return out;
+}
+
+/** `monitoring:thresholds.groups.<group>.enabled: false` turns a whole rule group off. */
+function readGroups(key: string, raw: unknown): string[] {
+    const obj = v.object(key, raw ?? {});
+    const known = knownGroupNames();
+    const off: string[] = [];
+    for (const [group, value] of Object.entries(obj)) {
+        if (!known.includes(group)) throw new ConfigError(`${key}.${group}`, `no such rule group; expected one of ${known.join(", ")}`);
+        const fields = v.fields(`${key}.${group}`, value, ["enabled"]);
+        if (!v.optional(fields.enabled, true, (x) => v.boolean(`${key}.${group}.enabled`, x))) off.push(group);
+    }
+    return off;
+}
+
+/** Whether the stack raises this built-in or SLO alert, after `enabled: false` on it or its group. */
+export function alertEnabled(thresholds: ThresholdsConfig, alert: string, group: string): boolean {
+    return thresholds.alerts[alert]?.enabled !== false && !thresholds.disabledGroups.includes(group);
 }

@@ -5,6 +5,10 @@ import { LogsConfig } from "./logs";
 import { ThresholdsConfig } from "./thresholds";
 import { SloConfig } from "./slos";
 import { HttpConfig } from "./http";
+import { UserRuleFile } from "./rule-files";
+import { RouteNode } from "./alert-routing";
+import { ReceiverModel } from "./receivers";
+import { TimeInterval } from "./routes";
 
 export type PlatformName = "docker" | "kubernetes";
 export type Severity = "critical" | "warning" | "info";
@@ -22,30 +26,15 @@ export interface ScrapeTarget {
     readonly labels: Record<string, string>;
 }
 
-export interface AlertRoutingConfig {
-    readonly groupBy: string[];
-    readonly groupWait: string;
-    readonly groupInterval: string;
-    readonly repeatInterval: string;
-}
-
+/** Receivers and the route tree, as alertmanager.yml will hold them (credentials still secret references). */
 export interface AlertingConfig {
-    /** Slack, on when `monitoring:slackWebhookUrl` is set: one channel per severity. */
-    readonly slack?: { readonly channels: Record<Severity, string> };
-    /** Email over SMTP with STARTTLS; the password comes from `monitoring:smtpPassword`. */
-    readonly email?: {
-        readonly to: string;
-        readonly from: string;
-        readonly smarthost: string;
-        readonly username?: string;
-        readonly requireTls: boolean;
-        readonly severities: Severity[];
-    };
-    /** PagerDuty Events v2, on when `monitoring:pagerdutyRoutingKey` is set. */
-    readonly pagerduty?: { readonly severities: Severity[] };
-    /** A generic webhook (an SMS bridge), on when `monitoring:webhookUrl` is set; gets alerts that match. */
-    readonly webhook?: { readonly matchers: string[] };
-    readonly route: AlertRoutingConfig;
+    /** The stack's receivers (default, watchdog, sms, critical, warning, info) and the user's. */
+    readonly receivers: ReceiverModel[];
+    /** The whole tree: Watchdog, the SMS webhook, the user's routes, then the severity defaults. */
+    readonly route: RouteNode;
+    readonly timeIntervals: TimeInterval[];
+    /** Receivers without integrations on purpose: reaching only these is not a delivery failure. */
+    readonly silentReceivers: string[];
 }
 
 export interface PublishedPorts {
@@ -89,8 +78,8 @@ export interface StackConfig {
     readonly evaluationInterval: string;
     readonly retention: { readonly time: string; readonly size: string };
     readonly targets: ScrapeTarget[];
-    /** The user's own rule files (paths on the machine running Pulumi). */
-    readonly ruleFiles: string[];
+    /** The user's own rule files, read and checked at load. */
+    readonly ruleFiles: UserRuleFile[];
     readonly alerting: AlertingConfig;
     readonly prometheus: PrometheusConfig;
     readonly alertmanager: AlertmanagerConfig;

@@ -4,7 +4,7 @@
 import * as os from "os";
 import { parseArgs } from "util";
 import * as yaml from "js-yaml";
-import { AlertmanagerDocument, describeReceiver, matchRoutes, MatchedRoute } from "./lib/alert-routing";
+import { AlertmanagerDocument, describeReceiver, matchRoutes, MatchedRoute } from "../config/alert-routing";
 import {
     callServiceJson,
     ENDPOINT_OPTIONS,

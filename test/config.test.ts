@@ -94,16 +94,14 @@ describe("config: defaults", () => {
         assert.deepStrictEqual(config.retention, { time: "15d", size: "10GB" });
     });
 
-    it("has no receivers and no secrets until the user sets them", () => {
-        assert.strictEqual(config.alerting.slack, undefined);
-        assert.strictEqual(config.alerting.email, undefined);
-        assert.strictEqual(config.alerting.pagerduty, undefined);
-        assert.strictEqual(config.alerting.webhook, undefined);
-        assert.deepStrictEqual(Object.keys(config.secrets), []);
+    it("has no integrations and no secrets until the user sets them", () => {
+        assert.deepStrictEqual(config.alerting.receivers.flatMap((r) => r.integrations), []);
+        assert.deepStrictEqual(Object.entries(config.secrets).filter(([, value]) => value !== undefined), []);
     });
 
     it("groups by alert, job and severity and keeps Alertmanager data 120h", () => {
-        assert.deepStrictEqual(config.alerting.route, { groupBy: ["alertname", "job", "severity"], groupWait: "30s", groupInterval: "5m", repeatInterval: "4h" });
+        const { routes: _, ...root } = config.alerting.route;
+        assert.deepStrictEqual(root, { receiver: "default", group_by: ["alertname", "job", "severity"], group_wait: "30s", group_interval: "5m", repeat_interval: "4h" });
         assert.strictEqual(config.alertmanager.retention, "120h");
     });
 
@@ -119,7 +117,9 @@ describe("config: defaults", () => {
 describe("config: receivers", () => {
     it("turns Slack on with one channel per severity when the webhook secret is set", () => {
         const config = load({ slackWebhookUrl: "https://hooks.slack.com/services/T/B/X" });
-        assert.deepStrictEqual(config.alerting.slack?.channels, {
+        const channels = Object.fromEntries(config.alerting.receivers.flatMap((r) =>
+            r.integrations.filter((i) => i.kind === "slack").map((i) => [r.name, i.fields.channel])));
+        assert.deepStrictEqual(channels, {
             critical: "#alerts-critical",
             warning: "#alerts-warnings",
             info: "#alerts-general",
@@ -127,8 +127,8 @@ describe("config: receivers", () => {
     });
 
     it("selects the SMS webhook with notify_sms=\"true\" by default", () => {
-        const config = load({ webhookUrl: "https://sms.example.com/hook" });
-        assert.deepStrictEqual(config.alerting.webhook?.matchers, ['notify_sms="true"']);
+        const config = load({ webhookUrl: "https://sms.example.com/hook", slackWebhookUrl: "https://hooks.slack.com/services/T/B/X" });
+        assert.deepStrictEqual(config.alerting.route.routes?.find((r) => r.receiver === "sms")?.matchers, ['notify_sms="true"']);
     });
 
     it("reads per-job intervals and paths of the user's targets", () => {

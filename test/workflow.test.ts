@@ -49,7 +49,7 @@ describe("GitHub workflows", () => {
         const test = pr.jobs.test;
         assert.ok(test.steps.some((s) => s.uses?.startsWith("actions/checkout@")));
         const node = test.steps.find((s) => s.uses?.startsWith("actions/setup-node@"));
-        assert.equal(node?.with?.["node-version"], 20);
+        assert.equal(node?.with?.["node-version"], 24);
         assert.equal(node?.with?.cache, "npm");
         assert.ok(runs(test, "bash .ci/run"));
         const ci = fs.readFileSync(path.join(root, ".ci", "run"), "utf8");
@@ -95,6 +95,22 @@ describe("GitHub workflows", () => {
         const [pulumi] = pulumiSteps(up);
         assert.deepEqual(pulumi.with, { command: "up", "stack-name": "prod", policyPacks: "policy" });
         assert.ok(runs(main.jobs.test, "bash .ci/run"));
+    });
+
+    it("runs a Node that package.json's engines accept: setup-node in CI, the machine's or Node 24 in .ci/run", () => {
+        const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
+        const minimum = Number(/^>=(\d+)$/.exec(pkg.engines.node)?.[1]);
+        assert.ok(minimum >= 22, `engines.node ${pkg.engines.node}: current @pulumi/pulumi needs >= 22`);
+        for (const step of [...allSteps(pr), ...allSteps(main)].filter((s) => s.uses?.startsWith("actions/setup-node@"))) {
+            assert.ok(Number(step.with?.["node-version"]) >= minimum, `setup-node ${step.with?.["node-version"]} is below ${pkg.engines.node}`);
+        }
+        const ci = fs.readFileSync(path.join(root, ".ci", "run"), "utf8");
+        // The fallback triggers below exactly the engines' minimum, and comes before npm ci.
+        assert.ok(ci.includes(`>= ${minimum} ? 0 : 1`), ".ci/run does not compare the machine's Node with the engines' minimum");
+        assert.ok(ci.indexOf("scripts/get-node.sh") < ci.indexOf("npm ci"), ".ci/run must switch Node before npm ci");
+        const getNode = fs.readFileSync(path.join(root, "scripts", "get-node.sh"), "utf8");
+        const pinned = /^NODE_VERSION=(\d+)\.\d+\.\d+$/m.exec(getNode);
+        assert.ok(pinned && Number(pinned[1]) >= minimum, "scripts/get-node.sh pins no Node version the engines accept");
     });
 
     it("pins every action to a released major version", () => {

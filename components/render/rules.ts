@@ -3,16 +3,13 @@ import * as path from "path";
 import { HttpConfig } from "../../config/http";
 import { SloConfig } from "../../config/slos";
 import {
-    AlertOverride, knownAlertNames, RULES_DIR, SLO_ALERTS, THRESHOLD_NAMES, THRESHOLDS, ThresholdName, ThresholdsConfig,
+    AlertOverride, alertEnabled, knownAlertNames, RULES_DIR, SLO_ALERTS, SLO_GROUP, THRESHOLD_NAMES, THRESHOLDS, ThresholdName, ThresholdsConfig,
 } from "../../config/thresholds";
 
 export { THRESHOLDS, THRESHOLD_NAMES } from "../../config/thresholds";
 export type { ThresholdSpec, ThresholdName } from "../../config/thresholds";
 
-// The package is an ES module with a CommonJS build; under node16 resolution only require() reaches the latter.
-type LezerPromql = typeof import("@prometheus-io/lezer-promql", { with: { "resolution-mode": "import" } });
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { parser } = require("@prometheus-io/lezer-promql") as LezerPromql;
+import { addMatcherToSelectors, exactAlternatives, promqlParser as parser, promqlString } from "../../config/promql";
 
 /** A rendered rule file; `name` is its basename under /etc/prometheus/rules/. */
 export interface RuleFile {
@@ -57,7 +54,10 @@ export function ruleSources(): RuleFile[] {
 export function renderRuleFiles(opts: RenderRulesOptions): RuleFile[] {
     const files = ruleSources()
         .filter((file) => opts.kubernetesRules || !KUBERNETES_RULE_FILE.test(file.name))
-        .map((file) => ({ name: file.name, content: renderRuleFile(file, opts) }));
+        .flatMap((file) => {
+            const content = renderRuleFile(file, opts);
+            return content === undefined ? [] : [{ name: file.name, content }];
+        });
     if (opts.slos.length > 0) files.push({ name: "slos.yml", content: renderSloRules(opts) });
     return files;
 }
@@ -68,6 +68,9 @@ export function renderRuleFiles(opts: RenderRulesOptions): RuleFile[] {
 export interface LocatedRule {
     readonly kind: "alert" | "record";
     readonly name: string;
+    /** Offsets of the rule's first line and of the line after it (trailing blank lines included). */
+    readonly start: number;
+    readonly end: number;
     /** The PromQL as YAML reads it (block scalars without their indentation). */
     readonly expr: string;
     /** File offset of each character of `expr`. */
@@ -110,14 +113,25 @@ export function locateRules(content: string, file = "rule file"): LocatedRule[] 
         let end = i + 1;
         while (end < lines.length && (lines[end].text.trim() === "" || indentOf(lines[end].text) >= keyIndent.length)) end++;
         const rule = { kind: head[2] as "alert" | "record", name: head[3], keyIndent };
-        rules.push(locateParts(lines, i + 1, end, rule, `${file}: ${rule.name}`));
+        const extent = { start: lines[i].start, end: end < lines.length ? lines[end].start : content.length };
+        rules.push({ ...locateParts(lines, i + 1, end, rule, `${file}: ${rule.name}`), ...extent });
     }
     return rules;
 }
 
+/** Where each group of a file in the house layout (`  - name: <group>`) starts and ends. */
+export function locateGroups(content: string): { name: string; start: number; end: number }[] {
+    const heads = splitLines(content).filter((l) => /^  - name: \S+\s*$/.test(l.text));
+    return heads.map((l, n) => ({
+        name: l.text.trim().slice("- name: ".length).replace(/^["']|["']$/g, ""),
+        start: l.start,
+        end: n + 1 < heads.length ? heads[n + 1].start : content.length,
+    }));
+}
+
 function locateParts(
     lines: Line[], from: number, to: number, rule: Pick<LocatedRule, "kind" | "name" | "keyIndent">, where: string,
-): LocatedRule {
+): Omit<LocatedRule, "start" | "end"> {
     const exprAt = lines.findIndex((l, n) => n >= from && n < to && l.text.startsWith(`${rule.keyIndent}expr:`));
     if (exprAt < 0) throw new Error(`${where}: no expr at the rule's indentation`);
     const value = lines[exprAt].text.slice(rule.keyIndent.length + "expr:".length).trim();
@@ -220,14 +234,42 @@ for (const name of THRESHOLD_NAMES) {
     for (const alert of THRESHOLDS[name].alerts) THRESHOLDS_BY_ALERT.set(alert, [...(THRESHOLDS_BY_ALERT.get(alert) ?? []), name]);
 }
 
-function renderRuleFile(file: RuleFile, opts: RenderRulesOptions): string {
+/** The alerts `enabled: false` (on the alert or its group) removes, and groups left with no rule at all. */
+function scopeEdits(file: RuleFile, rules: LocatedRule[], opts: RenderRulesOptions): { edits: Edit[]; removed: Set<LocatedRule> } {
+    const removed = new Set<LocatedRule>();
     const edits: Edit[] = [];
+    for (const group of locateGroups(file.content)) {
+        const inGroup = rules.filter((r) => r.start >= group.start && r.start < group.end);
+        const off = inGroup.filter((r) => r.kind === "alert" && !alertEnabled(opts.thresholds, r.name, group.name));
+        off.forEach((r) => removed.add(r));
+        if (off.length === 0) continue;
+        if (off.length === inGroup.length) edits.push({ from: group.start, to: group.end, text: "" });
+        else edits.push(...off.map((r) => ({ from: r.start, to: r.end, text: "" })));
+    }
+    return { edits, removed };
+}
+
+/** `job!~"a|b"` on every selector of an alert the user scoped away from some jobs. */
+function excludeJobsMatcher(override: AlertOverride | undefined): string | undefined {
+    return override?.excludeJobs?.length ? `job!~${promqlString(exactAlternatives(override.excludeJobs))}` : undefined;
+}
+
+/** The file as rendered, or undefined when every group in it is turned off. */
+function renderRuleFile(file: RuleFile, opts: RenderRulesOptions): string | undefined {
     const labelMap = labelRenames(opts.http);
     const renameHttp = HTTP_RULE_FILES.includes(file.name) && Object.keys(labelMap).length > 0;
-    for (const rule of locateRules(file.content, file.name)) {
+    const located = locateRules(file.content, file.name);
+    const { edits, removed } = scopeEdits(file, located, opts);
+    if (located.length > 0 && removed.size === located.length) return undefined;
+    for (const rule of located.filter((r) => !removed.has(r))) {
         const toFile = (at: number) => rule.exprOffsets[at];
         const exprEdit = (from: number, to: number, text: string) =>
             edits.push({ from: toFile(from), to: toFile(to - 1) + 1, text });
+        // An insertion at the end of the expression lands just after its last character.
+        const exprInsert = (at: number, text: string) => {
+            const offset = at < rule.expr.length ? toFile(at) : toFile(rule.expr.length - 1) + 1;
+            edits.push({ from: offset, to: offset, text });
+        };
         for (const name of THRESHOLDS_BY_ALERT.get(rule.name) ?? []) {
             const spec = THRESHOLDS[name];
             const hits = numberLiterals(rule.expr, spec.default);
@@ -245,7 +287,12 @@ function renderRuleFile(file: RuleFile, opts: RenderRulesOptions): string {
                 edits.push({ from: rule.exprEnd, to: rule.exprEnd, text: `, "route", "$1", "${labelMap.route}", "(.*)")` });
             }
         }
-        if (rule.kind === "alert") edits.push(...overrideEdits(rule, opts.thresholds.alerts[rule.name], file.name));
+        if (rule.kind === "alert") {
+            const override = opts.thresholds.alerts[rule.name];
+            const exclude = excludeJobsMatcher(override);
+            if (exclude) for (const e of addMatcherToSelectors(rule.expr, exclude)) exprInsert(e.from, e.text);
+            edits.push(...overrideEdits(rule, override, file.name));
+        }
     }
     let content = applyEdits(file.content, edits);
     if (renameHttp) {
@@ -325,6 +372,7 @@ function sloAlert(
     opts: RenderRulesOptions, name: (typeof SLO_ALERTS)[number], severity: string, expr: string,
     slo: string, summary: string, description: string,
 ): string {
+    if (!alertEnabled(opts.thresholds, name, SLO_GROUP)) return "";
     const override = opts.thresholds.alerts[name] ?? {};
     return ruleText({
         alert: name,
@@ -379,7 +427,7 @@ function renderSloRules(opts: RenderRulesOptions): string {
                     `{{ $value | humanizePercentage }} of requests to ${job} take over ${thresholdSeconds}s: it will miss its ${objective} latency objective over ${SLO_PERIOD} if this goes on.`),
             );
         }
-        return `  - name: slo-${job}\n    rules:\n${rules.join("\n\n")}`;
+        return `  - name: slo-${job}\n    rules:\n${rules.filter(Boolean).join("\n\n")}`;
     });
     return [
         "# Generated from monitoring:slos: objectives, error budgets and multi-window, multi-burn-rate",

@@ -19,11 +19,21 @@ export function readStackFile(file: string): StackFile {
             encryptedKeys.push(key);
             // Encrypted values cannot be read offline: a stand-in of the right shape builds the same stack.
             config[key] = (SECRET_STAND_INS as Record<string, string>)[key.replace(/^monitoring:/, "")] ?? "encrypted";
+        } else if (hasEncryptedLeaf(value)) {
+            // `pulumi config set --secret --path` encrypts the leaves of a map: the map is unreadable offline.
+            encryptedKeys.push(key);
+            config[key] = (SECRET_STAND_INS as Record<string, string>)[key.replace(/^monitoring:/, "")] ?? "encrypted";
         } else {
             config[key] = value;
         }
     }
     return { config, encryptedKeys };
+}
+
+function hasEncryptedLeaf(value: unknown): boolean {
+    if (value === null || typeof value !== "object") return false;
+    if ("secure" in (value as object) && Object.keys(value as object).length === 1) return true;
+    return Object.values(value as object).some(hasEncryptedLeaf);
 }
 
 /** The `monitoring:` namespace of a stack file, without the prefix, as `objectConfigSource` takes it. */

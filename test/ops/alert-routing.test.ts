@@ -1,21 +1,25 @@
 import * as assert from "assert";
 import * as yaml from "js-yaml";
-import { AlertingConfig } from "../../config";
+import { loadConfig, objectConfigSource } from "../../config";
 import { renderAlertmanagerConfig } from "../../components/render/alertmanager";
-import { AlertmanagerDocument, describeReceiver, durationMs, matchRoutes, parseMatchers, RouteNode } from "../../scripts/lib/alert-routing";
+import { AlertmanagerDocument, describeReceiver, durationMs, matchRoutes, parseMatchers, RouteNode } from "../../config/alert-routing";
 
-const FILES = { slackWebhookUrl: "/s/slack", smtpPassword: "/s/smtp", pagerdutyRoutingKey: "/s/pd", webhookUrl: "/s/webhook" };
 
 /** The route tree the stack deploys, with Slack, email for criticals, PagerDuty and the SMS webhook on. */
 function stackConfig(): AlertmanagerDocument {
-    const alerting: AlertingConfig = {
-        slack: { channels: { critical: "#alerts-critical", warning: "#alerts-warnings", info: "#alerts-general" } },
-        email: { to: "oncall@example.com", from: "alerts@example.com", smarthost: "smtp.example.com:587", requireTls: true, severities: ["critical"] },
-        pagerduty: { severities: ["critical"] },
-        webhook: { matchers: ['notify_sms="true"'] },
-        route: { groupBy: ["alertname"], groupWait: "30s", groupInterval: "5m", repeatInterval: "4h" },
-    };
-    return yaml.load(renderAlertmanagerConfig(alerting, FILES)) as AlertmanagerDocument;
+    const { alerting } = loadConfig(objectConfigSource({
+        alerting: {
+            slack: { channels: { critical: "#alerts-critical", warning: "#alerts-warnings", info: "#alerts-general" } },
+            email: { to: "oncall@example.com", from: "alerts@example.com", smarthost: "smtp.example.com:587", severities: ["critical"] },
+            pagerduty: { severities: ["critical"] },
+            webhook: { matchers: ['notify_sms="true"'] },
+            route: { groupBy: ["alertname"] },
+        },
+        slackWebhookUrl: "https://hooks.slack.com/services/T/B/X",
+        pagerdutyRoutingKey: "0123456789abcdef0123456789abcdef",
+        webhookUrl: "https://sms.example.com/hook",
+    }), "test");
+    return yaml.load(renderAlertmanagerConfig(alerting, (secret) => `/s/${secret}`)) as AlertmanagerDocument;
 }
 
 function receivers(labels: Record<string, string>): string[] {

@@ -1,6 +1,7 @@
-// Alertmanager's routing, replayed offline on a loaded alertmanager.yml: which receivers an
-// alert with given labels reaches, and after how long. Same rules as Alertmanager's
-// dispatch.Route.Match: depth first, a matching child stops the search unless `continue`.
+// Alertmanager's routing, replayed offline on a route tree: which receivers an alert with given
+// labels reaches, and after how long. Same rules as Alertmanager's dispatch.Route.Match: depth
+// first, a matching child stops the search unless `continue` (tests compare it with
+// `amtool config routes test`). The render's delivery check and `npm run test-alert` use it.
 
 /** A `route:` node as alertmanager.yml (and /api/v2/status `config.original`) spells it. */
 export interface RouteNode {
@@ -10,8 +11,12 @@ export interface RouteNode {
     readonly match?: Record<string, string>;
     readonly match_re?: Record<string, string>;
     readonly continue?: boolean;
+    readonly group_by?: string[];
     readonly group_wait?: string;
     readonly group_interval?: string;
+    readonly repeat_interval?: string;
+    readonly mute_time_intervals?: string[];
+    readonly active_time_intervals?: string[];
     readonly routes?: RouteNode[];
 }
 
