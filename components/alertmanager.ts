@@ -6,12 +6,14 @@ import { FileSpec, OutboundSpec, Platform, ServiceSpec, ServiceTls } from "./pla
 import { SecretId } from "../config/receivers";
 import { renderAlertmanagerConfig, renderNotificationTemplates, TEMPLATES_DIR } from "./render/alertmanager";
 import { renderWebConfig } from "./render/prometheus";
+import { renderClusterTlsConfig } from "./render/tls";
 
 export const ALERTMANAGER_PORT = 9093;
 export const ALERTMANAGER_CLUSTER_PORT = 9094;
 const SECRETS_DIR = "/etc/alertmanager/secrets";
 const TLS_DIR = "/etc/alertmanager/tls";
 const ADMIN_PASSWORD_FILE = `${SECRETS_DIR}/admin_password`;
+const CLUSTER_TLS_FILE = `${TLS_DIR}/cluster.yml`;
 /** The stack-wide receiver secrets, under the file names they have always had. */
 const STACK_SECRET_FILES: Record<string, string> = {
     slackWebhookUrl: "slack_webhook_url",
@@ -91,6 +93,8 @@ function alertmanagerSpec(args: AlertmanagerArgs, auth: GeneratedPassword, tls?:
     const { platform, settings } = args;
     const clustered = settings.replicas > 1;
     const peers = clustered ? platform.replicaAddresses("alertmanager", settings.replicas, ALERTMANAGER_CLUSTER_PORT) : [];
+    // Gossip over mutual TLS (TCP only) whenever the platform certifies the replicas.
+    const clusterTls = clustered && tls ? tls : undefined;
     return {
         name: "alertmanager",
         image: IMAGES.alertmanager,
@@ -105,10 +109,11 @@ function alertmanagerSpec(args: AlertmanagerArgs, auth: GeneratedPassword, tls?:
             // An empty listen address turns gossip off for a single replica.
             `--cluster.listen-address=${clustered ? `0.0.0.0:${ALERTMANAGER_CLUSTER_PORT}` : ""}`,
             ...peers.map((peer) => `--cluster.peer=${peer}`),
+            ...(clusterTls ? [`--cluster.tls-config=${CLUSTER_TLS_FILE}`] : []),
         ],
         ports: [
             { name: "http", port: ALERTMANAGER_PORT, expose: { hostPort: args.hostPort }, tls: Boolean(tls) },
-            ...(clustered ? [{ name: "cluster", port: ALERTMANAGER_CLUSTER_PORT }] : []),
+            ...(clustered ? [{ name: "cluster", port: ALERTMANAGER_CLUSTER_PORT, tls: Boolean(clusterTls) }] : []),
         ],
         files: [
             { path: "/etc/alertmanager/alertmanager.yml", content: renderAlertmanagerConfig(args.alerting, alertmanagerSecretFile), hotReload: true },
@@ -122,6 +127,7 @@ function alertmanagerSpec(args: AlertmanagerArgs, auth: GeneratedPassword, tls?:
             { path: ADMIN_PASSWORD_FILE, content: auth.password, secret: true },
             ...secretFiles(args.alerting, args.secrets),
             ...(tls?.files ?? []),
+            ...(clusterTls ? [{ path: CLUSTER_TLS_FILE, content: renderClusterTlsConfig(clusterTls) }] : []),
         ],
         outbound: receiverPorts(args.alerting),
         data: { path: "/alertmanager", size: settings.storageSize },

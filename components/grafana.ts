@@ -1,24 +1,27 @@
 import * as pulumi from "@pulumi/pulumi";
 import { GrafanaConfig, Secrets } from "../config";
+import { BuiltInDashboard, DashboardFolder } from "../config/dashboards";
+import { HttpConfig } from "../config/http";
 import { ALERTMANAGER_PORT } from "./alertmanager";
+import { GRAFANA_DATABASE_NAME, GrafanaDatabase } from "./grafana-database";
 import { IMAGES } from "./images";
 import { generatePassword } from "./passwords";
 import { FileSpec, Platform, ServiceSpec, ServiceTls } from "./platform/spec";
-import { listProjectFiles, readProjectFile } from "./project-files";
 import { PROMETHEUS_PORT } from "./prometheus";
-import { renderDashboardProvider, renderGrafanaDatasources } from "./render/grafana";
+import { renderBuiltInDashboards, userDashboardDirs } from "./render/dashboards";
+import { renderDashboardProviders, renderGrafanaDatasources } from "./render/grafana";
 
 export const GRAFANA_PORT = 3000;
 const SECRETS_DIR = "/etc/grafana/secrets";
 const DASHBOARDS_DIR = "/etc/grafana/dashboards";
+const USER_DASHBOARDS_DIR = "/etc/grafana/user-dashboards";
 const TLS_DIR = "/etc/grafana/tls";
-/** The folder of dashboards about the Kubernetes cluster itself. */
-export const KUBERNETES_DASHBOARDS = "kubernetes";
 const SECRET_FILES = {
     adminPassword: `${SECRETS_DIR}/admin_password`,
     prometheusPassword: `${SECRETS_DIR}/prometheus_password`,
     alertmanagerPassword: `${SECRETS_DIR}/alertmanager_password`,
     databaseUrl: `${SECRETS_DIR}/database_url`,
+    databasePassword: `${SECRETS_DIR}/database_password`,
 };
 
 export interface GrafanaArgs {
@@ -30,10 +33,16 @@ export interface GrafanaArgs {
     readonly alertmanagerPassword: pulumi.Output<string>;
     /** Loki's `host:port` when logs are on; adds the Loki datasource. */
     readonly lokiAddress?: string;
+    /** The built-in dashboards of what runs, and the user's folders (`monitoring:dashboards`). */
+    readonly dashboards: { readonly builtIn: readonly BuiltInDashboard[]; readonly user: readonly DashboardFolder[] };
+    /** The HTTP names the RED dashboard follows. */
+    readonly http: HttpConfig;
+    /** Prometheus' scrape interval, the datasource's `timeInterval`. */
+    readonly scrapeInterval: string;
     /** `grafanaDatabaseUrl` for a shared PostgreSQL database (needed for replicas > 1). */
     readonly secrets: Secrets;
-    /** Provision dashboards/kubernetes/ (the platform runs on a cluster Prometheus watches). */
-    readonly kubernetesDashboards?: boolean;
+    /** The stack's own PostgreSQL for Grafana, when no `grafanaDatabaseUrl` is given (Kubernetes). */
+    readonly ownDatabase?: GrafanaDatabase;
     readonly platform: Platform;
 }
 
@@ -55,36 +64,64 @@ export class Grafana extends pulumi.ComponentResource {
 
 /**
  * Provisioning files and dashboards: everything Grafana reads that is not a secret. `caFile`:
- * Prometheus and Alertmanager serve TLS signed by this CA.
+ * Prometheus, Alertmanager and Loki serve TLS signed by this CA.
  */
-export function grafanaProvisioningFiles(args: Pick<GrafanaArgs, "platform" | "lokiAddress" | "kubernetesDashboards">, caFile?: string): FileSpec[] {
+export function grafanaProvisioningFiles(
+    args: Pick<GrafanaArgs, "platform" | "lokiAddress" | "dashboards" | "http" | "scrapeInterval">, caFile?: string,
+): FileSpec[] {
     const { platform } = args;
     const scheme = caFile ? "https" : "http";
-    const shown = (file: string) => args.kubernetesDashboards || !file.startsWith(`${KUBERNETES_DASHBOARDS}/`);
-    const dashboards = listProjectFiles("dashboards", ".json").filter(shown).map((file) => ({
-        path: `${DASHBOARDS_DIR}/${file}`,
-        content: readProjectFile("dashboards", file),
-        hotReload: true,
+    // Dashboards are polled by Grafana's file provider: an edit needs no restart (hot reload).
+    const builtIn = renderBuiltInDashboards(args.dashboards.builtIn, args.http).map((d) => ({
+        path: `${DASHBOARDS_DIR}/${d.path}`, content: d.content, hotReload: true,
     }));
+    const user = userDashboardDirs(args.dashboards.user);
+    const userFiles = user.flatMap((u) => u.files.map((d) => ({
+        path: `${USER_DASHBOARDS_DIR}/${u.dir}/${d.path}`, content: d.content, hotReload: true,
+    })));
+    const providers = [
+        { name: "monitoring", path: DASHBOARDS_DIR },
+        ...user.map((u) => ({ name: `user-${u.dir}`, folder: u.folder, path: `${USER_DASHBOARDS_DIR}/${u.dir}` })),
+    ];
     return [
         {
             path: "/etc/grafana/provisioning/datasources/datasources.yml",
             content: renderGrafanaDatasources({
                 prometheusUrl: `${scheme}://${platform.addressOf("prometheus", PROMETHEUS_PORT)}`,
                 alertmanagerUrl: `${scheme}://${platform.addressOf("alertmanager", ALERTMANAGER_PORT)}`,
-                lokiUrl: args.lokiAddress ? `http://${args.lokiAddress}` : undefined,
+                lokiUrl: args.lokiAddress ? `${scheme}://${args.lokiAddress}` : undefined,
+                scrapeInterval: args.scrapeInterval,
                 prometheusPasswordFile: SECRET_FILES.prometheusPassword,
                 alertmanagerPasswordFile: SECRET_FILES.alertmanagerPassword,
                 caFile,
             }),
         },
-        { path: "/etc/grafana/provisioning/dashboards/dashboards.yml", content: renderDashboardProvider(DASHBOARDS_DIR) },
-        ...dashboards,
+        { path: "/etc/grafana/provisioning/dashboards/dashboards.yml", content: renderDashboardProviders(providers) },
+        ...builtIn,
+        ...userFiles,
     ];
+}
+
+/**
+ * Grafana's own PostgreSQL: host, role and password file, over TLS verified with the CA (verify-full)
+ * when the database serves it.
+ */
+function ownDatabaseEnv(db: GrafanaDatabase, tls?: ServiceTls): Record<string, string> {
+    return {
+        GF_DATABASE_TYPE: "postgres",
+        GF_DATABASE_HOST: db.address,
+        GF_DATABASE_NAME: GRAFANA_DATABASE_NAME,
+        GF_DATABASE_USER: GRAFANA_DATABASE_NAME,
+        GF_DATABASE_PASSWORD__FILE: SECRET_FILES.databasePassword,
+        ...(tls && db.tlsServerName
+            ? { GF_DATABASE_SSL_MODE: "verify-full", GF_DATABASE_CA_CERT_PATH: tls.caFile, GF_DATABASE_SERVER_CERT_NAME: db.tlsServerName }
+            : { GF_DATABASE_SSL_MODE: "disable" }),
+    };
 }
 
 function grafanaSpec(args: GrafanaArgs, adminPassword: pulumi.Output<string>, tls?: ServiceTls): ServiceSpec {
     const database = args.secrets.grafanaDatabaseUrl;
+    const own = database ? undefined : args.ownDatabase;
     return {
         name: "grafana",
         image: IMAGES.grafana,
@@ -100,6 +137,7 @@ function grafanaSpec(args: GrafanaArgs, adminPassword: pulumi.Output<string>, tl
             GF_ANALYTICS_CHECK_FOR_UPDATES: "false",
             GF_PATHS_PROVISIONING: "/etc/grafana/provisioning",
             ...(database ? { GF_DATABASE_URL__FILE: SECRET_FILES.databaseUrl } : {}),
+            ...(own ? ownDatabaseEnv(own, tls) : {}),
             ...(tls ? { GF_SERVER_PROTOCOL: "https", GF_SERVER_CERT_FILE: tls.certFile, GF_SERVER_CERT_KEY: tls.keyFile } : {}),
         },
         ports: [{ name: "http", port: GRAFANA_PORT, expose: { hostPort: args.hostPort }, tls: Boolean(tls) }],
@@ -109,6 +147,7 @@ function grafanaSpec(args: GrafanaArgs, adminPassword: pulumi.Output<string>, tl
             { path: SECRET_FILES.prometheusPassword, content: args.prometheusPassword, secret: true },
             { path: SECRET_FILES.alertmanagerPassword, content: args.alertmanagerPassword, secret: true },
             ...(database ? [{ path: SECRET_FILES.databaseUrl, content: database, secret: true }] : []),
+            ...(own ? [{ path: SECRET_FILES.databasePassword, content: own.password, secret: true }] : []),
             ...(tls?.files ?? []),
         ],
         outbound: database && args.settings.databasePort ? [{ port: args.settings.databasePort }] : [],

@@ -13,6 +13,9 @@ export const IMAGES = {
     alertmanager: "prom/alertmanager:v0.33.1",
     // No binary: 13.2 is the newest line, and the one whose @grafana/schema types check our dashboards.
     grafana: "grafana/grafana:13.2.3",
+    // Kubernetes only: Grafana's own database (official image; alpine runs as uid 70). The live
+    // backup test dumps and restores with Debian's PostgreSQL 15 tools; the image's 17 reads that format.
+    grafanaPostgres: "postgres:17.6-alpine",
     // Tested: Debian sid prometheus-node-exporter 1.11.1.
     nodeExporter: "prom/node-exporter:v1.11.1",
     // No binary: 3.7 is Loki's newest line; configs are checked against its configuration reference.

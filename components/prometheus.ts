@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../config";
 import { IMAGES } from "./images";
 import { BASIC_AUTH_USER, GeneratedPassword, generatePassword } from "./passwords";
-import { ClusterMonitoring, FileSpec, OutboundSpec, Platform, ServiceSpec, ServiceTls } from "./platform/spec";
+import { ClusterMonitoring, FileSpec, OutboundSpec, Platform, ServiceSpec, ServiceTls, tlsPaths } from "./platform/spec";
 import { renderPrometheusConfig, renderWebConfig, ScrapeConfig, staticJob } from "./render/prometheus";
 import { renderRuleFiles } from "./render/rules";
 
@@ -61,6 +61,18 @@ export function applicationJobs(config: StackConfig): ScrapeConfig[] {
             labels: t.labels,
         }),
     );
+}
+
+/** The CA Prometheus verifies every service of the stack with, when they serve in-cluster TLS. */
+const PROMETHEUS_CA_FILE = tlsPaths(TLS_DIR).caFile;
+
+/**
+ * A job of the stack scraped over TLS, when its service serves one whose certificate names
+ * `serverName` (targets found by service discovery are pod IPs, which no certificate names).
+ */
+export function scrapeOverTls(job: ScrapeConfig, serverName: string | undefined): ScrapeConfig {
+    if (!serverName) return job;
+    return { ...job, scheme: "https", tls_config: { ...(job.tls_config ?? {}), ca_file: PROMETHEUS_CA_FILE, server_name: serverName } };
 }
 
 /** HTTPS verified against the platform's CA, when services serve in-cluster TLS. */

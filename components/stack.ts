@@ -2,10 +2,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../config";
 import { Alertmanager } from "./alertmanager";
 import { EXPORTERS, Exporter } from "./exporters";
+import { selectBuiltInDashboards } from "./dashboards";
 import { Grafana } from "./grafana";
-import { deployLogging, loggingScrapeConfigs } from "./logs";
+import { GrafanaDatabase } from "./grafana-database";
+import { deployLogging } from "./logs";
 import { Platform } from "./platform/spec";
-import { Prometheus } from "./prometheus";
+import { Prometheus, scrapeOverTls } from "./prometheus";
+import { ScrapeConfig } from "./render/prometheus";
 
 export interface MonitoringStackArgs {
     /** The validated stack configuration. */
@@ -29,9 +32,10 @@ export class MonitoringStack extends pulumi.ComponentResource {
         super("monitoring:index:MonitoringStack", name, {}, opts);
         const { config, platform } = args;
 
-        const exporters = EXPORTERS.filter((e) => e.enabled(config));
-        for (const definition of exporters) {
-            new Exporter(`${name}-${definition.name}`, { definition, config, platform }, { parent: this });
+        const exporterJobs: ScrapeConfig[] = [];
+        for (const definition of EXPORTERS.filter((e) => e.enabled(config))) {
+            const exporter = new Exporter(`${name}-${definition.name}`, { definition, config, platform }, { parent: this });
+            exporterJobs.push(...definition.scrapeConfigs(config, platform).map((job) => scrapeOverTls(job, exporter.tlsServerName)));
         }
         const logging = deployLogging(name, config, platform, this);
 
@@ -48,12 +52,15 @@ export class MonitoringStack extends pulumi.ComponentResource {
                 config,
                 platform,
                 cluster,
-                scrapeConfigs: [...exporters.flatMap((e) => e.scrapeConfigs(config, platform)), ...loggingScrapeConfigs(config, platform)],
+                scrapeConfigs: [...exporterJobs, ...(logging?.scrapeConfigs ?? [])],
                 alertmanagerEndpoints: alertmanager.endpoints,
                 alertmanagerPassword: alertmanager.password,
             },
             { parent: this },
         );
+        const grafanaDatabase = config.grafana.ownDatabase
+            ? new GrafanaDatabase(`${name}-grafana-database`, { storageSize: config.grafana.ownDatabase.storageSize, platform }, { parent: this })
+            : undefined;
         const grafana = new Grafana(
             `${name}-grafana`,
             {
@@ -62,8 +69,11 @@ export class MonitoringStack extends pulumi.ComponentResource {
                 prometheusPassword: prometheus.password,
                 alertmanagerPassword: alertmanager.password,
                 lokiAddress: logging?.lokiAddress,
+                dashboards: { builtIn: selectBuiltInDashboards(config, EXPORTERS, Boolean(cluster)), user: config.dashboards },
+                http: config.http,
+                scrapeInterval: config.scrapeInterval,
                 secrets: config.secrets,
-                kubernetesDashboards: Boolean(cluster),
+                ownDatabase: grafanaDatabase,
                 platform,
             },
             { parent: this },

@@ -190,20 +190,37 @@ export function readRemoteWrite(raw: unknown, secrets: Secrets): RemoteWriteTarg
 }
 
 /**
- * Grafana replicas share users, sessions and annotations only through one database: more than one
- * needs `monitoring:grafanaDatabaseUrl`. Unset, Kubernetes runs two as soon as that database is given.
+ * Grafana replicas share users, sessions and annotations only through one database: on Kubernetes
+ * the stack's own PostgreSQL, or `monitoring:grafanaDatabaseUrl`; so Kubernetes runs two by default.
+ * On Docker more than one needs that URL.
  */
 export function readGrafanaReplicas(raw: unknown, platform: PlatformName, secrets: Secrets): number {
-    const fallback = platform === "kubernetes" && secrets.grafanaDatabaseUrl ? 2 : 1;
+    const fallback = platform === "kubernetes" ? 2 : 1;
     const replicas = v.optional(raw, fallback, (x) => v.number("grafana.replicas", x, { min: 1, max: 10, integer: true }));
-    if (replicas > 1 && !secrets.grafanaDatabaseUrl) {
+    if (replicas > 1 && platform !== "kubernetes" && !secrets.grafanaDatabaseUrl) {
         throw new ConfigError(
             "grafanaDatabaseUrl",
-            `is not set, but grafana.replicas is ${replicas}: replicas share one PostgreSQL database; ` +
+            `is not set, but grafana.replicas is ${replicas}: on Docker, replicas share one PostgreSQL database only through it; ` +
                 "run pulumi config set --secret monitoring:grafanaDatabaseUrl postgres://grafana:PASSWORD@HOST:5432/grafana",
         );
     }
     return replicas;
+}
+
+/**
+ * `monitoring:grafana.database: {storageSize}`: Grafana's own PostgreSQL, which Kubernetes runs unless
+ * `grafanaDatabaseUrl` names an external one (then this key is ignored). Docker keeps SQLite on Grafana's volume.
+ */
+export function readGrafanaOwnDatabase(raw: unknown, platform: PlatformName, secrets: Secrets): { storageSize: string } | undefined {
+    const key = "grafana.database";
+    const obj = v.fields(key, raw ?? {}, ["storageSize"]);
+    if (raw !== undefined && platform !== "kubernetes") {
+        throw new ConfigError(key, "is for Kubernetes; on Docker Grafana keeps SQLite on its volume, or uses monitoring:grafanaDatabaseUrl");
+    }
+    const storageSize = v.optional(obj.storageSize, "5Gi", (x) => v.quantity(`${key}.storageSize`, x));
+    // The external database replaces it, so one stack file serves with and without the secret.
+    if (platform !== "kubernetes" || secrets.grafanaDatabaseUrl) return undefined;
+    return { storageSize };
 }
 
 /** The port of the database a secret URL names, for NetworkPolicies (a port is not a secret). */

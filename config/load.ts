@@ -1,7 +1,7 @@
 import { readAlerting } from "./alerting";
 import { checkAlertDelivery, raisableAlerts } from "./alert-delivery";
 import { ConfigError } from "./errors";
-import { readDatabasePort, readGrafanaReplicas, readKubernetes, readRemoteWrite, readResources, readTls } from "./kubernetes";
+import { readDatabasePort, readGrafanaOwnDatabase, readGrafanaReplicas, readKubernetes, readRemoteWrite, readResources, readTls } from "./kubernetes";
 import { readExporters } from "./exporters";
 import { readLogs } from "./logs";
 import { readSecrets, SECRET_KEYS } from "./secrets";
@@ -9,6 +9,7 @@ import { ConfigSource } from "./source";
 import { readThresholds } from "./thresholds";
 import { readHttp, readRunbookBaseUrl } from "./http";
 import { readSlos } from "./slos";
+import { builtInDashboards, DatasourceType, readUserDashboards } from "./dashboards";
 import { readRuleFiles } from "./rule-files";
 import { builtInGroupNames } from "./thresholds";
 import { PlatformName, ScrapeTarget, StackConfig } from "./types";
@@ -38,6 +39,7 @@ export const CONFIG_KEYS = [
     "resources",
     "remoteWrite",
     "logs",
+    "dashboards",
 ] as const;
 
 const PLATFORMS: readonly PlatformName[] = ["docker", "kubernetes"];
@@ -69,7 +71,9 @@ export function loadConfig(source: ConfigSource, stack: string): StackConfig {
         "replicas", "storageSize", "adminApi", "remoteWriteReceiver", "externalLabels",
     ]);
     const amRaw = v.fields("alertmanager", source.value("alertmanager") ?? {}, ["replicas", "storageSize", "retention"]);
-    const grafanaRaw = v.fields("grafana", source.value("grafana") ?? {}, ["replicas", "storageSize"]);
+    const grafanaRaw = v.fields("grafana", source.value("grafana") ?? {}, ["replicas", "storageSize", "database", "disabledDashboards"]);
+    const logs = readLogs(source.value("logs"), platform, secrets);
+    const datasources: DatasourceType[] = ["prometheus", "alertmanager", ...(logs.enabled ? ["loki" as const] : [])];
 
     const targets = v.optional(source.value("targets"), [] as ScrapeTarget[], (x) =>
         v.list("targets", x, (key, t) => readTarget(key, t)),
@@ -106,12 +110,16 @@ export function loadConfig(source: ConfigSource, stack: string): StackConfig {
             replicas: readGrafanaReplicas(grafanaRaw.replicas, platform, secrets),
             storageSize: v.optional(grafanaRaw.storageSize, "5Gi", (x) => v.quantity("grafana.storageSize", x)),
             databasePort: readDatabasePort(source, "grafanaDatabaseUrl"),
+            disabledDashboards: v.optional(grafanaRaw.disabledDashboards, [] as string[], (x) =>
+                v.list("grafana.disabledDashboards", x, (key, name) => v.oneOf(key, name, builtInDashboards().map((d) => d.name)))),
+            ownDatabase: readGrafanaOwnDatabase(grafanaRaw.database, platform, secrets),
         },
         exporters: readExporters(source.value("exporters"), { platform, secrets, postgresPort: readDatabasePort(source, "postgresDsn") }),
-        logs: readLogs(source.value("logs"), platform, secrets),
+        logs,
         thresholds: readThresholds(source.value("thresholds")),
         slos: readSlos(source.value("slos")),
         http: readHttp(source.value("http")),
+        dashboards: readUserDashboards(source.value("dashboards"), datasources, builtInDashboards()),
         runbookBaseUrl: readRunbookBaseUrl(source.value("runbookBaseUrl")),
         kubernetes: readKubernetes(source.value("kubernetes")),
         tls: readTls(source.value("tls"), platform),

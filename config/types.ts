@@ -5,6 +5,7 @@ import { LogsConfig } from "./logs";
 import { ThresholdsConfig } from "./thresholds";
 import { SloConfig } from "./slos";
 import { HttpConfig } from "./http";
+import { DashboardFolder } from "./dashboards";
 import { UserRuleFile } from "./rule-files";
 import { RouteNode } from "./alert-routing";
 import { ReceiverModel } from "./receivers";
@@ -66,6 +67,13 @@ export interface GrafanaConfig {
     readonly storageSize: string;
     /** Port of the PostgreSQL database in `monitoring:grafanaDatabaseUrl`, when one is set. */
     readonly databasePort?: number;
+    /** Built-in dashboards turned off, by name (`datastores/kafka`). */
+    readonly disabledDashboards: string[];
+    /**
+     * Grafana's own PostgreSQL (`monitoring:grafana.database`): on Kubernetes when no
+     * `grafanaDatabaseUrl` is set, so replicas share one database. Absent: the external database, or SQLite (Docker).
+     */
+    readonly ownDatabase?: { readonly storageSize: string };
 }
 
 /** The whole stack configuration: validated, every default applied. */
@@ -89,8 +97,10 @@ export interface StackConfig {
     readonly logs: LogsConfig;
     readonly thresholds: ThresholdsConfig;
     readonly slos: SloConfig[];
-    /** Label names of the user's HTTP metrics, used by rules/http.yml and the SLO rules. */
+    /** Names of the user's HTTP metrics and labels: rules/http.yml, the RED dashboard and the SLO rules follow them. */
     readonly http: HttpConfig;
+    /** The user's dashboards (`monitoring:dashboards`), read, checked and mapped onto the stack's datasources. */
+    readonly dashboards: DashboardFolder[];
     /** Base URL alerts' runbook_url links point under (ends with /). */
     readonly runbookBaseUrl: string;
     /** Kubernetes only: cluster, namespace, ingress and network settings. */

@@ -1,6 +1,7 @@
 // npm run backup -- --stack dev --out DIR [--skip-snapshot] [--namespace NS]
 // A Prometheus TSDB snapshot (admin API) and every Grafana dashboard and datasource as JSON,
 // secrets removed, with a manifest that `npm run restore` reads.
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
@@ -24,6 +25,9 @@ import {
 const TSDB_PATH = "/prometheus";
 export const MANIFEST_FILE = "manifest.json";
 export const SNAPSHOT_DIR = "prometheus-snapshot";
+/** Grafana's own PostgreSQL (components/grafana-database.ts): its first pod, container, role and database. */
+const GRAFANA_DATABASE = { pod: "grafana-postgres-0", container: "grafana-postgres", role: "grafana", database: "grafana" };
+export const GRAFANA_DATABASE_DUMP = path.join("grafana", "postgres.dump");
 
 export interface DashboardEntry {
     readonly uid: string;
@@ -46,6 +50,8 @@ export interface BackupManifest {
         readonly dashboards: DashboardEntry[];
         readonly datasources: { readonly file: string; readonly count: number; readonly secretFieldsRemoved: number };
     };
+    /** `pg_dump` of Grafana's own PostgreSQL (Kubernetes, without `grafanaDatabaseUrl`). */
+    readonly grafanaDatabase?: { readonly file: string; readonly bytes: number; readonly restoreCommand: string } | { readonly skipped: string };
 }
 
 export interface BackupOptions {
@@ -54,6 +60,49 @@ export interface BackupOptions {
     readonly stack?: string;
     readonly platform: "docker" | "kubernetes";
     readonly namespace: string;
+    /** The stack runs Grafana's own PostgreSQL (Kubernetes without `grafanaDatabaseUrl`): dump it. */
+    readonly grafanaOwnDatabase?: boolean;
+}
+
+/** Runs argv and writes its stdout to `file`; rejects with its stderr when it fails. */
+export type DumpRunner = (argv: string[], file: string) => Promise<void>;
+
+export const runToFile: DumpRunner = (argv, file) =>
+    new Promise((resolve, reject) => {
+        const out = fs.createWriteStream(file);
+        const child = spawn(argv[0], argv.slice(1), { stdio: ["ignore", "pipe", "pipe"] });
+        let stderr = "";
+        child.stdout.pipe(out);
+        child.stderr.on("data", (d) => (stderr += d));
+        child.once("error", reject);
+        child.once("close", (code) => out.end(() => (code === 0 ? resolve() : reject(new Error(`${path.basename(argv[0])} exited ${code}: ${oneLine(stderr)}`)))));
+    });
+
+/**
+ * pg_dump inside Grafana's PostgreSQL pod, in custom format, over its unix socket (local trust:
+ * no password leaves the pod).
+ */
+export function grafanaDatabaseDumpCommand(namespace: string): string[] {
+    const { pod, container, role, database } = GRAFANA_DATABASE;
+    return ["kubectl", "-n", namespace, "exec", pod, "-c", container, "--", "pg_dump", `--username=${role}`, `--dbname=${database}`, "--format=custom"];
+}
+
+/** Dumps Grafana's own database into the backup; a failure is reported, not thrown. */
+export async function dumpGrafanaDatabase(options: BackupOptions, run: DumpRunner = runToFile): Promise<NonNullable<BackupManifest["grafanaDatabase"]>> {
+    const file = path.join(options.out, GRAFANA_DATABASE_DUMP);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const { pod, container, role, database } = GRAFANA_DATABASE;
+    try {
+        await run(grafanaDatabaseDumpCommand(options.namespace), file);
+        return {
+            file: GRAFANA_DATABASE_DUMP,
+            bytes: fs.statSync(file).size,
+            restoreCommand: `kubectl -n ${options.namespace} exec -i ${pod} -c ${container} -- pg_restore --clean --if-exists --username=${role} --dbname=${database} < ${file}`,
+        };
+    } catch (err) {
+        fs.rmSync(file, { force: true });
+        return { skipped: errorMessage(err) };
+    }
 }
 
 export const ADMIN_API_OFF =
@@ -162,6 +211,7 @@ export async function runBackup(
     endpoints: { prometheus?: ServiceEndpoint; grafana: ServiceEndpoint },
     options: BackupOptions,
     print: (line: string) => void = console.log,
+    run: DumpRunner = runToFile,
 ): Promise<number> {
     if (fs.existsSync(options.out) && fs.readdirSync(options.out).length > 0) {
         print(`--out ${options.out} is not empty; choose a new folder so no backup is overwritten`);
@@ -194,20 +244,36 @@ export async function runBackup(
             `${grafana.datasources.count} datasources (${grafana.datasources.secretFieldsRemoved} secret fields removed)`,
     );
 
-    const manifest: BackupManifest = { createdAt: new Date().toISOString(), stack: options.stack, prometheus, grafana };
+    let grafanaDatabase: BackupManifest["grafanaDatabase"];
+    if (options.platform === "kubernetes" && options.grafanaOwnDatabase) {
+        grafanaDatabase = await dumpGrafanaDatabase(options, run);
+        if ("skipped" in grafanaDatabase) {
+            print(`grafana database: pg_dump failed: ${grafanaDatabase.skipped}`);
+            code = 1;
+        } else {
+            print(`grafana database: ${grafanaDatabase.bytes} bytes of pg_dump in ${grafanaDatabase.file}; restore with: ${grafanaDatabase.restoreCommand}`);
+        }
+    }
+
+    const manifest: BackupManifest = { createdAt: new Date().toISOString(), stack: options.stack, prometheus, grafana, ...(grafanaDatabase ? { grafanaDatabase } : {}) };
     writeJson(path.join(options.out, MANIFEST_FILE), manifest);
     print(`backup written to ${options.out} (${MANIFEST_FILE}); restore dashboards with: npm run restore -- --stack ${options.stack ?? "<stack>"} --from ${options.out}`);
     return code;
 }
 
-/** Platform and namespace from the stack file (`monitoring:platform`, `monitoring:kubernetes.namespace`). */
-function stackTarget(stack: string | undefined): Pick<BackupOptions, "platform" | "namespace"> {
+/**
+ * Platform and namespace from the stack file (`monitoring:platform`, `monitoring:kubernetes.namespace`),
+ * and whether Grafana runs on its own PostgreSQL (Kubernetes without `monitoring:grafanaDatabaseUrl`).
+ */
+function stackTarget(stack: string | undefined): Pick<BackupOptions, "platform" | "namespace" | "grafanaOwnDatabase"> {
     const file = stack ? `Pulumi.${stack}.yaml` : undefined;
     const config = file && fs.existsSync(file) ? readStackFile(file).config : {};
     const kubernetes = (config["monitoring:kubernetes"] ?? {}) as { namespace?: unknown };
+    const platform = config["monitoring:platform"] === "kubernetes" ? "kubernetes" : "docker";
     return {
-        platform: config["monitoring:platform"] === "kubernetes" ? "kubernetes" : "docker",
+        platform,
         namespace: typeof kubernetes.namespace === "string" ? kubernetes.namespace : "monitoring",
+        grafanaOwnDatabase: platform === "kubernetes" && !("monitoring:grafanaDatabaseUrl" in config),
     };
 }
 

@@ -82,7 +82,9 @@ describe("prod stack (Kubernetes) under mocks", () => {
         const headless = one(resources, "kubernetes:core/v1:Service", "alertmanager-headless").spec;
         assert.strictEqual(headless.clusterIP, "None");
         assert.strictEqual(headless.publishNotReadyAddresses, true);
-        assert.deepStrictEqual(headless.ports.filter((p: any) => p.port === 9094).map((p: any) => p.protocol).sort(), ["TCP", "UDP"]);
+        // Gossip over mutual TLS runs on TCP alone.
+        assert.deepStrictEqual(headless.ports.filter((p: any) => p.port === 9094).map((p: any) => p.protocol), ["TCP"]);
+        assert.ok(args.includes("--cluster.tls-config=/etc/alertmanager/tls/cluster.yml"));
         assert.strictEqual(one(resources, STATEFULSET, "alertmanager").spec.serviceName, "alertmanager-headless");
     });
 
@@ -312,9 +314,12 @@ describe("prod stack (Kubernetes) under mocks", () => {
             assert.match(await error(prodValues({ tls: { clusterIssuer: "letsencrypt" } })), /^monitoring:tls\.hosts\.grafana: is not set/);
         });
 
-        it("Grafana replicas without a database", async () => {
-            const { grafanaDatabaseUrl: _db, ...values } = prodValues({ grafana: { replicas: 2 } });
-            assert.match(await error(values), /^monitoring:grafanaDatabaseUrl: is not set, but grafana\.replicas is 2/);
+        it("Grafana's own database asked for on Docker", async () => {
+            assert.match(await error({ platform: "docker", grafana: { database: { storageSize: "5Gi" } } }), /^monitoring:grafana\.database: is for Kubernetes/);
+        });
+
+        it("Grafana replicas on Docker without a database URL", async () => {
+            assert.match(await error({ platform: "docker", grafana: { replicas: 2 } }), /^monitoring:grafanaDatabaseUrl: is not set, but grafana\.replicas is 2/);
         });
 
         it("a bad storage size", async () => {

@@ -265,21 +265,41 @@ describe("alert and recording rules", function () {
         });
     }
 
-    describe("with other HTTP label names", function () {
-        it("still passes the HTTP and SLO unit tests", function () {
-            const bin = requireTool(this, "promtool");
-            const options = config({ http: { statusLabel: "status", routeLabel: "path" } });
-            const dir = tempDir("labels");
-            try {
-                writeRuleFiles(dir, renderRuleFiles(options));
-                const tests = unitTestSources().filter((t) => ["http.yml", "slo.yml"].includes(t.name));
-                const files = writeUnitTests(dir, tests.map(({ name, test }) => ({ name, test: adaptUnitTest(test, options) })));
-                assert.match(fs.readFileSync(files[0], "utf8"), /status="500"/);
-                const run = promtool(bin, ["test", "rules", ...files]);
-                assert.ok(run.ok, run.output);
-            } finally {
-                fs.rmSync(dir, { recursive: true, force: true });
-            }
+    describe("with other HTTP names (monitoring:http)", function () {
+        const mappings: [string, Record<string, unknown>, RegExp][] = [
+            ["label names", { statusLabel: "status", routeLabel: "path" }, /status="500"/],
+            ["metric names and a millisecond histogram", {
+                statusLabel: "status", requestsMetric: "http_server_requests_total",
+                durationMetric: "http_server_request_duration_milliseconds", durationUnit: "milliseconds",
+            }, /http_server_request_duration_milliseconds_bucket\{[^}]*le="500"/],
+        ];
+        for (const [what, http, inputs] of mappings) {
+            it(`still passes the HTTP and SLO unit tests with other ${what}`, function () {
+                const bin = requireTool(this, "promtool");
+                const options = config({ http });
+                const dir = tempDir("labels");
+                try {
+                    writeRuleFiles(dir, renderRuleFiles(options));
+                    const tests = unitTestSources().filter((t) => ["http.yml", "slo.yml"].includes(t.name));
+                    const files = writeUnitTests(dir, tests.map(({ name, test }) => ({ name, test: adaptUnitTest(test, options) })));
+                    assert.match(fs.readFileSync(files[0], "utf8"), inputs);
+                    const run = promtool(bin, ["test", "rules", ...files]);
+                    assert.ok(run.ok, run.output);
+                } finally {
+                    fs.rmSync(dir, { recursive: true, force: true });
+                }
+            });
+        }
+
+        it("divides quantiles of a millisecond histogram back to seconds and moves SLO bounds into milliseconds", function () {
+            const http = { durationMetric: "latency_ms", durationUnit: "milliseconds" };
+            const files = renderRuleFiles({ ...config({ http }), slos: [CHECKOUT_SLO] });
+            const rules = rulesOf(files.find((f) => f.name === "http.yml")!.content);
+            const p95 = rules.find((r) => r.record === "job:http_request_duration_seconds:p95_5m")!;
+            assert.strictEqual(p95.expr.trim(), "(histogram_quantile(0.95, sum by (job, le) (rate(latency_ms_bucket[5m]))) / 1000)");
+            const slos = files.find((f) => f.name === "slos.yml")!.content;
+            assert.match(slos, new RegExp(`latency_ms_bucket\\{job="checkout", le=~?"${CHECKOUT_SLO.latency!.thresholdSeconds * 1000}[|"]`));
+            assert.doesNotMatch(slos, /http_request_duration_seconds_bucket/);
         });
     });
 

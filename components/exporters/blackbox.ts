@@ -1,6 +1,7 @@
 import { portOf } from "../platform/spec";
 import { IMAGES } from "../images";
 import { blackboxScrapeConfigs, renderBlackboxConfig } from "../render/blackbox";
+import { toolkitTls } from "../tls";
 import { ExporterDefinition } from "./exporter";
 
 const PORT = 9115;
@@ -10,6 +11,7 @@ const CONFIG_FILE = "/etc/blackbox_exporter/blackbox.yml";
 export const blackboxExporter: ExporterDefinition = {
     name: "blackbox-exporter",
     enabled: (config) => config.exporters.blackbox !== undefined,
+    dashboards: ["services/probes"],
     spec: (config) => ({
         name: "blackbox-exporter",
         image: IMAGES.blackboxExporter,
@@ -24,6 +26,7 @@ export const blackboxExporter: ExporterDefinition = {
         readOnlyRootFilesystem: true,
         resources: { cpuRequest: "50m", memoryRequest: "32Mi", cpuLimit: "250m", memoryLimit: "128Mi" },
     }),
+    tls: toolkitTls(),
     scrapeConfigs: (config, addressing) =>
         blackboxScrapeConfigs(config.exporters.blackbox!.probes, addressing.addressOf("blackbox-exporter", PORT)),
 };

@@ -13,6 +13,7 @@ const DISABLED_METRICS = [
 export const cadvisor: ExporterDefinition = {
     name: "cadvisor",
     enabled: (config) => config.exporters.cadvisor,
+    dashboards: ["infrastructure/containers"],
     spec: () => ({
         name: "cadvisor",
         image: IMAGES.cadvisor,

@@ -9,6 +9,7 @@ const PORT = 9308;
 export const kafkaExporter: ExporterDefinition = {
     name: "kafka-exporter",
     enabled: (config) => config.exporters.kafka !== undefined,
+    dashboards: ["datastores/kafka"],
     spec: (config) => {
         const kafka = config.exporters.kafka!;
         return {
@@ -30,6 +31,8 @@ export const kafkaExporter: ExporterDefinition = {
             resources: { cpuRequest: "50m", memoryRequest: "64Mi", cpuLimit: "250m", memoryLimit: "256Mi" },
         };
     },
+    // Not the exporter toolkit: its own flags turn the web server's TLS on.
+    tls: (tls) => ({ args: ["--server.tls.enabled", `--server.tls.cert-file=${tls.certFile}`, `--server.tls.key-file=${tls.keyFile}`] }),
     // Lag is computed on each scrape from every group's offsets: give it time on a large cluster.
     scrapeConfigs: (_config, addressing) => [staticJob("kafka-exporter", [addressing.addressOf("kafka-exporter", PORT)], { scrape_timeout: "10s" })],
 };

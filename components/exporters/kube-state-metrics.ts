@@ -1,6 +1,7 @@
 import { IMAGES } from "../images";
 import { ApiReadRule } from "../platform/spec";
 import { serviceJob } from "../render/prometheus";
+import { toolkitTls } from "../tls";
 import { ExporterDefinition } from "./exporter";
 
 const PORT = 8080;
@@ -51,5 +52,7 @@ export const kubeStateMetrics: ExporterDefinition = {
         clusterRead: WATCHED,
         resources: { cpuRequest: "50m", memoryRequest: "128Mi", cpuLimit: "500m", memoryLimit: "512Mi" },
     }),
+    // Same web config format, under its own flag name.
+    tls: toolkitTls("--tls-config"),
     scrapeConfigs: (_config, addressing) => [serviceJob("kube-state-metrics", addressing.scrapeTargets("kube-state-metrics", PORT))],
 };

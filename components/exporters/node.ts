@@ -1,5 +1,6 @@
 import { IMAGES } from "../images";
 import { serviceJob } from "../render/prometheus";
+import { toolkitTls } from "../tls";
 import { ExporterDefinition } from "./exporter";
 
 const PORT = 9100;
@@ -8,6 +9,7 @@ const PORT = 9100;
 export const nodeExporter: ExporterDefinition = {
     name: "node-exporter",
     enabled: (config) => config.exporters.node,
+    dashboards: ["infrastructure/host"],
     spec: () => ({
         name: "node-exporter",
         image: IMAGES.nodeExporter,
@@ -36,5 +38,6 @@ export const nodeExporter: ExporterDefinition = {
         readOnlyRootFilesystem: true,
         resources: { cpuRequest: "50m", memoryRequest: "32Mi", cpuLimit: "250m", memoryLimit: "128Mi" },
     }),
+    tls: toolkitTls(),
     scrapeConfigs: (_config, addressing) => [serviceJob("node-exporter", addressing.scrapeTargets("node-exporter", PORT))],
 };

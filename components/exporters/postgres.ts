@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../config";
 import { IMAGES } from "../images";
 import { staticJob } from "../render/prometheus";
+import { toolkitTls } from "../tls";
 import { ExporterDefinition } from "./exporter";
 
 const PORT = 9187;
@@ -35,6 +36,7 @@ export function splitPostgresDsn(dsn: string): PostgresDsnParts {
 export const postgresExporter: ExporterDefinition = {
     name: "postgres-exporter",
     enabled: (config) => config.exporters.postgres !== undefined,
+    dashboards: ["datastores/postgresql"],
     spec: (config) => {
         const dsn = config.secrets.postgresDsn;
         if (!dsn) throw new ConfigError("postgresDsn", "is required when monitoring:exporters.postgres is set");
@@ -68,5 +70,6 @@ export const postgresExporter: ExporterDefinition = {
             resources: { cpuRequest: "50m", memoryRequest: "64Mi", cpuLimit: "250m", memoryLimit: "128Mi" },
         };
     },
+    tls: toolkitTls(),
     scrapeConfigs: (_config, addressing) => [staticJob("postgres-exporter", [addressing.addressOf("postgres-exporter", PORT)])],
 };

@@ -19,6 +19,7 @@ export function renderRedisPasswordFile(redisUri: string, password: string): str
 export const redisExporter: ExporterDefinition = {
     name: "redis-exporter",
     enabled: (config) => config.exporters.redis !== undefined,
+    dashboards: ["datastores/redis"],
     spec: (config) => {
         const redis = config.exporters.redis!;
         const uri = `redis://${redis.address}`;
@@ -44,5 +45,7 @@ export const redisExporter: ExporterDefinition = {
             resources: { cpuRequest: "50m", memoryRequest: "32Mi", cpuLimit: "250m", memoryLimit: "128Mi" },
         };
     },
+    // Not the exporter toolkit: its own flags name the certificate.
+    tls: (tls) => ({ args: [`--tls-server-cert-file=${tls.certFile}`, `--tls-server-key-file=${tls.keyFile}`] }),
     scrapeConfigs: (_config, addressing) => [staticJob("redis-exporter", [addressing.addressOf("redis-exporter", PORT)])],
 };

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { IMAGES } from "../images";
-import { ServiceSpec } from "../platform/spec";
+import { ServiceSpec, ServiceTls } from "../platform/spec";
 import { renderAlloyConfig } from "../render/alloy";
+import { servedOverTls } from "../tls";
 import { ShipperArgs } from "./promtail";
 import { shipperModel, shipperMounts } from "./sources";
 
@@ -11,16 +12,21 @@ const DATA_DIR = "/var/lib/alloy/data";
 
 /** Grafana Alloy, Promtail's successor: the same sources and labels, in Alloy's configuration syntax. */
 export class Alloy extends pulumi.ComponentResource {
+    /** The name Prometheus verifies its certificate against, when it serves TLS. */
+    public readonly tlsServerName?: string;
+
     constructor(name: string, args: ShipperArgs, opts?: pulumi.ComponentResourceOptions) {
         super("monitoring:index:Alloy", name, {}, opts);
-        args.platform.deploy(alloySpec(args), { parent: this });
+        const tls = args.platform.serviceTls?.("alloy", "/etc/alloy/tls", this);
+        args.platform.deploy(alloySpec(args, tls), { parent: this });
+        this.tlsServerName = tls?.serverName;
         this.registerOutputs({});
     }
 }
 
-export function alloySpec(args: ShipperArgs): ServiceSpec {
-    const model = shipperModel(args.logs, args.platform, ALLOY_PORT, DATA_DIR);
-    return {
+export function alloySpec(args: ShipperArgs, tls?: ServiceTls): ServiceSpec {
+    const model = shipperModel(args.logs, args.platform, ALLOY_PORT, DATA_DIR, tls, args.lokiTlsServerName);
+    const spec: ServiceSpec = {
         name: "alloy",
         image: IMAGES.alloy,
         kind: "daemonset",
@@ -42,4 +48,6 @@ export function alloySpec(args: ShipperArgs): ServiceSpec {
         discoversPods: model.containers.kind === "kubernetes",
         resources: { cpuRequest: "50m", memoryRequest: "128Mi", cpuLimit: "500m", memoryLimit: "512Mi" },
     };
+    // config.alloy names the certificate (its `http { tls { } }` block).
+    return servedOverTls(spec, tls, () => ({}));
 }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../../config";
 import { Platform } from "../platform/spec";
+import { scrapeOverTls } from "../prometheus";
 import { ScrapeConfig, serviceJob, staticJob } from "../render/prometheus";
 import { Alloy, ALLOY_PORT } from "./alloy";
 import { Loki, LOKI_PORT } from "./loki";
@@ -14,17 +15,21 @@ export { Alloy, ALLOY_PORT } from "./alloy";
 export interface Logging {
     /** Loki's `host:port`, for Grafana's Loki datasource. */
     readonly lokiAddress: string;
+    /** The name Loki's certificate holds, when it serves TLS. */
+    readonly lokiTlsServerName?: string;
     readonly lokiUrl: pulumi.Output<string>;
+    /** Prometheus jobs for Loki and the shipper, over TLS where they serve it. */
+    readonly scrapeConfigs: ScrapeConfig[];
 }
 
 /** Prometheus jobs for Loki (`loki`) and the shipper (`promtail` or `alloy`, on every host). */
-export function loggingScrapeConfigs(config: StackConfig, platform: Platform): ScrapeConfig[] {
+export function loggingScrapeConfigs(config: StackConfig, platform: Platform, tlsServerNames: { loki?: string; shipper?: string } = {}): ScrapeConfig[] {
     if (!config.logs.enabled) return [];
     const shipper =
         config.logs.shipper === "alloy"
             ? serviceJob("alloy", platform.scrapeTargets("alloy", ALLOY_PORT))
             : serviceJob("promtail", platform.scrapeTargets("promtail", PROMTAIL_PORT));
-    return [staticJob("loki", [platform.addressOf("loki", LOKI_PORT)]), shipper];
+    return [scrapeOverTls(staticJob("loki", [platform.addressOf("loki", LOKI_PORT)]), tlsServerNames.loki), scrapeOverTls(shipper, tlsServerNames.shipper)];
 }
 
 /** Loki and the chosen shipper, when `monitoring:logs.enabled` (the default). */
@@ -36,6 +41,15 @@ export function deployLogging(name: string, config: StackConfig, platform: Platf
         { parent },
     );
     const Shipper = config.logs.shipper === "alloy" ? Alloy : Promtail;
-    new Shipper(`${name}-${config.logs.shipper}`, { logs: config.logs, platform }, { parent, dependsOn: [loki] });
-    return { lokiAddress: loki.address, lokiUrl: loki.url };
+    const shipper = new Shipper(
+        `${name}-${config.logs.shipper}`,
+        { logs: config.logs, platform, lokiTlsServerName: loki.tlsServerName },
+        { parent, dependsOn: [loki] },
+    );
+    return {
+        lokiAddress: loki.address,
+        lokiTlsServerName: loki.tlsServerName,
+        lokiUrl: loki.url,
+        scrapeConfigs: loggingScrapeConfigs(config, platform, { loki: loki.tlsServerName, shipper: shipper.tlsServerName }),
+    };
 }

@@ -3,13 +3,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { Secrets } from "../../config";
 import { LogsConfig } from "../../config/logs";
 import { IMAGES } from "../images";
-import { FileSpec, Platform, ServiceSpec } from "../platform/spec";
+import { FileSpec, Platform, ServiceSpec, ServiceTls } from "../platform/spec";
+import { servedOverTls } from "../tls";
 import { renderAwsCredentials, renderLokiConfig } from "../render/loki";
 
 export const LOKI_PORT = 3100;
 export const LOKI_GRPC_PORT = 9095;
 const CONFIG_FILE = "/etc/loki/loki.yaml";
 const DATA_DIR = "/loki";
+const TLS_DIR = "/etc/loki/tls";
 /** Loki's S3 client finds its keys here through AWS_SHARED_CREDENTIALS_FILE; loki.yaml names none. */
 export const LOKI_S3_CREDENTIALS_FILE = "/etc/loki/secrets/aws-credentials";
 
@@ -28,12 +30,16 @@ export class Loki extends pulumi.ComponentResource {
     public readonly url: pulumi.Output<string>;
     /** `host:port` the shipper and Grafana reach Loki at. */
     public readonly address: string;
+    /** The name clients verify its certificate against, when it serves TLS. */
+    public readonly tlsServerName?: string;
 
     constructor(name: string, args: LokiArgs, opts?: pulumi.ComponentResourceOptions) {
         super("monitoring:index:Loki", name, {}, opts);
         this.address = args.platform.addressOf("loki", LOKI_PORT);
-        const svc = args.platform.deploy(lokiSpec(args), { parent: this });
-        this.url = svc.url ?? pulumi.output(`http://${this.address}`);
+        const tls = args.platform.serviceTls?.("loki", TLS_DIR, this);
+        const svc = args.platform.deploy(lokiSpec(args, tls), { parent: this });
+        this.tlsServerName = tls?.serverName;
+        this.url = svc.url ?? pulumi.output(`${tls ? "https" : "http"}://${this.address}`);
         this.registerOutputs({ url: this.url });
     }
 }
@@ -46,19 +52,17 @@ function credentialFiles(args: LokiArgs): FileSpec[] {
     return [{ path: LOKI_S3_CREDENTIALS_FILE, content, secret: true }];
 }
 
-export function lokiSpec(args: LokiArgs): ServiceSpec {
+export function lokiSpec(args: LokiArgs, tls?: ServiceTls): ServiceSpec {
     const { logs } = args;
-    return {
+    const spec: ServiceSpec = {
         name: "loki",
         image: IMAGES.loki,
         kind: "statefulset",
         replicas: 1,
         args: [`-config.file=${CONFIG_FILE}`, "-target=all"],
         env: logs.s3 ? { AWS_SHARED_CREDENTIALS_FILE: LOKI_S3_CREDENTIALS_FILE } : {},
-        ports: [
-            { name: "http", port: LOKI_PORT, expose: { hostPort: args.hostPort } },
-            { name: "grpc", port: LOKI_GRPC_PORT },
-        ],
+        // gRPC listens on loopback only: no other service reaches it.
+        ports: [{ name: "http", port: LOKI_PORT, expose: { hostPort: args.hostPort } }],
         files: [
             {
                 path: CONFIG_FILE,
@@ -69,6 +73,7 @@ export function lokiSpec(args: LokiArgs): ServiceSpec {
                     retention: logs.retention,
                     limits: logs.limits,
                     s3: logs.s3,
+                    tls,
                 }),
             },
             ...credentialFiles(args),
@@ -81,4 +86,6 @@ export function lokiSpec(args: LokiArgs): ServiceSpec {
         readOnlyRootFilesystem: true,
         resources: { cpuRequest: "100m", memoryRequest: "256Mi", cpuLimit: "1", memoryLimit: "1Gi" },
     };
+    // loki.yaml names the certificate (server.http_tls_config).
+    return servedOverTls(spec, tls, () => ({}));
 }

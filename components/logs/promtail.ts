@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { LogsConfig } from "../../config/logs";
 import { IMAGES } from "../images";
-import { Platform, ServiceSpec } from "../platform/spec";
+import { Platform, ServiceSpec, ServiceTls } from "../platform/spec";
 import { renderPromtailConfig } from "../render/promtail";
+import { servedOverTls } from "../tls";
 import { shipperModel, shipperMounts } from "./sources";
 
 export const PROMTAIL_PORT = 9080;
@@ -13,20 +14,27 @@ export interface ShipperArgs {
     /** What to tail, already validated. */
     readonly logs: LogsConfig;
     readonly platform: Platform;
+    /** The name Loki's certificate holds, when Loki serves TLS: the shipper then pushes over HTTPS. */
+    readonly lokiTlsServerName?: string;
 }
 
 /** Promtail on every host: container logs and the configured files, pushed to Loki. */
 export class Promtail extends pulumi.ComponentResource {
+    /** The name Prometheus verifies its certificate against, when it serves TLS. */
+    public readonly tlsServerName?: string;
+
     constructor(name: string, args: ShipperArgs, opts?: pulumi.ComponentResourceOptions) {
         super("monitoring:index:Promtail", name, {}, opts);
-        args.platform.deploy(promtailSpec(args), { parent: this });
+        const tls = args.platform.serviceTls?.("promtail", "/etc/promtail/tls", this);
+        args.platform.deploy(promtailSpec(args, tls), { parent: this });
+        this.tlsServerName = tls?.serverName;
         this.registerOutputs({});
     }
 }
 
-export function promtailSpec(args: ShipperArgs): ServiceSpec {
-    const model = shipperModel(args.logs, args.platform, PROMTAIL_PORT, DATA_DIR);
-    return {
+export function promtailSpec(args: ShipperArgs, tls?: ServiceTls): ServiceSpec {
+    const model = shipperModel(args.logs, args.platform, PROMTAIL_PORT, DATA_DIR, tls, args.lokiTlsServerName);
+    const spec: ServiceSpec = {
         name: "promtail",
         image: IMAGES.promtail,
         kind: "daemonset",
@@ -44,4 +52,6 @@ export function promtailSpec(args: ShipperArgs): ServiceSpec {
         discoversPods: model.containers.kind === "kubernetes",
         resources: { cpuRequest: "50m", memoryRequest: "64Mi", cpuLimit: "500m", memoryLimit: "256Mi" },
     };
+    // promtail.yaml names the certificate (server.http_tls_config).
+    return servedOverTls(spec, tls, () => ({}));
 }

@@ -1,6 +1,6 @@
 import * as path from "path";
 import { globBaseDir, LogsConfig, POSTGRES_LOG_JOB } from "../../config/logs";
-import { HostMount, Platform } from "../platform/spec";
+import { HostMount, Platform, ServiceTls } from "../platform/spec";
 import { ContainerLogs, ShipperModel, TailedFile } from "../render/log-sources";
 import { LOKI_PORT } from "./loki";
 
@@ -43,10 +43,23 @@ export function shipperMounts(logs: LogsConfig, containers: ContainerLogs): Host
     return [...mounts, ...roots.sort().map((dir) => ({ hostPath: dir, path: HOST_PREFIX + dir, readOnly: true }))];
 }
 
-export function shipperModel(logs: LogsConfig, platform: Platform, httpPort: number, dataDir: string): ShipperModel {
+/**
+ * `tls`: the shipper's own certificate. With it, and Loki serving TLS (`lokiTlsServerName`), the
+ * shipper pushes over HTTPS and verifies Loki with the CA.
+ */
+export function shipperModel(
+    logs: LogsConfig,
+    platform: Platform,
+    httpPort: number,
+    dataDir: string,
+    tls?: ServiceTls,
+    lokiTlsServerName?: string,
+): ShipperModel {
+    const secure = tls && lokiTlsServerName ? { ...tls, serverName: lokiTlsServerName } : undefined;
     return {
         httpPort,
-        lokiPushUrl: `http://${platform.addressOf("loki", LOKI_PORT)}/loki/api/v1/push`,
+        lokiPushUrl: `${secure ? "https" : "http"}://${platform.addressOf("loki", LOKI_PORT)}/loki/api/v1/push`,
+        ...(secure ? { tls: { certFile: secure.certFile, keyFile: secure.keyFile, caFile: secure.caFile, serverName: secure.serverName } } : {}),
         dataDir,
         containers: containerLogs(platform),
         files: tailedFiles(logs),

@@ -1,4 +1,5 @@
 import { ResourceOverride } from "../../config";
+import { BASIC_AUTH_USER } from "../passwords";
 import { withResourceOverrides } from "./resources";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
@@ -39,10 +40,30 @@ export function cpus(quantity: string): string {
     return quantity.endsWith("m") ? String(Number(quantity.slice(0, -1)) / 1000) : quantity;
 }
 
-/** The shell check Docker runs; the password, when needed, is read from its file inside the container. */
+/** Single-quotes a word for `sh`. */
+function shellQuote(word: string): string {
+    return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The shell check Docker runs. Without a password: `wget`. With one, no process may carry it in
+ * its arguments (`/proc/<pid>/cmdline` is world-readable, and `docker inspect` shows the check):
+ * the shell reads the file into a variable and only its builtin `printf` sees the value; `base64`
+ * gets it on stdin and `nc` sends the request, with the `Authorization` header, on its stdin.
+ * Every image with a healthcheck is busybox- or alpine-based: `sh`, `nc`, `base64`, `wget`.
+ */
 export function healthcheckCommand(health: HealthSpec): string {
-    const auth = health.basicAuthPasswordFile ? `admin:$(cat ${health.basicAuthPasswordFile})@` : "";
-    return `wget -q -O /dev/null http://${auth}127.0.0.1:${health.port}${health.path} || exit 1`;
+    if (health.command) return health.command.join(" ");
+    if (!health.basicAuthPasswordFile) {
+        return `wget -q -O /dev/null http://127.0.0.1:${health.port}${health.path} || exit 1`;
+    }
+    // sh passes the backslash escapes through; printf turns them into CR LF.
+    return [
+        `pw=$(cat ${shellQuote(health.basicAuthPasswordFile)})`,
+        `{ printf 'GET %s HTTP/1.0\\r\\nAuthorization: Basic ' ${shellQuote(health.path)}; ` +
+            `printf '${BASIC_AUTH_USER}:%s' "$pw" | base64 -w 0; printf '\\r\\n\\r\\n'; }` +
+            ` | nc 127.0.0.1 ${health.port} | head -n 1 | grep -q ' 200 ' || exit 1`,
+    ].join("; ");
 }
 
 /** Local Docker: one network, pinned images, ports on the bind address, data on named volumes. */
@@ -66,11 +87,13 @@ export class DockerPlatform implements Platform {
     deploy(given: ServiceSpec, opts: pulumi.CustomResourceOptions): DeployedService {
         const spec = withResourceOverrides(given, this.args.resources ?? {});
         const image = new docker.RemoteImage(`${spec.name}-image`, { name: spec.image, keepLocally: true }, opts);
-        const volume = spec.data
-            ? new docker.Volume(`${spec.name}-data`, { name: `monitoring-${this.args.stack}-${spec.name}-data` }, opts)
-            : undefined;
         const replicas = spec.kind === "daemonset" ? 1 : spec.replicas ?? 1;
         for (let i = 0; i < replicas; i++) {
+            // One volume per replica, as a StatefulSet's claims: two Prometheus on one TSDB, the second dies on its lock.
+            const name = replicaName(spec.name, i);
+            const volume = spec.data
+                ? new docker.Volume(`${name}-data`, { name: `monitoring-${this.args.stack}-${name}-data` }, opts)
+                : undefined;
             this.container(spec, i, image, volume, opts);
         }
         const exposed = spec.ports.find((p) => p.expose);

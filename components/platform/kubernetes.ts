@@ -13,6 +13,9 @@ import { createDisruptionBudget, createFileObjects, createIngress, createService
 import { RELOADER_RESOURCES, resourcesFor, withResourceOverrides } from "./resources";
 import { Addressing, ApiReadRule, ClusterMonitoring, DeployedService, Platform, ScrapeTargets, ServiceSpec, ServiceTls } from "./spec";
 
+/** The Secret the Ingress controller reads the stack's CA from (`proxy-ssl-secret`). */
+const BACKEND_CA_SECRET = "monitoring-backend-ca";
+
 export interface KubernetesPlatformArgs {
     /** Cluster, namespace, ingress and network settings (`monitoring:kubernetes`). */
     readonly kubernetes: KubernetesConfig;
@@ -51,6 +54,7 @@ export class KubernetesPlatform implements Platform {
     /** Read access the platform granted a service (Prometheus' discovery), by service name. */
     private readonly granted = new Map<string, ApiReadRule[]>();
     private finalized = false;
+    private caSecret?: k8s.core.v1.Secret;
     private readonly namespaceResource: k8s.core.v1.Namespace;
 
     constructor(private readonly args: KubernetesPlatformArgs) {
@@ -116,10 +120,27 @@ export class KubernetesPlatform implements Platform {
         );
         createServices(this.ctx, spec, resourceOpts);
         createDisruptionBudget(this.ctx, spec, resourceOpts);
-        const url = createIngress(this.ctx, spec, resourceOpts);
+        const url = createIngress(this.ctx, spec, resourceOpts, () => this.backendCaSecret());
         if (url) this.published.add(spec.name);
         this.deployed.push(spec);
         return { url };
+    }
+
+    /** The Secret holding the stack's CA (`ca.crt`) that the Ingress controller verifies backends with; made once. */
+    private backendCaSecret(): string {
+        if (!this.caSecret) {
+            this.caSecret = new k8s.core.v1.Secret(
+                BACKEND_CA_SECRET,
+                {
+                    metadata: { name: BACKEND_CA_SECRET, namespace: this.ctx.namespace, labels: labelsOf("monitoring") },
+                    type: "Opaque",
+                    // A certificate is no secret; a Secret is what the controller reads it from.
+                    stringData: { "ca.crt": this.ca.certPem() },
+                },
+                { provider: this.ctx.provider, dependsOn: [this.namespaceResource] },
+            );
+        }
+        return BACKEND_CA_SECRET;
     }
 
     serviceTls(service: string, dir: string, parent: pulumi.Resource): ServiceTls | undefined {

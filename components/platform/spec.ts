@@ -40,6 +40,8 @@ export interface HealthSpec {
      * container can check it (Kubernetes); Docker runs no healthcheck for it.
      */
     readonly httpProbeOnly?: boolean;
+    /** A command run in the container instead of the HTTP check (a database: `pg_isready`); exit 0 is healthy. */
+    readonly command?: string[];
 }
 
 export interface HostMount {
@@ -97,6 +99,8 @@ export interface ServiceSpec {
      * user's targets). Kubernetes NetworkPolicies allow exactly these ports.
      */
     readonly outbound?: OutboundSpec[];
+    /** Prometheus scrapes every port (the default). False: it serves no metrics, and only its declared clients reach it (a database). */
+    readonly scraped?: boolean;
     /** Read-only access (get, list, watch) to the platform's API: a ClusterRole on Kubernetes (kube-state-metrics). */
     readonly clusterRead?: ApiReadRule[];
     /** Non-resource URLs of the platform's API the process reads with GET (`/metrics`). */
@@ -121,6 +125,15 @@ export interface OutboundSpec {
     readonly cidrs?: readonly string[];
     /** Only pods of this namespace (CoreDNS in kube-system). */
     readonly namespace?: string;
+}
+
+/**
+ * Transport protocols replicas gossip over on the peer port: TCP and UDP, or TCP alone over TLS
+ * (memberlist's TLS transport, as Alertmanager's `--cluster.tls-config` uses, has no UDP).
+ */
+export function peerProtocols(spec: ServiceSpec): ("TCP" | "UDP")[] {
+    if (!spec.peerPort) return [];
+    return spec.ports.find((p) => p.port === spec.peerPort)?.tls ? ["TCP"] : ["TCP", "UDP"];
 }
 
 /** The port of `host:port` or of a URL (80/443 by scheme when it names none). */
@@ -155,6 +168,11 @@ export interface ClusterMonitoring {
     readonly outbound: OutboundSpec[];
 }
 
+/** Where a service's certificate files sit under the directory it asks for: every platform lays them out so. */
+export function tlsPaths(dir: string): { certFile: string; keyFile: string; caFile: string } {
+    return { certFile: `${dir}/tls.crt`, keyFile: `${dir}/tls.key`, caFile: `${dir}/ca.crt` };
+}
+
 /** A certificate the platform issues for a service, as files the service mounts. */
 export interface ServiceTls {
     /** The certificate, its key (a secret file) and the CA, to add to the spec's files. */
@@ -163,6 +181,11 @@ export interface ServiceTls {
     readonly keyFile: string;
     /** The CA every in-cluster certificate chains to: clients verify their peers with it. */
     readonly caFile: string;
+    /**
+     * The name clients verify the certificate against (`tls_config.server_name`): scrapes and gossip
+     * reach pods by IP, which no certificate names.
+     */
+    readonly serverName: string;
 }
 
 /** What a deployed service tells the rest of the stack. */

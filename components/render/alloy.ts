@@ -114,9 +114,16 @@ function fileSource(file: TailedFile, label: string): string[] {
  */
 export function renderAlloyConfig(model: ShipperModel): string {
     const taken = new Set<string>();
+    const { tls } = model;
+    const endpoint = [
+        `    url = ${str(model.lokiPushUrl)}`,
+        ...(tls ? block("tls_config", attributes({ ca_file: str(tls.caFile), server_name: str(tls.serverName) }, "      "), "    ") : []),
+    ];
     const sections: string[][] = [
         block("logging", attributes({ level: str("info"), format: str("logfmt") }, "  ")),
-        block("loki.write \"default\"", block("endpoint", [`    url = ${str(model.lokiPushUrl)}`], "  ")),
+        // Its own /metrics and /-/ready over TLS, with the same certificate.
+        ...(tls ? [block("http", block("tls", attributes({ cert_file: str(tls.certFile), key_file: str(tls.keyFile) }, "    "), "  "))] : []),
+        block("loki.write \"default\"", block("endpoint", endpoint, "  ")),
         containerSources(model),
         ...model.files.map((f) => fileSource(f, componentLabel("file", f.job, taken))),
     ];

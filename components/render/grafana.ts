@@ -1,12 +1,20 @@
+import { STACK_DATASOURCES } from "../../config/dashboards";
+import { DashboardProvider } from "./dashboards";
 import { toYaml, GENERATED } from "./yaml";
 
 /** Fixed datasource UIDs: dashboards reference these, so they never change. */
-export const DATASOURCE_UIDS = { prometheus: "prometheus", alertmanager: "alertmanager", loki: "loki" } as const;
+export const DATASOURCE_UIDS = {
+    prometheus: STACK_DATASOURCES.prometheus.uid,
+    alertmanager: STACK_DATASOURCES.alertmanager.uid,
+    loki: STACK_DATASOURCES.loki.uid,
+} as const;
 
 export interface GrafanaDatasourcesModel {
     readonly prometheusUrl: string;
     readonly alertmanagerUrl: string;
     readonly lokiUrl?: string;
+    /** Prometheus' scrape interval: `$__rate_interval` spans at least four of them. */
+    readonly scrapeInterval: string;
     /** Files holding the basic-auth passwords, read by Grafana through `$__file{}` at provisioning. */
     readonly prometheusPasswordFile: string;
     readonly alertmanagerPasswordFile: string;
@@ -25,7 +33,7 @@ export function renderGrafanaDatasources(model: GrafanaDatasourcesModel): string
     const tls = tlsFields(model.caFile);
     const datasources: Record<string, unknown>[] = [
         {
-            name: "Prometheus",
+            name: STACK_DATASOURCES.prometheus.name,
             uid: DATASOURCE_UIDS.prometheus,
             type: "prometheus",
             access: "proxy",
@@ -34,11 +42,11 @@ export function renderGrafanaDatasources(model: GrafanaDatasourcesModel): string
             editable: false,
             basicAuth: true,
             basicAuthUser: "admin",
-            jsonData: { httpMethod: "POST", timeInterval: "15s", ...tls.jsonData },
+            jsonData: { httpMethod: "POST", timeInterval: model.scrapeInterval, ...tls.jsonData },
             secureJsonData: { basicAuthPassword: `$__file{${model.prometheusPasswordFile}}`, ...tls.secureJsonData },
         },
         {
-            name: "Alertmanager",
+            name: STACK_DATASOURCES.alertmanager.name,
             uid: DATASOURCE_UIDS.alertmanager,
             type: "alertmanager",
             access: "proxy",
@@ -52,7 +60,7 @@ export function renderGrafanaDatasources(model: GrafanaDatasourcesModel): string
     ];
     if (model.lokiUrl) {
         datasources.push({
-            name: "Loki",
+            name: STACK_DATASOURCES.loki.name,
             uid: DATASOURCE_UIDS.loki,
             type: "loki",
             access: "proxy",
@@ -65,22 +73,24 @@ export function renderGrafanaDatasources(model: GrafanaDatasourcesModel): string
     return toYaml({ apiVersion: 1, prune: true, datasources }, GENERATED);
 }
 
-/** provisioning/dashboards/dashboards.yml: folders follow the directories under `path`. */
-export function renderDashboardProvider(path: string): string {
+/**
+ * provisioning/dashboards/dashboards.yml: one file provider per directory. Without a folder,
+ * folders follow the directories under `path`; the short poll shows an edited dashboard without
+ * a restart (hot reload).
+ */
+export function renderDashboardProviders(providers: readonly DashboardProvider[]): string {
     return toYaml(
         {
             apiVersion: 1,
-            providers: [
-                {
-                    name: "monitoring",
-                    type: "file",
-                    disableDeletion: true,
-                    allowUiUpdates: false,
-                    // Short poll so an edited dashboard shows without a restart (hot reload).
-                    updateIntervalSeconds: 30,
-                    options: { path, foldersFromFilesStructure: true },
-                },
-            ],
+            providers: providers.map((p) => ({
+                name: p.name,
+                ...(p.folder !== undefined ? { folder: p.folder } : {}),
+                type: "file",
+                disableDeletion: true,
+                allowUiUpdates: false,
+                updateIntervalSeconds: 30,
+                options: { path: p.path, ...(p.folder === undefined ? { foldersFromFilesStructure: true } : {}) },
+            })),
         },
         GENERATED,
     );

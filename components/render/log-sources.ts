@@ -1,3 +1,4 @@
+import type { TlsFiles } from "./tls";
 import { LogFormat } from "../../config/logs";
 
 /** Where container logs come from: the Docker daemon's API, or the kubelet's files under /var/log/pods. */
@@ -27,6 +28,11 @@ export interface ShipperModel {
     readonly dataDir: string;
     readonly containers: ContainerLogs;
     readonly files: TailedFile[];
+    /**
+     * In-cluster TLS: the shipper serves its own endpoint with this certificate, and pushes to Loki
+     * over HTTPS verified with the CA (Loki's certificate names `serverName`).
+     */
+    readonly tls?: TlsFiles;
 }
 
 /** One pipeline stage, in Promtail's field names; the Alloy renderer maps each to its `stage.*` block. */

@@ -12,6 +12,8 @@ export interface LokiModel {
     readonly limits: LokiLimits;
     /** Chunks and index in this bucket; credentials come from the AWS SDK chain, never this file. */
     readonly s3?: LokiS3;
+    /** The HTTP API (push, queries, /metrics) served over TLS with this certificate. */
+    readonly tls?: { readonly certFile: string; readonly keyFile: string };
 }
 
 /** A fixed start for the schema: changing it would orphan every stored chunk. */
@@ -30,8 +32,11 @@ export function renderLokiConfig(model: LokiModel): string {
         auth_enabled: false,
         server: {
             http_listen_port: model.httpPort,
+            // Only the process' own components speak gRPC (single binary): it never leaves the pod.
+            grpc_listen_address: "127.0.0.1",
             grpc_listen_port: model.grpcPort,
             log_level: "info",
+            ...(model.tls ? { http_tls_config: { cert_file: model.tls.certFile, key_file: model.tls.keyFile } } : {}),
         },
         common: {
             path_prefix: dataDir,

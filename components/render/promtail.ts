@@ -30,10 +30,16 @@ function fileJob(file: TailedFile): Record<string, unknown> {
 
 /** promtail.yaml: container logs by discovery, the user's files and PostgreSQL's, pushed to Loki. */
 export function renderPromtailConfig(model: ShipperModel): string {
+    const { tls } = model;
     const doc = {
-        server: { http_listen_port: model.httpPort, grpc_listen_port: 0, log_level: "info" },
+        server: {
+            http_listen_port: model.httpPort,
+            grpc_listen_port: 0,
+            log_level: "info",
+            ...(tls ? { http_tls_config: { cert_file: tls.certFile, key_file: tls.keyFile } } : {}),
+        },
         positions: { filename: `${model.dataDir}/positions.yaml`, sync_period: "10s" },
-        clients: [{ url: model.lokiPushUrl }],
+        clients: [{ url: model.lokiPushUrl, ...(tls ? { tls_config: { ca_file: tls.caFile, server_name: tls.serverName } } : {}) }],
         scrape_configs: [containerJob(model), ...model.files.map(fileJob)],
     };
     return toYaml(doc, GENERATED);

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { HttpConfig } from "../../config/http";
+import { HttpConfig, httpRenames, httpSeries, inHistogramUnit } from "../../config/http";
 import { SloConfig } from "../../config/slos";
 import {
     AlertOverride, alertEnabled, knownAlertNames, RULES_DIR, SLO_ALERTS, SLO_GROUP, THRESHOLD_NAMES, THRESHOLDS, ThresholdName, ThresholdsConfig,
@@ -9,7 +9,7 @@ import {
 export { THRESHOLDS, THRESHOLD_NAMES } from "../../config/thresholds";
 export type { ThresholdSpec, ThresholdName } from "../../config/thresholds";
 
-import { addMatcherToSelectors, exactAlternatives, promqlParser as parser, promqlString } from "../../config/promql";
+import { addMatcherToSelectors, applyEdits, Edit, exactAlternatives, numberLiterals, promqlString, renameEdits } from "../../config/promql";
 
 /** A rendered rule file; `name` is its basename under /etc/prometheus/rules/. */
 export interface RuleFile {
@@ -30,9 +30,8 @@ export interface RenderRulesOptions {
 /** Rule files that read the Kubernetes cluster's jobs: loaded only where Prometheus watches a cluster. */
 export const KUBERNETES_RULE_FILE = /^kubernetes-.*\.yml$/;
 
-/** Files written for the common HTTP metric names, whose `code`/`route` labels follow monitoring:http. */
+/** Files written with the default HTTP names, rewritten to follow monitoring:http. */
 export const HTTP_RULE_FILES = ["http.yml", "slo.yml"];
-const DEFAULT_HTTP_LABELS = { code: "statusLabel", route: "routeLabel" } as const;
 /** Windows the multi-window, multi-burn-rate alerts read (static ones in rules/slo.yml). */
 export const SLO_WINDOWS = ["5m", "30m", "1h", "2h", "6h", "1d", "3d"] as const;
 const SLO_PERIOD = "30d";
@@ -179,51 +178,11 @@ function locateParts(
 
 // ---------- PromQL edits ----------
 
-interface Edit {
-    readonly from: number;
-    readonly to: number;
-    readonly text: string;
-}
-
-function applyEdits(content: string, edits: Edit[]): string {
-    const sorted = [...edits].sort((a, b) => b.from - a.from || b.to - a.to);
-    for (let k = 1; k < sorted.length; k++) {
-        if (sorted[k].to > sorted[k - 1].from) throw new Error(`overlapping edits at offset ${sorted[k].from}`);
-    }
-    return sorted.reduce((text, e) => text.slice(0, e.from) + e.text + text.slice(e.to), content);
-}
-
-/** Positions (in `expr`) of the number literals equal to `value`. */
-export function numberLiterals(expr: string, value: number): { from: number; to: number }[] {
-    const found: { from: number; to: number }[] = [];
-    parser.parse(expr).iterate({
-        enter(node) {
-            if (node.name !== "NumberDurationLiteral" && node.name !== "NumberLiteral") return;
-            const text = expr.slice(node.from, node.to);
-            if (/^[0-9.eE+-]+$|^0x/i.test(text) && Number(text) === value) found.push({ from: node.from, to: node.to });
-        },
-    });
-    return found;
-}
+export { numberLiterals } from "../../config/promql";
 
 /** Label names (matchers, by/without, on/ignoring, group_left/right) renamed in a PromQL expression. */
 export function renameLabels(expr: string, names: Readonly<Record<string, string>>): string {
-    const edits = labelNameEdits(expr, names);
-    return applyEdits(expr, edits);
-}
-
-function labelNameEdits(expr: string, names: Readonly<Record<string, string>>): Edit[] {
-    const edits: Edit[] = [];
-    const tree = parser.parse(expr);
-    tree.iterate({
-        enter(node) {
-            if (node.type.isError) throw new Error(`cannot parse PromQL: ${expr}`);
-            if (node.name !== "LabelName") return;
-            const renamed = names[expr.slice(node.from, node.to)];
-            if (renamed !== undefined) edits.push({ from: node.from, to: node.to, text: renamed });
-        },
-    });
-    return edits;
+    return applyEdits(expr, renameEdits(expr, { labels: names }));
 }
 
 const formatNumber = (n: number): string => String(n);
@@ -256,20 +215,19 @@ function excludeJobsMatcher(override: AlertOverride | undefined): string | undef
 
 /** The file as rendered, or undefined when every group in it is turned off. */
 function renderRuleFile(file: RuleFile, opts: RenderRulesOptions): string | undefined {
-    const labelMap = labelRenames(opts.http);
-    const renameHttp = HTTP_RULE_FILES.includes(file.name) && Object.keys(labelMap).length > 0;
+    const renames = httpRenames(opts.http);
+    const labelMap = renames.labels ?? {};
+    const renameHttp = HTTP_RULE_FILES.includes(file.name);
     const located = locateRules(file.content, file.name);
     const { edits, removed } = scopeEdits(file, located, opts);
     if (located.length > 0 && removed.size === located.length) return undefined;
     for (const rule of located.filter((r) => !removed.has(r))) {
         const toFile = (at: number) => rule.exprOffsets[at];
+        // An insertion may sit at the very end of the expression, past its last character.
+        const point = (at: number) => (at < rule.exprOffsets.length ? toFile(at) : toFile(at - 1) + 1);
         const exprEdit = (from: number, to: number, text: string) =>
-            edits.push({ from: toFile(from), to: toFile(to - 1) + 1, text });
-        // An insertion at the end of the expression lands just after its last character.
-        const exprInsert = (at: number, text: string) => {
-            const offset = at < rule.expr.length ? toFile(at) : toFile(rule.expr.length - 1) + 1;
-            edits.push({ from: offset, to: offset, text });
-        };
+            edits.push(from === to ? { from: point(from), to: point(from), text } : { from: toFile(from), to: toFile(to - 1) + 1, text });
+        const exprInsert = (at: number, text: string) => exprEdit(at, at, text);
         for (const name of THRESHOLDS_BY_ALERT.get(rule.name) ?? []) {
             const spec = THRESHOLDS[name];
             const hits = numberLiterals(rule.expr, spec.default);
@@ -280,12 +238,11 @@ function renderRuleFile(file: RuleFile, opts: RenderRulesOptions): string | unde
             if (value !== spec.default) exprEdit(hits[0].from, hits[0].to, formatNumber(value));
         }
         if (renameHttp) {
-            for (const e of labelNameEdits(rule.expr, labelMap)) exprEdit(e.from, e.to, e.text);
-            // Dashboards read job_route:* by `route` whatever the services call it.
-            if (rule.kind === "record" && rule.name.startsWith("job_route:") && labelMap.route) {
-                edits.push({ from: toFile(0), to: toFile(0), text: "label_replace(" });
-                edits.push({ from: rule.exprEnd, to: rule.exprEnd, text: `, "route", "$1", "${labelMap.route}", "(.*)")` });
-            }
+            // Dashboards read job_route:* by `route` whatever the services call it (outermost, so listed first and last).
+            const relabel = rule.kind === "record" && rule.name.startsWith("job_route:") && labelMap.route;
+            if (relabel) exprEdit(0, 0, "label_replace(");
+            for (const e of renameEdits(rule.expr, renames)) exprEdit(e.from, e.to, e.text);
+            if (relabel) exprEdit(rule.expr.length, rule.expr.length, `, "route", "$1", "${labelMap.route}", "(.*)")`);
         }
         if (rule.kind === "alert") {
             const override = opts.thresholds.alerts[rule.name];
@@ -300,12 +257,6 @@ function renderRuleFile(file: RuleFile, opts: RenderRulesOptions): string | unde
             labelMap[label] ? `$labels.${labelMap[label]}` : whole);
     }
     return content.replace(/^(\s+runbook_url: ")(RUNBOOK\.md#)/gm, `$1${opts.runbookBaseUrl}$2`);
-}
-
-function labelRenames(http: HttpConfig): Record<string, string> {
-    const out: Record<string, string> = {};
-    for (const [label, field] of Object.entries(DEFAULT_HTTP_LABELS)) if (http[field] !== label) out[label] = http[field];
-    return out;
 }
 
 function overrideEdits(rule: LocatedRule, override: AlertOverride | undefined, file: string): Edit[] {
@@ -403,8 +354,9 @@ function renderSloRules(opts: RenderRulesOptions): string {
         ];
         if (slo.latency) {
             const { thresholdSeconds, objective } = slo.latency;
-            const bucket = `http_request_duration_seconds_bucket{job="${job}", ${leMatcher(thresholdSeconds)}}`;
-            const count = `http_request_duration_seconds_count{job="${job}"}`;
+            const series = httpSeries(opts.http);
+            const bucket = `${series.bucket}{job="${job}", ${leMatcher(inHistogramUnit(opts.http, thresholdSeconds))}}`;
+            const count = `${series.count}{job="${job}"}`;
             rules.push(ruleText({ record: "job:slo_latency_objective:ratio", expr: `vector(${formatNumber(objective)})`, labels: { job } }));
             for (const w of SLO_WINDOWS) {
                 rules.push(ruleText({

@@ -35,6 +35,17 @@ function redact(value: unknown): unknown {
     return value;
 }
 
+/** Replaces each secret by its value, recursively: for code that must use the values (the Docker applier). */
+export function reveal(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(reveal);
+    if (value !== null && typeof value === "object") {
+        const obj = value as Record<string, unknown>;
+        if (obj[SPECIAL_SIG] === SECRET_SIG) return reveal(obj.value);
+        return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, reveal(v)]));
+    }
+    return value;
+}
+
 function nameFromUrn(urn: string): string | undefined {
     return urn ? urn.split("::").pop() : undefined;
 }
@@ -69,6 +80,11 @@ export interface MockRunOptions {
     readonly config: Record<string, unknown>;
     /** Full keys to treat as secrets, as if set with `pulumi config set --secret`. */
     readonly secretKeys: string[];
+    /**
+     * Sees every resource the mocked engine creates, inputs resolved and secrets in Pulumi's
+     * `{4dabf...: "1b47...", value}` wrapper (the Docker applier needs the real values).
+     */
+    readonly onNewResource?: (args: pulumi.runtime.MockResourceArgs) => void;
 }
 
 /**
@@ -78,7 +94,10 @@ export interface MockRunOptions {
 export async function runUnderMocks<T>(options: MockRunOptions, program: () => T): Promise<{ result: T; resources: RecordedResource[] }> {
     const resources: RecordedResource[] = [];
     const mocks: pulumi.runtime.Mocks = {
-        newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs, ...computedOutputs(args) } }),
+        newResource: (args) => {
+            options.onNewResource?.(args);
+            return { id: `${args.name}-id`, state: { ...args.inputs, ...computedOutputs(args) } };
+        },
         call: (args) => args.inputs,
     };
     await pulumi.runtime.setMocks(mocks, options.project, options.stack, false);

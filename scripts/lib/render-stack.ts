@@ -20,6 +20,8 @@ export interface RenderedStack {
     /** Every non-secret file the services get. Secret files are left out. */
     readonly files: RenderedFile[];
     readonly outputs: Record<string, { value: string; secret: boolean }>;
+    /** The ServiceSpecs the program deployed, as the platform got them. */
+    readonly specs: ServiceSpec[];
 }
 
 /**
@@ -45,7 +47,7 @@ export async function renderStack(stack: string, configFile: string): Promise<Re
             return deployMonitoring(config, recorded.platform);
         },
     );
-    return { resources, files: await collectFiles(specs), outputs: await collectOutputs(result) };
+    return { resources, files: await collectFiles(specs), outputs: await collectOutputs(result), specs };
 }
 
 async function collectFiles(specs: ServiceSpec[]): Promise<RenderedFile[]> {

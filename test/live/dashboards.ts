@@ -3,7 +3,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { KUBERNETES_DASHBOARDS } from "../../components/grafana";
+import { KUBERNETES_DASHBOARDS } from "../../components/dashboards";
 import { listProjectFiles, PROJECT_ROOT } from "../../components/project-files";
 import { basicAuth, LiveService, LiveStack } from "./harness";
 

@@ -1,6 +1,8 @@
 // Builds the stack with the real program under Pulumi's mocks, on the loopback platform, and
 // runs every service it can with the files the program generated.
 import * as fs from "fs";
+import * as http from "http";
+import * as https from "https";
 import * as os from "os";
 import * as path from "path";
 import { loadConfig, objectConfigSource, pulumiConfigSource, SECRET_KEYS } from "../../config";
@@ -8,6 +10,7 @@ import { ServiceSpec } from "../../components/platform/spec";
 import { deployMonitoring } from "../../components/program";
 import { resolveOutput, runUnderMocks } from "../../scripts/lib/mock-runtime";
 import { toolPath } from "../support/tools";
+import { LoopbackCa } from "./loopback-ca";
 import { LoopbackPlatform } from "./loopback-platform";
 import { freePorts, LiveProcess, waitFor } from "./processes";
 
@@ -34,6 +37,8 @@ export interface LiveStackOptions {
     readonly values: Record<string, unknown>;
     /** Extra environment per service name (e.g. SSL_CERT_FILE for Alertmanager). */
     readonly env?: Record<string, Record<string, string>>;
+    /** Give every service a certificate from a throw-away CA, as Kubernetes does: the prod TLS paths. */
+    readonly tls?: boolean;
 }
 
 /** One replica of one service, with its files written under its own folder. */
@@ -50,15 +55,22 @@ export class LiveService {
         public readonly env: Record<string, string>,
         private readonly platform: LoopbackPlatform,
         private readonly logDir: string,
+        /** The CA (PEM) its certificate chains to, when the stack serves TLS. */
+        public readonly ca?: string,
     ) {}
+
+    /** Whether its first port serves TLS. */
+    get tls(): boolean {
+        return Boolean(this.spec.ports[0]?.tls);
+    }
 
     get id(): string {
         return serviceId(this.spec, this.replica);
     }
 
-    /** `http://127.0.0.1:<port>` of this replica's first port. */
+    /** `http(s)://127.0.0.1:<port>` of this replica's first port. */
     get url(): string {
-        return `http://127.0.0.1:${this.platform.portOf(this.spec.name, this.spec.ports[0].port, this.replica)}`;
+        return `${this.tls ? "https" : "http"}://127.0.0.1:${this.platform.portOf(this.spec.name, this.spec.ports[0].port, this.replica)}`;
     }
 
     /** The content of a file the service got, by its path in the container (secret files too). */
@@ -93,16 +105,49 @@ export class LiveService {
     async ready(timeoutMs = 30000): Promise<void> {
         const health = this.spec.health;
         if (!health) return;
+        const tls = Boolean(this.spec.ports.find((p) => p.port === health.port)?.tls);
         const headers = this.password ? basicAuth(this.password) : {};
         for (const path of new Set([health.path, READY_PATHS[this.spec.name] ?? health.path])) {
-            const url = `http://127.0.0.1:${this.platform.portOf(this.spec.name, health.port, this.replica)}${path}`;
+            const url = `${tls ? "https" : "http"}://127.0.0.1:${this.platform.portOf(this.spec.name, health.port, this.replica)}${path}`;
             await waitFor(`${this.id} to answer ${path}`, async () => {
                 if (this.process && !this.process.alive) throw new Error(`${this.id} exited`);
-                const res = await fetch(url, { headers, signal: AbortSignal.timeout(2000) });
+                const res = await request(url, { headers, ca: this.ca, timeoutMs: 2000 });
                 return res.status === 200 ? true : undefined;
             }, { timeoutMs, intervalMs: 100, context: () => this.process?.logTail() ?? "" });
         }
     }
+}
+
+/**
+ * A GET (or `method`) over HTTP or HTTPS; HTTPS trusts only `ca` when given (Node's fetch cannot
+ * take a CA), and checks the certificate names the host (127.0.0.1) or `servername`.
+ */
+export function request(
+    url: string,
+    options: { headers?: Record<string, string>; ca?: string; servername?: string; timeoutMs?: number; method?: string; body?: string } = {},
+): Promise<{ status: number; text: string }> {
+    return new Promise((resolve, reject) => {
+        const target = new URL(url);
+        const lib = target.protocol === "https:" ? https : http;
+        const req = lib.request(
+            target,
+            {
+                method: options.method ?? "GET",
+                headers: { ...(options.headers ?? {}), ...(options.body ? { "content-type": "application/json" } : {}) },
+                ...(target.protocol === "https:" ? { ca: options.ca, servername: options.servername } : {}),
+                timeout: options.timeoutMs ?? 10000,
+            },
+            (res) => {
+                let text = "";
+                res.setEncoding("utf8");
+                res.on("data", (chunk: string) => (text += chunk));
+                res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+            },
+        );
+        req.on("timeout", () => req.destroy(new Error(`timeout after ${options.timeoutMs ?? 10000} ms: ${url}`)));
+        req.on("error", reject);
+        req.end(options.body);
+    });
 }
 
 export function basicAuth(password: string, user = "admin"): Record<string, string> {
@@ -121,7 +166,8 @@ export class LiveStack {
     /** Runs the program under mocks with `values` on the loopback platform and writes every file. */
     static async build(options: LiveStackOptions): Promise<LiveStack> {
         const root = fs.mkdtempSync(path.join(os.tmpdir(), `monitoring-live-${options.name}-`));
-        const platform = new LoopbackPlatform(await freePorts(64));
+        const ca = options.tls ? new LoopbackCa(path.join(root, "ca")) : undefined;
+        const platform = new LoopbackPlatform(await freePorts(64), ca);
         // Validate first, like the render does: a bad test config names its key.
         loadConfig(objectConfigSource(options.values), "dev");
         const config = Object.fromEntries(Object.entries(options.values).map(([k, v]) => [`monitoring:${k}`, v]));
@@ -133,7 +179,7 @@ export class LiveStack {
         for (const spec of platform.specs) {
             const replicas = spec.kind === "daemonset" ? 1 : spec.replicas ?? 1;
             for (let replica = 0; replica < replicas; replica++) {
-                services.push(await writeService(spec, replica, root, platform, options.env?.[spec.name] ?? {}));
+                services.push(await writeService(spec, replica, root, platform, options.env?.[spec.name] ?? {}, ca?.certPem));
             }
         }
         return new LiveStack(options.name, root, platform, services);
@@ -242,6 +288,7 @@ async function writeService(
     stackRoot: string,
     platform: LoopbackPlatform,
     extraEnv: Record<string, string>,
+    ca?: string,
 ): Promise<LiveService> {
     const root = path.join(stackRoot, serviceId(spec, replica));
     const rewrite = pathRewriter(spec, root);
@@ -258,5 +305,5 @@ async function writeService(
     const env = Object.fromEntries(Object.entries(spec.env ?? {}).map(([k, v]) => [k, rewrite(v)]));
     // As a StatefulSet pod gets its own name (`prometheus-0`) through the downward API.
     const replicaName = spec.replicaNameEnv ? { [spec.replicaNameEnv]: serviceId(spec, replica) } : {};
-    return new LiveService(spec, replica, root, command, args, { ...env, ...replicaName, ...extraEnv }, platform, path.join(stackRoot, "logs"));
+    return new LiveService(spec, replica, root, command, args, { ...env, ...replicaName, ...extraEnv }, platform, path.join(stackRoot, "logs"), ca);
 }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DeployedService, Platform, ScrapeTargets, ServiceSpec } from "../../components/platform/spec";
+import { DeployedService, Platform, ScrapeTargets, ServiceSpec, ServiceTls } from "../../components/platform/spec";
+import { LoopbackCa } from "./loopback-ca";
 
 /**
  * The platform of the live tests: every service and replica answers on 127.0.0.1 at a port of
@@ -14,8 +15,16 @@ export class LoopbackPlatform implements Platform {
     /** `service#replica:containerPort` -> loopback port. */
     private readonly assigned = new Map<string, number>();
 
-    /** @param pool free loopback ports to hand out (see `freePorts`). */
-    constructor(private readonly pool: number[]) {}
+    /** In-cluster TLS, as Kubernetes offers it, when the platform was given a CA. */
+    public readonly serviceTls?: (service: string, dir: string) => ServiceTls;
+
+    /**
+     * @param pool free loopback ports to hand out (see `freePorts`).
+     * @param ca when given, every service gets a certificate from it and serves TLS (the prod shape).
+     */
+    constructor(private readonly pool: number[], ca?: LoopbackCa) {
+        if (ca) this.serviceTls = (service, dir) => ca.issue(service, dir);
+    }
 
     addressOf(service: string, port: number): string {
         return `127.0.0.1:${this.portOf(service, port, 0)}`;

@@ -6,7 +6,9 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { loadConfig, objectConfigSource } from "../../config";
-import { RenderRulesOptions, renameLabels, RuleFile, HTTP_RULE_FILES } from "../../components/render/rules";
+import { RenderRulesOptions, RuleFile, HTTP_RULE_FILES } from "../../components/render/rules";
+import { httpRenames, inHistogramUnit } from "../../config/http";
+import { renamePromql } from "../../config/promql";
 import { RULES_DIR } from "../../config/thresholds";
 import { monitoringValues, readStackFile } from "../../scripts/lib/stack-file";
 
@@ -95,11 +97,17 @@ export function alertCases(test: UnitTestFile): AlertCase[] {
 export function adaptUnitTest(test: UnitTestFile, opts: RenderRulesOptions): UnitTestFile {
     const copy = JSON.parse(JSON.stringify(test)) as UnitTestFile;
     const usesHttp = copy.rule_files.some((f) => HTTP_RULE_FILES.includes(path.basename(f)));
-    const names: Record<string, string> = {};
-    if (usesHttp && opts.http.statusLabel !== "code") names.code = opts.http.statusLabel;
-    if (usesHttp && opts.http.routeLabel !== "route") names.route = opts.http.routeLabel;
+    const renames = usesHttp ? httpRenames(opts.http) : {};
+    const names: Record<string, string> = { ...renames.labels };
+    const msBuckets = usesHttp && opts.http.durationUnit === "milliseconds";
     for (const group of copy.tests) {
-        for (const input of group.input_series ?? []) input.series = renameLabels(input.series, names);
+        for (const input of group.input_series ?? []) {
+            input.series = renamePromql(input.series, { metrics: renames.metrics, labels: renames.labels });
+            // A millisecond histogram has its bounds in milliseconds.
+            if (msBuckets && input.series.startsWith(`${opts.http.durationMetric}_bucket{`)) {
+                input.series = input.series.replace(/\ble="([0-9.]+)"/, (_m, le: string) => `le="${inHistogramUnit(opts.http, Number(le))}"`);
+            }
+        }
         for (const c of group.alert_rule_test ?? []) {
             const severity = opts.thresholds.alerts[c.alertname]?.severity;
             for (const alert of c.exp_alerts ?? []) {

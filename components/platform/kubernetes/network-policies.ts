@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ServiceSpec } from "../spec";
+import { peerProtocols, ServiceSpec } from "../spec";
 import { labelsOf, selectorOf } from "./labels";
 import { KubeContext } from "./workload";
 
@@ -22,6 +22,7 @@ export const STACK_FLOWS: readonly { readonly from: string; readonly to: string;
     { from: "grafana", to: "loki", why: "datasource" },
     { from: "promtail", to: "loki", why: "log push" },
     { from: "alloy", to: "loki", why: "log push" },
+    { from: "grafana", to: "grafana-postgres", why: "Grafana's own database" },
 ];
 
 /** The API server's ports: 443 behind the `kubernetes` Service, 6443 on most control planes. */
@@ -58,14 +59,14 @@ export function stackConnections(specs: ServiceSpec[]): Connection[] {
         const merged = [...known, ...ports.filter((p) => !known.some((k) => k.port === p.port && k.protocol === p.protocol))];
         connections.set(key, { from, to: to.name, ports: merged });
     };
-    for (const spec of specs) add(SCRAPER, spec, servicePorts(spec));
+    for (const spec of specs.filter((s) => s.scraped !== false)) add(SCRAPER, spec, servicePorts(spec));
     for (const flow of STACK_FLOWS) {
         const server = byName.get(flow.to);
         if (server) add(flow.from, server, servicePorts(server));
     }
     for (const spec of specs) {
         if (spec.peerPort && (spec.replicas ?? 1) > 1) {
-            add(spec.name, spec, [{ port: spec.peerPort, protocol: "TCP" }, { port: spec.peerPort, protocol: "UDP" }]);
+            add(spec.name, spec, peerProtocols(spec).map((protocol) => ({ port: spec.peerPort!, protocol })));
         }
     }
     return [...connections.values()];

@@ -49,6 +49,7 @@ function servesTls(spec: ServiceSpec, port: number): boolean {
  */
 function probeHandler(spec: ServiceSpec, health: HealthSpec, path = health.path): Omit<Probe, "periodSeconds"> {
     const https = servesTls(spec, health.port);
+    if (health.command) return { exec: { command: health.command } };
     if (health.basicAuthPasswordFile && health.httpProbeOnly) {
         return { tcpSocket: { port: health.port } };
     }

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import { ServiceTls } from "../spec";
+import { ServiceTls, tlsPaths } from "../spec";
 import { headlessName } from "./labels";
 
 const CA_VALIDITY_HOURS = 10 * 365 * 24;
@@ -60,15 +60,21 @@ export class ClusterCa {
             },
             { parent },
         );
-        const files = { certFile: `${dir}/tls.crt`, keyFile: `${dir}/tls.key`, caFile: `${dir}/ca.crt` };
+        const files = tlsPaths(dir);
         return {
             ...files,
+            serverName: `${service}.${this.namespace}.svc`,
             files: [
                 { path: files.certFile, content: cert.certPem },
                 { path: files.keyFile, content: keyPem, secret: true },
                 { path: files.caFile, content: ca.certPem },
             ],
         };
+    }
+
+    /** The CA certificate, for what verifies services from outside the stack (the Ingress controller). */
+    certPem(): pulumi.Output<string> {
+        return this.authority().certPem;
     }
 
     /** Made on first use, so a stack without in-cluster TLS has no CA. */

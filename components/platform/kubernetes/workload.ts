@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { KubernetesConfig, TlsConfig } from "../../../config";
-import { ServiceSpec } from "../spec";
+import { peerProtocols, ServiceSpec } from "../spec";
 import { MountedFiles } from "./files";
 import { headlessName, labelsOf, selectorOf } from "./labels";
 import { podTemplate, PodOptions } from "./pod";
@@ -13,6 +13,9 @@ export interface KubeContext {
     readonly kubernetes: KubernetesConfig;
     readonly tls: TlsConfig;
 }
+
+/** Pulumi's annotation choosing how deleting an object treats its dependents (pods of a workload). */
+const DELETION_PROPAGATION = "pulumi.com/deletionPropagationPolicy";
 
 function meta(ctx: KubeContext, name: string, service: string, annotations?: Record<string, string>) {
     return { name, namespace: ctx.namespace, labels: labelsOf(service), ...(annotations ? { annotations } : {}) };
@@ -53,12 +56,16 @@ export function createWorkload(
             return new k8s.apps.v1.StatefulSet(
                 spec.name,
                 {
-                    metadata,
+                    // A replacement (a changed claim template or selector) deletes the old object but leaves its
+                    // pods: the new StatefulSet adopts them and rolls them one at a time, so replicas keep serving.
+                    metadata: { ...metadata, annotations: { [DELETION_PROPAGATION]: "orphan" } },
                     spec: {
                         serviceName: headlessName(spec.name),
                         replicas,
                         // Replicas are peers, not a chain: start them together.
                         podManagementPolicy: "Parallel",
+                        // One replica at a time, each Ready before the next goes (the PDB's maxUnavailable, for updates).
+                        updateStrategy: { type: "RollingUpdate", rollingUpdate: { partition: 0, maxUnavailable: 1 } },
                         selector,
                         template: podTemplate(spec, pod),
                         volumeClaimTemplates: spec.data
@@ -121,13 +128,13 @@ export function createServices(ctx: KubeContext, spec: ServiceSpec, opts: pulumi
         new k8s.core.v1.Service(spec.name, { metadata: meta(ctx, spec.name, spec.name), spec: { selector: selectorOf(spec.name), ports, ...affinity } }, opts);
     }
     if (spec.kind === "statefulset") {
-        const peer = spec.peerPort
-            ? [
-                  // Alertmanager gossips over TCP and UDP on the same port.
-                  { name: "peer-tcp", port: spec.peerPort, targetPort: spec.peerPort, protocol: "TCP" },
-                  { name: "peer-udp", port: spec.peerPort, targetPort: spec.peerPort, protocol: "UDP" },
-              ]
-            : [];
+        // Alertmanager gossips over TCP and UDP on the same port (TCP alone over TLS).
+        const peer = peerProtocols(spec).map((protocol) => ({
+            name: `peer-${protocol.toLowerCase()}`,
+            port: spec.peerPort!,
+            targetPort: spec.peerPort!,
+            protocol,
+        }));
         new k8s.core.v1.Service(
             headlessName(spec.name),
             {
@@ -156,17 +163,37 @@ export function createDisruptionBudget(ctx: KubeContext, spec: ServiceSpec, opts
 }
 
 /**
+ * ingress-nginx speaks HTTPS to a backend serving the in-cluster certificate and verifies it: against
+ * the stack's CA (`caSecret`, a Secret holding `ca.crt`), for the name the certificate holds, sent as SNI.
+ */
+export function backendTlsAnnotations(ctx: KubeContext, service: string, caSecret: string): Record<string, string> {
+    return {
+        "nginx.ingress.kubernetes.io/backend-protocol": "HTTPS",
+        "nginx.ingress.kubernetes.io/proxy-ssl-verify": "on",
+        "nginx.ingress.kubernetes.io/proxy-ssl-secret": `${ctx.namespace}/${caSecret}`,
+        "nginx.ingress.kubernetes.io/proxy-ssl-name": `${service}.${ctx.namespace}.svc`,
+        "nginx.ingress.kubernetes.io/proxy-ssl-server-name": "on",
+    };
+}
+
+/**
  * An Ingress with TLS for the spec's exposed port, when the configuration gives the service a host;
  * returns its https:// URL. The certificate comes from cert-manager or an existing Secret.
+ * `backendCaSecret` is called when the backend serves TLS: the Secret the controller verifies it with.
  */
-export function createIngress(ctx: KubeContext, spec: ServiceSpec, opts: pulumi.CustomResourceOptions): pulumi.Output<string> | undefined {
+export function createIngress(
+    ctx: KubeContext,
+    spec: ServiceSpec,
+    opts: pulumi.CustomResourceOptions,
+    backendCaSecret: () => string,
+): pulumi.Output<string> | undefined {
     const exposed = spec.ports.find((p) => p.expose);
     const host = ctx.tls.hosts[spec.name];
     if (!exposed || !host) return undefined;
     const annotations: Record<string, string> = {
         ...(ctx.tls.clusterIssuer ? { "cert-manager.io/cluster-issuer": ctx.tls.clusterIssuer } : {}),
         // The backend itself serves the in-cluster certificate.
-        ...(exposed.tls ? { "nginx.ingress.kubernetes.io/backend-protocol": "HTTPS" } : {}),
+        ...(exposed.tls ? backendTlsAnnotations(ctx, spec.name, backendCaSecret()) : {}),
     };
     // Not `<service>-tls`: that name holds the in-cluster certificate.
     const secretName = ctx.tls.secretName ?? `${spec.name}-ingress-tls`;
