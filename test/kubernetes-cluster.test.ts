@@ -111,6 +111,7 @@ describe("prod stack (Kubernetes): watching the cluster", () => {
         const dashboards = (dir: RenderedDir) => walk(dashboardsDir(dir)).map((f) => path.relative(dashboardsDir(dir), f));
         assert.ok(rules(out).some((f) => f.startsWith("kubernetes-")), "prod has no kubernetes-*.yml rules");
         assert.strictEqual(dashboards(out).filter((f) => f.startsWith("kubernetes/")).length, 8, "prod's Kubernetes dashboards");
+        assert.ok(dashboards(out).includes("infrastructure/containers.json"), "prod shows containers from the kubelet's cAdvisor");
         const dev = await renderToDir("dev", { platform: "docker" });
         assert.deepStrictEqual(rules(dev).filter((f) => f.startsWith("kubernetes-")), []);
         assert.deepStrictEqual(dashboards(dev).filter((f) => f.startsWith("kubernetes/")), []);
