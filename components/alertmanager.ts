@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AlertmanagerConfig, AlertingConfig, Secrets } from "../config";
+import { goDuration } from "../config/units";
 import { IMAGES } from "./images";
 import { BASIC_AUTH_USER, GeneratedPassword, generatePassword } from "./passwords";
 import { FileSpec, OutboundSpec, Platform, ServiceSpec, ServiceTls } from "./platform/spec";
@@ -104,7 +105,8 @@ function alertmanagerSpec(args: AlertmanagerArgs, auth: GeneratedPassword, tls?:
             "--config.file=/etc/alertmanager/alertmanager.yml",
             "--web.config.file=/etc/alertmanager/web.yml",
             "--storage.path=/alertmanager",
-            `--data.retention=${settings.retention}`,
+            // A Go duration flag: no d, w or y.
+            `--data.retention=${goDuration(settings.retention)}`,
             `--web.listen-address=:${ALERTMANAGER_PORT}`,
             // An empty listen address turns gossip off for a single replica.
             `--cluster.listen-address=${clustered ? `0.0.0.0:${ALERTMANAGER_CLUSTER_PORT}` : ""}`,

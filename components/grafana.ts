@@ -119,6 +119,22 @@ function ownDatabaseEnv(db: GrafanaDatabase, tls?: ServiceTls): Record<string, s
     };
 }
 
+/**
+ * Behind a TLS edge (the prod Ingress): links and redirects use the public URL, the session cookie
+ * is sent over HTTPS only, and browsers are told to use nothing else (HSTS). Set first in the
+ * environment so Grafana settings given by the user override them.
+ */
+function edgeSettings(publicUrl: string | undefined): Record<string, string> {
+    if (!publicUrl) return {};
+    return {
+        GF_SERVER_ROOT_URL: publicUrl,
+        GF_SECURITY_COOKIE_SECURE: "true",
+        GF_SECURITY_COOKIE_SAMESITE: "lax",
+        GF_SECURITY_STRICT_TRANSPORT_SECURITY: "true",
+        GF_SECURITY_STRICT_TRANSPORT_SECURITY_MAX_AGE_SECONDS: "31536000",
+    };
+}
+
 function grafanaSpec(args: GrafanaArgs, adminPassword: pulumi.Output<string>, tls?: ServiceTls): ServiceSpec {
     const database = args.secrets.grafanaDatabaseUrl;
     const own = database ? undefined : args.ownDatabase;
@@ -128,6 +144,7 @@ function grafanaSpec(args: GrafanaArgs, adminPassword: pulumi.Output<string>, tl
         kind: "deployment",
         replicas: args.settings.replicas,
         env: {
+            ...edgeSettings(args.platform.publicUrl?.("grafana")),
             GF_SECURITY_ADMIN_USER: "admin",
             GF_SECURITY_ADMIN_PASSWORD__FILE: SECRET_FILES.adminPassword,
             GF_AUTH_ANONYMOUS_ENABLED: "false",

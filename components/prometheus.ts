@@ -56,6 +56,7 @@ export function applicationJobs(config: StackConfig): ScrapeConfig[] {
     return config.targets.map((t) =>
         staticJob(t.job, t.targets, {
             ...(t.interval ? { scrape_interval: t.interval } : {}),
+            ...(t.timeout ? { scrape_timeout: t.timeout } : {}),
             metrics_path: t.metricsPath,
             scheme: t.scheme,
             labels: t.labels,
@@ -123,7 +124,8 @@ export function renderPrometheusFiles(args: PrometheusArgs, caFile?: string): { 
         externalLabels: {
             stack: config.stack,
             ...(config.prometheus.replicas > 1 ? { replica: `\${${REPLICA_ENV}}` } : {}),
-            ...config.prometheus.externalLabels,
+            // Prometheus 3 expands `$VAR` in external labels: a user's `$` is written `$$` to stay a `$`.
+            ...Object.fromEntries(Object.entries(config.prometheus.externalLabels).map(([k, v]) => [k, v.split("$").join("$$")])),
         },
         ruleFiles: [`${RULES_DIR}/*.yml`],
         alertmanagers: {

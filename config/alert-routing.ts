@@ -2,6 +2,7 @@
 // labels reaches, and after how long. Same rules as Alertmanager's dispatch.Route.Match: depth
 // first, a matching child stops the search unless `continue` (tests compare it with
 // `amtool config routes test`). The render's delivery check and `npm run test-alert` use it.
+import { re2FullMatch } from "./formats";
 
 /** A `route:` node as alertmanager.yml (and /api/v2/status `config.original`) spells it. */
 export interface RouteNode {
@@ -76,9 +77,9 @@ function matchesOne(m: LabelMatcher, labels: Record<string, string>): boolean {
         case "!=":
             return actual !== m.value;
         case "=~":
-            return new RegExp(`^(?:${m.value})$`).test(actual);
+            return re2FullMatch(m.value, actual);
         case "!~":
-            return !new RegExp(`^(?:${m.value})$`).test(actual);
+            return !re2FullMatch(m.value, actual);
     }
 }
 

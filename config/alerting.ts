@@ -167,7 +167,8 @@ function readEmail(key: string, raw: unknown, secrets: Secrets): EmailSettings {
     }
     if (obj.to === undefined) throw new ConfigError(`${key}.to`, "is missing; give the address (or list of addresses) alerts go to");
     return {
-        to: typeof obj.to === "string" ? [v.email(`${key}.to`, obj.to)] : v.list(`${key}.to`, obj.to, v.email, { nonEmpty: true }),
+        // One address, a comma-separated list, or a YAML list of addresses.
+        to: typeof obj.to === "string" ? v.emailList(`${key}.to`, obj.to).split(", ") : v.list(`${key}.to`, obj.to, v.email, { nonEmpty: true }),
         from: v.email(`${key}.from`, obj.from),
         smarthost: v.hostPort(`${key}.smarthost`, obj.smarthost),
         username,

@@ -43,16 +43,6 @@ function block(key: string, raw: unknown, known: readonly string[]): Record<stri
     return v.fields(key, raw, known);
 }
 
-function regex(key: string, raw: unknown): string {
-    const value = v.string(key, raw);
-    try {
-        new RegExp(value);
-    } catch {
-        throw new ConfigError(key, `${JSON.stringify(value)} is not a regular expression`);
-    }
-    return value;
-}
-
 const HOST = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)$/;
 
 /** Checks a probe target against what its module can probe. */
@@ -143,8 +133,8 @@ export function readExporters(raw: unknown, context: ExportersContext): Exporter
                       if (!/^\d+\.\d+\.\d+$/.test(version)) throw new ConfigError(`${key}.kafka.version`, `${JSON.stringify(version)} is not a Kafka version; use e.g. 3.6.0`);
                       return version;
                   }),
-                  topicFilter: v.optional(kafkaRaw.topicFilter, ".*", (x) => regex(`${key}.kafka.topicFilter`, x)),
-                  groupFilter: v.optional(kafkaRaw.groupFilter, ".*", (x) => regex(`${key}.kafka.groupFilter`, x)),
+                  topicFilter: v.optional(kafkaRaw.topicFilter, ".*", (x) => v.regex(`${key}.kafka.topicFilter`, x)),
+                  groupFilter: v.optional(kafkaRaw.groupFilter, ".*", (x) => v.regex(`${key}.kafka.groupFilter`, x)),
               }
             : undefined,
         blackbox: blackboxRaw

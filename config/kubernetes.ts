@@ -1,7 +1,8 @@
 import { ConfigError } from "./errors";
-import { Secrets } from "./secrets";
+import { parsePostgresUrl, Secrets } from "./secrets";
 import { ConfigSource } from "./source";
 import { PlatformName } from "./types";
+import { parseCidr } from "./formats";
 import * as v from "./validate";
 
 /** Where and how the prod stack runs on Kubernetes (`monitoring:kubernetes`). */
@@ -9,6 +10,11 @@ export interface KubernetesConfig {
     /** kubeconfig context; the current context when absent. */
     readonly context?: string;
     readonly namespace: string;
+    /**
+     * Namespace of the node agents that need the host (node exporter, the log shipper): Pod Security
+     * `restricted` cannot admit them, so they run apart and the stack's namespace enforces it.
+     */
+    readonly agentsNamespace: string;
     /** StorageClass of every PersistentVolumeClaim; the cluster's default when absent. */
     readonly storageClass?: string;
     readonly ingressClass: string;
@@ -59,47 +65,81 @@ export interface RemoteWriteTarget {
 export const PUBLISHED_UIS = ["grafana", "prometheus", "alertmanager"] as const;
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)*[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const CIDR = /^((25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/([0-9]|[12]\d|3[0-2])|[0-9a-fA-F:]+:[0-9a-fA-F:]*\/\d{1,3})$/;
 const CPU = /^(\d+(\.\d+)?|\d+m)$/;
 const MEMORY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$/;
 
+/** Namespaces that exist in every cluster and belong to it: the stack creates its own. */
+const RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
+
+/**
+ * Every service whose requests and limits `monitoring:resources.<service>` can set (the reloader
+ * is the Kubernetes sidecar of Prometheus and Alertmanager). A test checks it against the render.
+ */
+export const RESOURCE_SERVICES = [
+    "prometheus", "alertmanager", "grafana", "loki", "promtail", "alloy", "reloader",
+    "node-exporter", "cadvisor", "postgres-exporter", "redis-exporter", "kafka-exporter",
+    "blackbox-exporter", "kube-state-metrics", "mysql-exporter",
+] as const;
+
+/** A DNS-1123 label (namespaces, names of one part): at most 63 lowercase letters, digits and -. */
 function dnsLabel(key: string, value: unknown): string {
     if (typeof value !== "string" || value.length > 63 || !DNS_LABEL.test(value)) {
-        throw new ConfigError(key, `${JSON.stringify(value)} is not a Kubernetes name; use lowercase letters, digits and -`);
+        throw new ConfigError(key, `${JSON.stringify(value)} is not a Kubernetes name; use at most 63 lowercase letters, digits and -`);
     }
     return value;
 }
 
+/** A DNS-1123 subdomain (host names, object names): dot-separated labels of at most 63 characters, 253 in all. */
 function hostName(key: string, value: unknown): string {
-    if (typeof value !== "string" || !DNS_NAME.test(value)) {
-        throw new ConfigError(key, `${JSON.stringify(value)} is not a host name; use e.g. grafana.example.com`);
+    const ok = typeof value === "string" && value.length <= 253 && value.split(".").every((label) => label.length <= 63 && DNS_LABEL.test(label));
+    if (!ok) {
+        throw new ConfigError(key, `${JSON.stringify(value)} is not a host name; use dot-separated lowercase labels of at most 63 characters, e.g. grafana.example.com`);
     }
-    return value;
+    return value as string;
 }
 
-function cidr(key: string, value: unknown): string {
-    if (typeof value !== "string" || !CIDR.test(value)) {
-        throw new ConfigError(key, `${JSON.stringify(value)} is not a CIDR; use e.g. 10.0.0.0/8`);
+function namespace(key: string, value: unknown): string {
+    const name = dnsLabel(key, value);
+    if (RESERVED_NAMESPACES.includes(name) || name.startsWith("kube-")) {
+        throw new ConfigError(key, `"${name}" belongs to the cluster; the stack creates and owns its namespace: use e.g. monitoring`);
     }
-    return value;
+    return name;
+}
+
+/**
+ * Cluster CIDRs are cut out of the 0.0.0.0/0 egress block, and the API takes an `except` only
+ * when it lies strictly inside the block: IPv4, with a prefix of at least 1.
+ */
+function clusterCidr(key: string, value: unknown): string {
+    const text = v.cidr(key, value);
+    const parsed = parseCidr(text)!;
+    if (parsed.family !== 4 || parsed.prefix === 0) {
+        throw new ConfigError(key, `${JSON.stringify(text)} cannot be cut out of the IPv4 egress block 0.0.0.0/0; give IPv4 CIDRs such as 10.0.0.0/8`);
+    }
+    return text;
 }
 
 export function readKubernetes(raw: unknown): KubernetesConfig {
     const key = "kubernetes";
     const obj = v.fields(key, raw ?? {}, [
-        "context", "namespace", "storageClass", "ingressClass", "ingressNamespace",
+        "context", "namespace", "agentsNamespace", "storageClass", "ingressClass", "ingressNamespace",
         "apiServerCidrs", "clusterCidrs", "nodeCidrs", "kubeletInsecureSkipVerify", "discoveryNamespaces", "antiAffinity",
     ]);
+    const stackNamespace = v.optional(obj.namespace, "monitoring", (x) => namespace(`${key}.namespace`, x));
+    const agentsNamespace = v.optional(obj.agentsNamespace, `${stackNamespace}-agents`, (x) => namespace(`${key}.agentsNamespace`, x));
+    if (agentsNamespace === stackNamespace) {
+        throw new ConfigError(`${key}.agentsNamespace`, `is the stack's namespace (${stackNamespace}); node agents need one of their own, e.g. ${stackNamespace}-agents`);
+    }
     return {
         context: v.optional(obj.context, undefined, (x) => v.string(`${key}.context`, x)),
-        namespace: v.optional(obj.namespace, "monitoring", (x) => dnsLabel(`${key}.namespace`, x)),
+        namespace: stackNamespace,
+        agentsNamespace,
         storageClass: v.optional(obj.storageClass, undefined, (x) => hostName(`${key}.storageClass`, x)),
         ingressClass: v.optional(obj.ingressClass, "nginx", (x) => hostName(`${key}.ingressClass`, x)),
         ingressNamespace: v.optional(obj.ingressNamespace, "ingress-nginx", (x) => dnsLabel(`${key}.ingressNamespace`, x)),
-        apiServerCidrs: v.optional(obj.apiServerCidrs, ["0.0.0.0/0"], (x) => v.list(`${key}.apiServerCidrs`, x, cidr, { nonEmpty: true })),
-        clusterCidrs: v.optional(obj.clusterCidrs, [] as string[], (x) => v.list(`${key}.clusterCidrs`, x, cidr)),
-        nodeCidrs: v.optional(obj.nodeCidrs, ["0.0.0.0/0"], (x) => v.list(`${key}.nodeCidrs`, x, cidr, { nonEmpty: true })),
+        apiServerCidrs: v.optional(obj.apiServerCidrs, ["0.0.0.0/0"], (x) => v.list(`${key}.apiServerCidrs`, x, v.cidr, { nonEmpty: true })),
+        clusterCidrs: v.optional(obj.clusterCidrs, [] as string[], (x) => v.list(`${key}.clusterCidrs`, x, clusterCidr)),
+        nodeCidrs: v.optional(obj.nodeCidrs, ["0.0.0.0/0"], (x) => v.list(`${key}.nodeCidrs`, x, v.cidr, { nonEmpty: true })),
         kubeletInsecureSkipVerify: v.optional(obj.kubeletInsecureSkipVerify, false, (x) => v.boolean(`${key}.kubeletInsecureSkipVerify`, x)),
         discoveryNamespaces: v.optional(obj.discoveryNamespaces, [] as string[], (x) => v.list(`${key}.discoveryNamespaces`, x, dnsLabel)),
         antiAffinity: v.optional(obj.antiAffinity, "preferred" as const, (x) =>
@@ -118,8 +158,9 @@ export function readTls(raw: unknown, platform: PlatformName): TlsConfig {
     const given = v.optional(obj.hosts, {} as Record<string, unknown>, (x) => v.fields(`${key}.hosts`, x, PUBLISHED_UIS));
     const hosts: Record<string, string> = {};
     for (const ui of PUBLISHED_UIS) {
-        const host = v.optional(given[ui], domain ? `${ui}.${domain}` : undefined, (x) => hostName(`${key}.hosts.${ui}`, x));
-        if (host) hosts[ui] = host;
+        const host = v.optional(given[ui], undefined, (x) => hostName(`${key}.hosts.${ui}`, x));
+        const derived = host ?? (domain ? hostName(`${key}.domain`, `${ui}.${domain}`) : undefined);
+        if (derived) hosts[ui] = derived;
     }
     if (clusterIssuer && secretName) {
         throw new ConfigError(`${key}.secretName`, "is set together with tls.clusterIssuer; keep one certificate source");
@@ -146,25 +187,39 @@ export function readTls(raw: unknown, platform: PlatformName): TlsConfig {
 
 export function readResources(raw: unknown): Record<string, ResourceOverride> {
     const key = "resources";
-    const obj = v.object(key, raw ?? {});
+    const obj = v.fields(key, raw ?? {}, RESOURCE_SERVICES);
     const out: Record<string, ResourceOverride> = {};
     for (const [service, value] of Object.entries(obj)) {
-        dnsLabel(`${key}.${service}`, service);
         const r = v.fields(`${key}.${service}`, value, ["cpuRequest", "memoryRequest", "cpuLimit", "memoryLimit"]);
-        const quantity = (field: string, pattern: RegExp, example: string) => (x: unknown) => {
-            if (typeof x !== "string" || !pattern.test(x) || parseFloat(x) <= 0) {
-                throw new ConfigError(`${key}.${service}.${field}`, `${JSON.stringify(x)} is not a quantity; use e.g. ${example}`);
-            }
-            return x;
+        const quantity = (field: string, pattern: RegExp, what: string, example: string) => (x: unknown) => {
+            const text = v.quantity(`${key}.${service}.${field}`, x, what, example);
+            if (!pattern.test(text)) throw new ConfigError(`${key}.${service}.${field}`, `${JSON.stringify(x)} is not a ${what}; use e.g. ${example}`);
+            return text;
         };
-        out[service] = {
-            cpuRequest: v.optional(r.cpuRequest, undefined, quantity("cpuRequest", CPU, "250m")),
-            memoryRequest: v.optional(r.memoryRequest, undefined, quantity("memoryRequest", MEMORY, "512Mi")),
-            cpuLimit: v.optional(r.cpuLimit, undefined, quantity("cpuLimit", CPU, "2")),
-            memoryLimit: v.optional(r.memoryLimit, undefined, quantity("memoryLimit", MEMORY, "4Gi")),
+        const given: ResourceOverride = {
+            cpuRequest: v.optional(r.cpuRequest, undefined, quantity("cpuRequest", CPU, "CPU quantity", "250m")),
+            memoryRequest: v.optional(r.memoryRequest, undefined, quantity("memoryRequest", MEMORY, "memory quantity", "512Mi")),
+            cpuLimit: v.optional(r.cpuLimit, undefined, quantity("cpuLimit", CPU, "CPU quantity", "2")),
+            memoryLimit: v.optional(r.memoryLimit, undefined, quantity("memoryLimit", MEMORY, "memory quantity", "4Gi")),
         };
+        checkRequestsWithinLimits(`${key}.${service}`, given);
+        out[service] = given;
     }
     return out;
+}
+
+/**
+ * Kubernetes refuses a request above its limit. `key` names the block; a service's defaults are
+ * checked against the user's values when the platform merges them (same message).
+ */
+export function checkRequestsWithinLimits(key: string, r: ResourceOverride): void {
+    for (const [request, limit] of [["cpuRequest", "cpuLimit"], ["memoryRequest", "memoryLimit"]] as const) {
+        const req = r[request];
+        const lim = r[limit];
+        if (req !== undefined && lim !== undefined && v.quantityValue(req)! > v.quantityValue(lim)!) {
+            throw new ConfigError(`${key}.${request}`, `${req} is above the ${limit} ${lim}; a request must not exceed its limit`);
+        }
+    }
 }
 
 export function readRemoteWrite(raw: unknown, secrets: Secrets): RemoteWriteTarget[] {
@@ -174,7 +229,7 @@ export function readRemoteWrite(raw: unknown, secrets: Secrets): RemoteWriteTarg
             const obj = v.fields(k, item, ["url", "username"]);
             if (obj.url === undefined) throw new ConfigError(`${k}.url`, "is missing; use e.g. https://mimir.example.com/api/v1/push");
             return {
-                url: v.url(`${k}.url`, obj.url),
+                url: v.url(`${k}.url`, obj.url, ["http", "https"], `Give the user as ${k}.username and set the password with: pulumi config set --secret monitoring:remoteWritePassword <value>`),
                 username: v.optional(obj.username, undefined, (u) => v.string(`${k}.username`, u)),
             };
         }),
@@ -227,6 +282,5 @@ export function readGrafanaOwnDatabase(raw: unknown, platform: PlatformName, sec
 export function readDatabasePort(source: ConfigSource, key: "grafanaDatabaseUrl" | "postgresDsn"): number | undefined {
     const url = source.secretText(key);
     if (!url) return undefined;
-    const match = /@[^/:]+:(\d+)\//.exec(url);
-    return match ? Number(match[1]) : 5432;
+    return parsePostgresUrl(key, url).port;
 }

@@ -45,6 +45,19 @@ export const CONFIG_KEYS = [
 const PLATFORMS: readonly PlatformName[] = ["docker", "kubernetes"];
 
 /**
+ * Scrape jobs the stack itself runs: a target of the user's named like one would make a second
+ * scrape config with the same name, which Prometheus refuses. A test checks this list against the
+ * jobs of full renders on both platforms.
+ */
+export const BUILT_IN_JOBS = [
+    "prometheus", "alertmanager", "grafana", "loki", "promtail", "alloy",
+    "node-exporter", "cadvisor", "postgres-exporter", "redis-exporter", "kafka-exporter", "mysql-exporter",
+    "blackbox-exporter", "kube-state-metrics", "kubelet", "kubelet-cadvisor", "apiserver", "coredns",
+] as const;
+/** Prefixes of built-in job families (blackbox-http, kubernetes-pods, ...). */
+const BUILT_IN_JOB_PREFIXES = ["blackbox-", "kubernetes-", "kube-"];
+
+/**
  * Reads and validates the stack configuration. Throws a ConfigError naming the key on the
  * first mistake, before any resource exists.
  */
@@ -76,7 +89,7 @@ export function loadConfig(source: ConfigSource, stack: string): StackConfig {
     const datasources: DatasourceType[] = ["prometheus", "alertmanager", ...(logs.enabled ? ["loki" as const] : [])];
 
     const targets = v.optional(source.value("targets"), [] as ScrapeTarget[], (x) =>
-        v.list("targets", x, (key, t) => readTarget(key, t)),
+        v.list("targets", x, (key, t) => readTarget(key, t, scrapeInterval)),
     );
     v.unique("targets", targets.map((t) => t.job), "job");
 
@@ -138,18 +151,36 @@ function labels(key: string, raw: unknown): Record<string, string> {
     const obj = v.object(key, raw);
     for (const [name, value] of Object.entries(obj)) {
         v.labelName(`${key}.${name}`, name);
+        // `__address__`, `__scheme__`, ... steer the scrape itself.
+        if (name.startsWith("__")) throw new ConfigError(`${key}.${name}`, "labels starting with __ are reserved for Prometheus itself");
         v.string(`${key}.${name}`, value);
     }
     return obj as Record<string, string>;
 }
 
-function readTarget(key: string, raw: unknown): ScrapeTarget {
-    const obj = v.fields(key, raw, ["job", "targets", "interval", "metricsPath", "scheme", "labels"]);
+/** A job name of the user's, not one the stack runs itself. */
+function userJobName(key: string, raw: unknown): string {
+    const job = v.jobName(key, raw);
+    if ((BUILT_IN_JOBS as readonly string[]).includes(job) || BUILT_IN_JOB_PREFIXES.some((p) => job.startsWith(p))) {
+        throw new ConfigError(key, `"${job}" is the name of one of the stack's own scrape jobs (${BUILT_IN_JOBS.join(", ")}, ${BUILT_IN_JOB_PREFIXES.map((p) => `${p}*`).join(", ")}); pick another`);
+    }
+    return job;
+}
+
+function readTarget(key: string, raw: unknown, scrapeInterval: string): ScrapeTarget {
+    const obj = v.fields(key, raw, ["job", "targets", "interval", "timeout", "metricsPath", "scheme", "labels"]);
     if (obj.job === undefined) throw new ConfigError(`${key}.job`, "is missing; every target needs a job name");
+    const interval = v.optional(obj.interval, undefined, (x) => v.duration(`${key}.interval`, x));
+    const timeout = v.optional(obj.timeout, undefined, (x) => v.duration(`${key}.timeout`, x));
+    // Prometheus refuses a scrape timeout longer than the scrape interval.
+    if (timeout && v.durationMs(timeout) > v.durationMs(interval ?? scrapeInterval)) {
+        throw new ConfigError(`${key}.timeout`, `${timeout} is longer than the job's scrape interval ${interval ?? scrapeInterval}; a scrape must end before the next starts`);
+    }
     return {
-        job: v.jobName(`${key}.job`, obj.job),
+        job: userJobName(`${key}.job`, obj.job),
         targets: v.list(`${key}.targets`, obj.targets, v.hostPort, { nonEmpty: true }),
-        interval: v.optional(obj.interval, undefined, (x) => v.duration(`${key}.interval`, x)),
+        interval,
+        ...(timeout ? { timeout } : {}),
         metricsPath: v.optional(obj.metricsPath, "/metrics", (x) => v.urlPath(`${key}.metricsPath`, x)),
         scheme: v.optional(obj.scheme, "http" as const, (x) => v.oneOf(`${key}.scheme`, x, ["http", "https"] as const)),
         labels: v.optional(obj.labels, {}, (x) => labels(`${key}.labels`, x)),

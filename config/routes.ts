@@ -1,6 +1,7 @@
 // monitoring:alerting.routes and monitoring:alerting.time_intervals, in alertmanager.yml's own words.
 import { parseMatchers, RouteNode } from "./alert-routing";
 import { ConfigError } from "./errors";
+import { re2Error } from "./formats";
 import * as v from "./validate";
 
 /** A named set of times for mute_time_intervals / active_time_intervals, as alertmanager.yml writes it. */
@@ -22,7 +23,8 @@ export function readMatcher(key: string, raw: unknown): string {
     try {
         const parsed = parseMatchers(text);
         if (parsed.length !== 1) throw new Error("one matcher per entry");
-        for (const m of parsed) if (m.op.endsWith("~")) new RegExp(`^(?:${m.value})$`);
+        // Alertmanager compiles regexes as RE2 (Go): (?i) works, lookaround does not.
+        for (const m of parsed) if (m.op.endsWith("~") && re2Error(`^(?:${m.value})$`)) throw new Error("not RE2");
     } catch {
         throw new ConfigError(key, `${JSON.stringify(text)} is not a matcher; use e.g. severity="business" or team=~"pay|ops"`);
     }

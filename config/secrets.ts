@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "./errors";
+import { singleLine } from "./formats";
 import { ConfigSource } from "./source";
 
 /** Every key set with `pulumi config set --secret`. Pulumi.yaml declares the same list as secret. */
@@ -37,16 +38,49 @@ const SHAPES: Partial<Record<SecretKey, { test: (v: string) => boolean; expected
     slackWebhookUrl: { test: (v) => /^https:\/\/\S+$/.test(v), expected: "an https:// Slack incoming-webhook URL" },
     webhookUrl: { test: (v) => /^https?:\/\/\S+$/.test(v), expected: "an http(s):// URL" },
     pagerdutyRoutingKey: { test: (v) => /^[A-Za-z0-9]{20,64}$/.test(v), expected: "a 32-character PagerDuty Events v2 routing key" },
-    postgresDsn: {
-        // A user is required: the exporter gets user, password and host/db as separate files.
-        test: (v) => /^postgres(ql)?:\/\/[^:@/\s]+(:[^@\s]*)?@[^\s/?@]+([/?][^\s@]*)?$/.test(v),
-        expected: "a DSN like postgresql://user:password@host:5432/db?sslmode=disable",
-    },
-    grafanaDatabaseUrl: {
-        test: (v) => /^postgres(ql)?:\/\/\S+@\S+\/\S+$/.test(v),
-        expected: "a URL like postgres://grafana:password@db:5432/grafana",
-    },
 };
+
+/** The parts of a `postgres://user:password@host:port/db?params` URL, percent-decoded where the consumer decodes them. */
+export interface PostgresUrl {
+    readonly user: string;
+    readonly password: string;
+    /** `host:port/db?params` as written, without scheme or credentials. */
+    readonly uri: string;
+    readonly port: number;
+    readonly database?: string;
+}
+
+const POSTGRES_URL = /^postgres(?:ql)?:\/\/([^:@/?#\s]+)(?::([^@/?#\s]*))?@((?:\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?)(?:\/([^?#\s]*))?(\?[^#\s]*)?$/;
+
+/**
+ * Parses a PostgreSQL URL as libpq and Go's database drivers do. Throws a ConfigError naming `key`
+ * that never shows the value (it holds a password).
+ */
+export function parsePostgresUrl(key: SecretKey, text: string, opts: { requireDatabase?: boolean } = {}): PostgresUrl {
+    const example = "postgresql://user:password@host:5432/db?sslmode=disable";
+    const match = POSTGRES_URL.exec(text);
+    if (!match) throw new ConfigError(key, `the secret value is not a URL like ${example} (a user is required; percent-encode @, : and / in the password)`);
+    const [, user, password, hostPort, port, database, query] = match;
+    const decode = (part: string | undefined, what: string): string | undefined => {
+        if (part === undefined) return undefined;
+        try {
+            return decodeURIComponent(part);
+        } catch {
+            throw new ConfigError(key, `the ${what} in the secret value holds a % that does not start a percent-encoded byte; write a literal % as %25`);
+        }
+    };
+    const portNumber = port === undefined ? 5432 : Number(port);
+    if (portNumber < 1 || portNumber > 65535) throw new ConfigError(key, "the port in the secret value is not between 1 and 65535");
+    const db = decode(database, "database name");
+    if (opts.requireDatabase && !db) throw new ConfigError(key, `the secret value names no database; use e.g. ${example}`);
+    return {
+        user: decode(user, "user")!,
+        password: decode(password, "password") ?? "",
+        uri: `${hostPort}${database !== undefined ? `/${database}` : ""}${query ?? ""}`,
+        port: portNumber,
+        database: db,
+    };
+}
 
 /**
  * Stand-ins of the right shape for secrets stored encrypted in a stack file: the offline render
@@ -71,11 +105,15 @@ export function readSecrets(source: ConfigSource): Secrets {
         if (key === "receiverSecrets") continue;
         const text = source.secretText(key);
         if (text === undefined || text === "") continue;
+        // Every secret ends up alone in a credential file: a line break would add lines to it.
+        singleLine(key, text, "secret value");
         const shape = SHAPES[key];
         if (shape && !shape.test(text)) {
             // The value itself stays out of the message: it is a secret.
             throw new ConfigError(key, `the secret value is not ${shape.expected}`);
         }
+        if (key === "postgresDsn") parsePostgresUrl(key, text);
+        if (key === "grafanaDatabaseUrl") parsePostgresUrl(key, text, { requireDatabase: true });
         secrets[key] = pulumi.secret(text);
     }
     return { ...secrets, receivers: readReceiverSecrets(source) };

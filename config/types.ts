@@ -21,6 +21,8 @@ export interface ScrapeTarget {
     /** `host:port` addresses; on Docker, `host.docker.internal:PORT` reaches the host. */
     readonly targets: string[];
     readonly interval?: string;
+    /** Scrape timeout, at most the interval (Prometheus' default: the global one, 10s, capped at the interval). */
+    readonly timeout?: string;
     readonly metricsPath: string;
     readonly scheme: "http" | "https";
     /** Extra labels put on every series of the job (team, env, ...). */

@@ -9,6 +9,8 @@ import { NETWORK_POLICY, of, one, prodValues, STATEFULSET, containers } from "./
 import { RenderedDir, renderToDir } from "./support/render";
 
 const NS = "monitoring";
+/** The node agents' namespace (node exporter, the log shipper). */
+const AGENTS_NS = "monitoring-agents";
 const INGRESS_CONTROLLER = "ingress-nginx";
 
 /** Every exporter on, so each one's TLS is checked. */
@@ -66,7 +68,7 @@ function jobHosts(job: any): string[] {
 /** Whether a job scrapes a service of the stack: a Service name in the namespace, or endpoints kept by a stack Service's name. */
 function scrapesTheStack(job: any, services: string[]): boolean {
     if (jobHosts(job).some((h) => h.endsWith(`.${NS}.svc`))) return true;
-    const sdInNamespace = (job.kubernetes_sd_configs ?? []).some((sd: any) => JSON.stringify(sd.namespaces?.names) === JSON.stringify([NS]));
+    const sdInNamespace = (job.kubernetes_sd_configs ?? []).some((sd: any) => [NS, AGENTS_NS].some((ns) => JSON.stringify(sd.namespaces?.names) === JSON.stringify([ns])));
     const keepsService = (job.relabel_configs ?? []).some(
         (r: any) => r.action === "keep" && r.source_labels?.[0] === "__meta_kubernetes_service_name" && services.some((s) => String(r.regex).startsWith(`${s};`)),
     );

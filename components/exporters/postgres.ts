@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../config";
+import { parsePostgresUrl } from "../../config/secrets";
 import { IMAGES } from "../images";
 import { staticJob } from "../render/prometheus";
 import { toolkitTls } from "../tls";
@@ -24,12 +25,8 @@ export interface PostgresDsnParts {
 
 /** Splits a DSN; user and password are percent-decoded (the exporter encodes them again). */
 export function splitPostgresDsn(dsn: string): PostgresDsnParts {
-    const match = /^postgres(?:ql)?:\/\/([^:@/\s]+)(?::([^@\s]*))?@(\S+)$/.exec(dsn);
-    if (!match) {
-        // Never show the value: it is a secret.
-        throw new ConfigError("postgresDsn", "the secret value is not a DSN like postgresql://user:password@host:5432/db?sslmode=disable");
-    }
-    return { user: decodeURIComponent(match[1]), password: decodeURIComponent(match[2] ?? ""), uri: match[3] };
+    const { user, password, uri } = parsePostgresUrl("postgresDsn", dsn);
+    return { user, password, uri };
 }
 
 /** PostgreSQL: connections, transactions, locks, replication, database sizes, settings. */

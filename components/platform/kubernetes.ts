@@ -8,6 +8,7 @@ import { discoveryJobs, serviceScrapeTargets } from "./kubernetes/discovery";
 import { mountFiles } from "./kubernetes/files";
 import { headlessName, labelsOf } from "./kubernetes/labels";
 import { createNetworkPolicies } from "./kubernetes/network-policies";
+import { createNamespace, needsHost } from "./kubernetes/pod-security";
 import { ClusterCa } from "./kubernetes/tls";
 import { createDisruptionBudget, createFileObjects, createIngress, createServices, createWorkload, KubeContext } from "./kubernetes/workload";
 import { RELOADER_RESOURCES, resourcesFor, withResourceOverrides } from "./resources";
@@ -56,6 +57,9 @@ export class KubernetesPlatform implements Platform {
     private finalized = false;
     private caSecret?: k8s.core.v1.Secret;
     private readonly namespaceResource: k8s.core.v1.Namespace;
+    private agents?: { ctx: KubeContext; namespace: k8s.core.v1.Namespace };
+    /** The namespace each deployed service runs in. */
+    private readonly homes = new Map<string, string>();
 
     constructor(private readonly args: KubernetesPlatformArgs) {
         const { kubernetes } = args;
@@ -65,62 +69,71 @@ export class KubernetesPlatform implements Platform {
             enableConfigMapMutable: true,
             enableSecretMutable: true,
         });
-        const namespace = new k8s.core.v1.Namespace(
-            "monitoring-namespace",
-            {
-                metadata: {
-                    name: kubernetes.namespace,
-                    labels: {
-                        ...labelsOf("monitoring"),
-                        // Node agents need host paths, so `restricted` warns instead of enforcing.
-                        "pod-security.kubernetes.io/warn": "restricted",
-                        "pod-security.kubernetes.io/audit": "restricted",
-                    },
-                },
-            },
-            { provider },
-        );
+        // Every workload of the stack meets Pod Security `restricted`, and the namespace enforces it.
+        const namespace = createNamespace("monitoring-namespace", kubernetes.namespace, "restricted", provider);
         this.ctx = { namespace: kubernetes.namespace, provider, kubernetes, tls: args.tls };
         this.namespaceResource = namespace;
-        this.ca = new ClusterCa(kubernetes.namespace);
+        // A certificate names its service in both namespaces: which one it lands in is decided at deploy.
+        this.ca = new ClusterCa(kubernetes.namespace, [kubernetes.namespace, kubernetes.agentsNamespace]);
         const addressing = kubernetesAddressing(kubernetes.namespace);
-        this.addressOf = addressing.addressOf;
         this.replicaAddresses = addressing.replicaAddresses;
-        this.scrapeTargets = addressing.scrapeTargets;
+        this.addressOf = (service, port) => kubernetesAddressing(this.namespaceOf(service)).addressOf(service, port);
+        this.scrapeTargets = (service, port) => kubernetesAddressing(this.namespaceOf(service)).scrapeTargets(service, port);
+    }
+
+    /** Where a service runs: the stack's namespace, or the node agents' one for a workload that needs the host. */
+    private namespaceOf(service: string): string {
+        return this.homes.get(service) ?? this.ctx.namespace;
+    }
+
+    /**
+     * Node agents that need the host (host paths, host network or PID) cannot meet Pod Security
+     * `restricted` nor `baseline`: they get a namespace of their own that allows them (`privileged`),
+     * so the stack's namespace can enforce `restricted` for everything else.
+     */
+    private placeOf(spec: ServiceSpec): { ctx: KubeContext; namespace: k8s.core.v1.Namespace } {
+        if (!needsHost(spec)) return { ctx: this.ctx, namespace: this.namespaceResource };
+        if (!this.agents) {
+            const name = this.ctx.kubernetes.agentsNamespace;
+            this.agents = { ctx: { ...this.ctx, namespace: name }, namespace: createNamespace("monitoring-agents-namespace", name, "privileged", this.ctx.provider) };
+        }
+        return this.agents;
     }
 
     deploy(given: ServiceSpec, opts: pulumi.CustomResourceOptions): DeployedService {
         if (this.finalized) throw new Error(`${given.name} deployed after the NetworkPolicies were made`);
         const spec = withResourceOverrides(given, this.args.resources);
+        const { ctx, namespace } = this.placeOf(spec);
+        this.homes.set(spec.name, ctx.namespace);
         // Fixed names: an object Kubernetes cannot update in place must go before its replacement comes.
         const resourceOpts: pulumi.CustomResourceOptions = {
             ...opts,
-            provider: this.ctx.provider,
-            dependsOn: [this.namespaceResource],
+            provider: ctx.provider,
+            dependsOn: [namespace],
             deleteBeforeReplace: true,
         };
         const rules = readRulesOf(spec, this.granted.get(spec.name) ?? []);
         if (rules.length > 0) this.apiReaders.add(spec.name);
 
         const files = mountFiles(spec.name, spec.files ?? []);
-        const fileObjects = createFileObjects(this.ctx, spec, files, resourceOpts);
-        const serviceAccountName = createServiceAccount(this.ctx, spec, rules, resourceOpts);
+        const fileObjects = createFileObjects(ctx, spec, files, resourceOpts);
+        const serviceAccountName = createServiceAccount(ctx, spec, rules, resourceOpts);
         createWorkload(
-            this.ctx,
+            ctx,
             spec,
             {
                 files,
                 serviceAccountName,
                 automountToken: rules.length > 0,
-                antiAffinity: this.ctx.kubernetes.antiAffinity,
+                antiAffinity: ctx.kubernetes.antiAffinity,
                 reloaderResources: resourcesFor("reloader", RELOADER_RESOURCES, this.args.resources),
             },
             // The pods mount these objects: they must exist first.
-            { ...resourceOpts, dependsOn: [this.namespaceResource, ...fileObjects] },
+            { ...resourceOpts, dependsOn: [namespace, ...fileObjects] },
         );
-        createServices(this.ctx, spec, resourceOpts);
-        createDisruptionBudget(this.ctx, spec, resourceOpts);
-        const url = createIngress(this.ctx, spec, resourceOpts, () => this.backendCaSecret());
+        createServices(ctx, spec, resourceOpts);
+        createDisruptionBudget(ctx, spec, resourceOpts);
+        const url = createIngress(ctx, spec, resourceOpts, () => this.backendCaSecret());
         if (url) this.published.add(spec.name);
         this.deployed.push(spec);
         return { url };
@@ -143,6 +156,11 @@ export class KubernetesPlatform implements Platform {
         return BACKEND_CA_SECRET;
     }
 
+    publicUrl(service: string): string | undefined {
+        const host = this.args.tls.hosts[service];
+        return host ? `https://${host}/` : undefined;
+    }
+
     serviceTls(service: string, dir: string, parent: pulumi.Resource): ServiceTls | undefined {
         return this.args.tls.internal ? this.ca.issue(service, dir, parent) : undefined;
     }
@@ -162,8 +180,14 @@ export class KubernetesPlatform implements Platform {
         this.finalized = true;
         createNetworkPolicies(
             this.ctx,
-            { specs: this.deployed, published: this.published, apiReaders: this.apiReaders, discoverers: this.discoverers },
-            { parent: opts.parent, provider: this.ctx.provider, dependsOn: [this.namespaceResource] },
+            {
+                specs: this.deployed,
+                published: this.published,
+                apiReaders: this.apiReaders,
+                discoverers: this.discoverers,
+                namespaceOf: (service) => this.namespaceOf(service),
+            },
+            { parent: opts.parent, provider: this.ctx.provider, dependsOn: [this.namespaceResource, ...(this.agents ? [this.agents.namespace] : [])] },
         );
     }
 }

@@ -1,4 +1,5 @@
-import { ResourceOverride } from "../../config";
+import { ConfigError, ResourceOverride } from "../../config";
+import { quantityValue } from "../../config/units";
 import { ResourceSpec, ServiceSpec } from "./spec";
 
 /** Requests and limits of the reloader sidecar; `monitoring:resources.reloader` overrides them. */
@@ -7,12 +8,23 @@ export const RELOADER_RESOURCES: ResourceSpec = { cpuRequest: "10m", memoryReque
 /** A service's resources with the user's `monitoring:resources.<service>` applied over its defaults. */
 export function resourcesFor(name: string, defaults: ResourceSpec, overrides: Record<string, ResourceOverride>): ResourceSpec {
     const given = overrides[name] ?? {};
-    return {
+    const merged = {
         cpuRequest: given.cpuRequest ?? defaults.cpuRequest,
         memoryRequest: given.memoryRequest ?? defaults.memoryRequest,
         cpuLimit: given.cpuLimit ?? defaults.cpuLimit,
         memoryLimit: given.memoryLimit ?? defaults.memoryLimit,
     };
+    // Kubernetes refuses a request above its limit; the user's one value may clash with a default.
+    for (const [request, limit] of [["cpuRequest", "cpuLimit"], ["memoryRequest", "memoryLimit"]] as const) {
+        if (quantityValue(merged[request])! <= quantityValue(merged[limit])!) continue;
+        const field = given[request] !== undefined ? request : limit;
+        const other = field === request ? limit : request;
+        throw new ConfigError(
+            `resources.${name}.${field}`,
+            `${merged[field]} ${field === request ? "is above" : "is below"} the ${name} default ${other} ${merged[other]}; set resources.${name}.${other} too`,
+        );
+    }
+    return merged;
 }
 
 /** The spec with its resources overridden; Docker and Kubernetes both take it. */

@@ -224,6 +224,11 @@ export interface Platform extends Addressing {
      * Every service that gets one serves TLS, so a client holding the CA can expect TLS from its peers.
      */
     serviceTls?(service: string, dir: string, parent: pulumi.Resource): ServiceTls | undefined;
+    /**
+     * The `https://` URL people reach `service` at, when the platform publishes it behind a TLS edge
+     * (the Kubernetes Ingress). Absent or undefined: no such edge (Docker publishes plain HTTP on loopback).
+     */
+    publicUrl?(service: string): string | undefined;
     /** Scrape jobs that discover the cluster's annotated workloads; `service` is granted the read access they need. */
     discoveryJobs?(service: string): ScrapeConfig[];
     /** The cluster the platform runs on, watched by Prometheus (kubelet, cAdvisor, API server, DNS); absent on Docker. */

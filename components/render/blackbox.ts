@@ -1,4 +1,5 @@
 import { ProbeConfig, ProbeModule, PROBE_MODULES } from "../../config/exporters";
+import { goDuration } from "../../config/units";
 import { ScrapeConfig } from "./prometheus";
 import { GENERATED, toYaml } from "./yaml";
 
@@ -13,7 +14,9 @@ export const PROBE_JOBS: Record<ProbeModule, string> = {
  * blackbox.yml. IPv4 first: Docker networks and many clusters have no IPv6 route. The http
  * prober verifies TLS and exports probe_ssl_earliest_cert_expiry for every https target.
  */
-export function renderBlackboxConfig(timeout: string): string {
+export function renderBlackboxConfig(probeTimeout: string): string {
+    // The module timeout is a Go time.Duration: no d, w or y.
+    const timeout = goDuration(probeTimeout);
     const ip = { preferred_ip_protocol: "ip4", ip_protocol_fallback: true };
     return toYaml(
         {

@@ -256,7 +256,17 @@ function renderRuleFile(file: RuleFile, opts: RenderRulesOptions): string | unde
         content = content.replace(/\$labels\.(code|route)\b/g, (whole, label: string) =>
             labelMap[label] ? `$labels.${labelMap[label]}` : whole);
     }
-    return content.replace(/^(\s+runbook_url: ")(RUNBOOK\.md#)/gm, `$1${opts.runbookBaseUrl}$2`);
+    // A function, not a replacement string: `$&` or `$1` in the user's URL are patterns there.
+    return content.replace(/^(\s+runbook_url: )"(RUNBOOK\.md#[^"]*)"/gm, (_line, prefix: string, link: string) =>
+        `${prefix}${quote(runbookLink(opts.runbookBaseUrl, link))}`);
+}
+
+/**
+ * `<base>RUNBOOK.md#anchor` as annotation text: Prometheus expands annotations as Go templates,
+ * so a `{{` of the URL is written as the template `{{ "{{" }}`, which prints it back.
+ */
+export function runbookLink(base: string, link: string): string {
+    return `${base}${link}`.split("{{").join('{{ "{{" }}');
 }
 
 function overrideEdits(rule: LocatedRule, override: AlertOverride | undefined, file: string): Edit[] {
@@ -330,7 +340,7 @@ function sloAlert(
         expr,
         for: override.for,
         labels: { severity: override.severity ?? severity, slo },
-        annotations: { summary, description, runbook_url: `${opts.runbookBaseUrl}RUNBOOK.md#${name.toLowerCase()}` },
+        annotations: { summary, description, runbook_url: runbookLink(opts.runbookBaseUrl, `RUNBOOK.md#${name.toLowerCase()}`) },
     });
 }
 

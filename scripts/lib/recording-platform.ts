@@ -10,6 +10,7 @@ export function recordingPlatform(inner: Platform): { platform: Platform; specs:
         replicaAddresses: (service, replicas, port) => inner.replicaAddresses(service, replicas, port),
         scrapeTargets: (service, port) => inner.scrapeTargets(service, port),
         serviceTls: inner.serviceTls?.bind(inner),
+        publicUrl: inner.publicUrl?.bind(inner),
         discoveryJobs: inner.discoveryJobs?.bind(inner),
         clusterMonitoring: inner.clusterMonitoring?.bind(inner),
         finalize: inner.finalize?.bind(inner),

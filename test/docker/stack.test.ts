@@ -3,6 +3,8 @@
 // (test/docker/stand-ins.ts), on a private engine (test/docker/engine.ts).
 import * as assert from "assert";
 import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
 import { AppliedStack, DockerApplier } from "./applier";
 import { DockerEngine, requireEngine } from "./engine";
 import { freePorts, sleep, waitFor } from "../live/processes";
@@ -37,6 +39,8 @@ function devValues(ports: number[], extra: Record<string, unknown> = {}): Record
 }
 
 describe("dev stack on a real Docker engine", function () {
+    // Image imports and vfs copies are slow on a busy 2-core machine; healthchecks run every 15 s.
+    this.timeout(300000);
     let engine: DockerEngine | undefined;
     const started = Date.now();
     const created: string[] = [];
@@ -205,6 +209,37 @@ describe("dev stack on a real Docker engine", function () {
             // Still running a while after healthy: a second Prometheus on a shared TSDB dies on its lock.
             await sleep(1000);
             for (const n of replicas) assert.ok((await engine!.api.getContainer(n).inspect()).State.Running, `${n} stopped`);
+        });
+
+        it("clusters the two Alertmanagers through the Docker network", async function () {
+            const am = plannedContainer(plan, "alertmanager");
+            const headers = basicAuth(uploaded(am, PASSWORD_FILE.alertmanager));
+            await waitFor("two Alertmanager peers", async () => {
+                const res = await fetch(`${publishedUrl(am)}/api/v2/status`, { headers, signal: AbortSignal.timeout(5000) });
+                const status = (await res.json()) as { cluster: { status: string; peers: unknown[] } };
+                return status.cluster.status === "ready" && status.cluster.peers.length === 2 ? true : undefined;
+            }, { timeoutMs: 30000, intervalMs: 1000 });
+        });
+    });
+    describe("afterwards", function () {
+        it("stops the engine and leaves no daemon, shim, mount, bridge or data behind", async function () {
+            const { root, pid } = engine!;
+            const bridges = (await engine!.api.listNetworks()).filter((n) => n.Driver === "bridge" && n.Name !== "bridge").map((n) => `br-${n.Id.slice(0, 12)}`);
+            const ownBridge = fs.existsSync(path.join(root, "created-docker0"));
+            engine!.stopNow();
+            assert.ok(!fs.existsSync(root), `${root} is still there`);
+            const state = fs.existsSync(`/proc/${pid}/stat`) ? fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(" ")[2] : "gone";
+            assert.ok(["gone", "Z"].includes(state), `dockerd ${pid} is ${state}`);
+            const users = fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p)).filter((p) => {
+                try {
+                    return fs.readFileSync(`/proc/${p}/cmdline`, "utf8").includes(`${root}/`);
+                } catch {
+                    return false;
+                }
+            });
+            assert.deepStrictEqual(users, [], "processes of the engine still run");
+            assert.ok(!fs.readFileSync("/proc/self/mountinfo", "utf8").includes(`${root}/`), "mounts left under the engine's root");
+            for (const bridge of [...bridges, ...(ownBridge ? ["docker0"] : [])]) assert.ok(!fs.existsSync(`/sys/class/net/${bridge}`), `${bridge} is left`);
         });
     });
 });

@@ -13,9 +13,14 @@ import { GrafanaStandIn } from "./grafana-stand-in";
 
 describe("ops: npm run backup dumps Grafana's own PostgreSQL", function () {
     this.timeout(60000);
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "monitoring-ops-pgdump-"));
+    let tmp = "";
     let postgres: PostgresServer | undefined;
     let grafana: GrafanaStandIn | undefined;
+
+    // Made here, not when the file loads: a filtered run would leave it behind.
+    before(() => {
+        tmp = fs.mkdtempSync(path.join(os.tmpdir(), "monitoring-ops-pgdump-"));
+    });
 
     after(async () => {
         await Promise.all([postgres?.stop(), grafana?.stop()]);

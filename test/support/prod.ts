@@ -56,12 +56,19 @@ export function portsOf(rule: any): string[] {
     return (rule.ports ?? []).map((p: any) => `${p.port}/${p.protocol}`);
 }
 
-/** Whether rules let pods of `peer` (in the namespace) through on `port` (TCP unless written `n/UDP`). */
+/** The stack's namespaces: its own, and the node agents' (node exporter, the log shipper). */
+export const STACK_NAMESPACES = ["monitoring", "monitoring-agents"];
+
+/**
+ * Whether rules let pods of `peer` through on `port` (TCP unless written `n/UDP`): pods of the same
+ * namespace, or of the stack's other namespace named explicitly, never any namespace.
+ */
 export function allowsPods(rules: any[], key: "from" | "to", peer: string, port: string): boolean {
     const wanted = port.includes("/") ? port : `${port}/TCP`;
+    const ofStack = (p: any) => !p.namespaceSelector || STACK_NAMESPACES.includes(p.namespaceSelector.matchLabels?.["kubernetes.io/metadata.name"]);
     return rules.some(
         (r) =>
-            (r[key] ?? []).some((p: any) => JSON.stringify(p.podSelector?.matchLabels) === JSON.stringify(selector(peer)) && !p.namespaceSelector) &&
+            (r[key] ?? []).some((p: any) => JSON.stringify(p.podSelector?.matchLabels) === JSON.stringify(selector(peer)) && ofStack(p)) &&
             portsOf(r).includes(wanted),
     );
 }

@@ -36,6 +36,17 @@ export interface NetworkPolicyInputs {
     readonly apiReaders: ReadonlySet<string>;
     /** Services that scrape annotated workloads anywhere in the cluster (or the discovery namespaces). */
     readonly discoverers: ReadonlySet<string>;
+    /** The namespace each service runs in (node agents have their own). */
+    readonly namespaceOf: (service: string) => string;
+}
+
+/** A rule's peer: a service's pods, in another namespace of the stack when it runs there. */
+function peerOf(inputs: NetworkPolicyInputs, self: string, peer: string): Record<string, unknown> {
+    const podSelector = { matchLabels: selectorOf(peer) };
+    const namespace = inputs.namespaceOf(peer);
+    return namespace === inputs.namespaceOf(self)
+        ? { podSelector }
+        : { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": namespace } }, podSelector };
 }
 
 interface Connection {
@@ -93,7 +104,7 @@ function ingressRules(ctx: KubeContext, spec: ServiceSpec, inputs: NetworkPolicy
         });
     }
     for (const c of connections.filter((c) => c.to === spec.name)) {
-        rules.push({ from: [{ podSelector: { matchLabels: selectorOf(c.from) } }], ports: c.ports });
+        rules.push({ from: [peerOf(inputs, spec.name, c.from)], ports: c.ports });
     }
     return rules;
 }
@@ -102,8 +113,8 @@ function egressRules(ctx: KubeContext, spec: ServiceSpec, inputs: NetworkPolicyI
     const onHost = new Set(inputs.specs.filter((s) => s.hostNamespaces).map((s) => s.name));
     const rules: EgressRule[] = connections
         .filter((c) => c.from === spec.name)
-        // A host-network pod answers on its node's address, which no podSelector matches.
-        .map((c) => ({ to: onHost.has(c.to) ? nodes(ctx) : [{ podSelector: { matchLabels: selectorOf(c.to) } }], ports: c.ports }));
+        // A host-network pod answers on its node's address, which no pod or namespace selector matches.
+        .map((c) => ({ to: onHost.has(c.to) ? nodes(ctx) : [peerOf(inputs, spec.name, c.to)], ports: c.ports }));
     for (const out of spec.outbound ?? []) {
         const ports = [{ port: out.port, protocol: out.protocol ?? "TCP" }];
         if (out.cidrs) rules.push({ to: out.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports });
@@ -134,29 +145,34 @@ function egressRules(ctx: KubeContext, spec: ServiceSpec, inputs: NetworkPolicyI
  * peers to each other, DNS, and each service's declared outbound ports and API access.
  */
 export function createNetworkPolicies(ctx: KubeContext, inputs: NetworkPolicyInputs, opts: pulumi.CustomResourceOptions): void {
-    const metadata = (name: string) => ({ name, namespace: ctx.namespace, labels: labelsOf("monitoring") });
-    new k8s.networking.v1.NetworkPolicy(
-        "default-deny",
-        { metadata: metadata("default-deny"), spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } },
-        opts,
-    );
-    new k8s.networking.v1.NetworkPolicy(
-        "allow-dns",
-        {
-            metadata: metadata("allow-dns"),
-            spec: {
-                podSelector: {},
-                policyTypes: ["Egress"],
-                egress: [
-                    {
-                        to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } } }],
-                        ports: [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }],
-                    },
-                ],
+    const namespaces = [...new Set([ctx.namespace, ...inputs.specs.map((s) => inputs.namespaceOf(s.name))])];
+    for (const namespace of namespaces) {
+        // The stack's namespace keeps the plain names; another one (the node agents') is suffixed.
+        const suffix = namespace === ctx.namespace ? "" : `-${namespace}`;
+        const metadata = (name: string) => ({ name, namespace, labels: labelsOf("monitoring") });
+        new k8s.networking.v1.NetworkPolicy(
+            `default-deny${suffix}`,
+            { metadata: metadata("default-deny"), spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } },
+            opts,
+        );
+        new k8s.networking.v1.NetworkPolicy(
+            `allow-dns${suffix}`,
+            {
+                metadata: metadata("allow-dns"),
+                spec: {
+                    podSelector: {},
+                    policyTypes: ["Egress"],
+                    egress: [
+                        {
+                            to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } } }],
+                            ports: [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }],
+                        },
+                    ],
+                },
             },
-        },
-        opts,
-    );
+            opts,
+        );
+    }
     const connections = stackConnections(inputs.specs);
     for (const spec of inputs.specs) {
         const ingress = ingressRules(ctx, spec, inputs, connections);
@@ -165,7 +181,7 @@ export function createNetworkPolicies(ctx: KubeContext, inputs: NetworkPolicyInp
         new k8s.networking.v1.NetworkPolicy(
             `allow-${spec.name}`,
             {
-                metadata: metadata(`allow-${spec.name}`),
+                metadata: { name: `allow-${spec.name}`, namespace: inputs.namespaceOf(spec.name), labels: labelsOf("monitoring") },
                 spec: { podSelector: { matchLabels: selectorOf(spec.name) }, policyTypes: ["Ingress", "Egress"], ingress, egress },
             },
             opts,

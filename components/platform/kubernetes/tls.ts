@@ -9,15 +9,17 @@ const CERT_VALIDITY_HOURS = 365 * 24;
 const EARLY_RENEWAL_HOURS = 30 * 24;
 
 /** Every name a service answers to inside the cluster: its Service, and each pod through the headless Service. */
-export function serviceDnsNames(service: string, namespace: string): string[] {
+export function serviceDnsNames(service: string, namespaces: string[]): string[] {
     const headless = headlessName(service);
     return [
         service,
-        `${service}.${namespace}`,
-        `${service}.${namespace}.svc`,
-        `${service}.${namespace}.svc.cluster.local`,
-        `*.${headless}.${namespace}.svc`,
-        `*.${headless}.${namespace}.svc.cluster.local`,
+        ...namespaces.flatMap((namespace) => [
+            `${service}.${namespace}`,
+            `${service}.${namespace}.svc`,
+            `${service}.${namespace}.svc.cluster.local`,
+            `*.${headless}.${namespace}.svc`,
+            `*.${headless}.${namespace}.svc.cluster.local`,
+        ]),
         // Probes and the reloader call the process on loopback.
         "localhost",
     ];
@@ -31,7 +33,14 @@ export function serviceDnsNames(service: string, namespace: string): string[] {
 export class ClusterCa {
     private ca?: { keyPem: pulumi.Output<string>; certPem: pulumi.Output<string> };
 
-    constructor(private readonly namespace: string) {}
+    /**
+     * @param namespace the stack's namespace: certificates are verified against `<service>.<namespace>.svc`.
+     * @param namespaces every namespace a service may run in: each certificate names it in all of them.
+     */
+    constructor(
+        private readonly namespace: string,
+        private readonly namespaces: string[] = [namespace],
+    ) {}
 
     /** The certificate of `service`, as files under `dir`: tls.crt, tls.key (secret), ca.crt. */
     issue(service: string, dir: string, parent: pulumi.Resource): ServiceTls {
@@ -43,7 +52,7 @@ export class ClusterCa {
             {
                 privateKeyPem: keyPem,
                 subject: { commonName: `${service}.${this.namespace}.svc`, organization: "monitoring" },
-                dnsNames: serviceDnsNames(service, this.namespace),
+                dnsNames: serviceDnsNames(service, this.namespaces),
                 ipAddresses: ["127.0.0.1"],
             },
             { parent },
