@@ -4,6 +4,7 @@ import { goDuration } from "../config/units";
 import { IMAGES } from "./images";
 import { BASIC_AUTH_USER, GeneratedPassword, generatePassword } from "./passwords";
 import { FileSpec, OutboundSpec, Platform, ServiceSpec, ServiceTls } from "./platform/spec";
+import { SCRAPED_BY_PROMETHEUS } from "./flows";
 import { SecretId } from "../config/receivers";
 import { renderAlertmanagerConfig, renderNotificationTemplates, TEMPLATES_DIR } from "./render/alertmanager";
 import { renderWebConfig } from "./render/prometheus";
@@ -131,6 +132,7 @@ function alertmanagerSpec(args: AlertmanagerArgs, auth: GeneratedPassword, tls?:
             ...(tls?.files ?? []),
             ...(clusterTls ? [{ path: CLUSTER_TLS_FILE, content: renderClusterTlsConfig(clusterTls) }] : []),
         ],
+        inbound: [SCRAPED_BY_PROMETHEUS],
         outbound: receiverPorts(args.alerting),
         data: { path: "/alertmanager", size: settings.storageSize },
         health: { path: "/-/healthy", readyPath: "/-/ready", port: ALERTMANAGER_PORT, basicAuthPasswordFile: ADMIN_PASSWORD_FILE },

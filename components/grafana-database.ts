@@ -69,8 +69,7 @@ export function grafanaDatabaseSpec(args: GrafanaDatabaseArgs, password: pulumi.
         files: [{ path: PASSWORD_FILE, content: password, secret: true }],
         data: { path: DATA_DIR, size: args.storageSize },
         health: { path: "", port: GRAFANA_DATABASE_PORT, command: ["pg_isready", "-U", GRAFANA_DATABASE_NAME, "-d", GRAFANA_DATABASE_NAME] },
-        // It serves no metrics; only Grafana reaches it.
-        scraped: false,
+        // It serves no metrics: nobody is declared inbound; Grafana declares its outbound flow here.
         user: `${POSTGRES_UID}:${POSTGRES_UID}`,
         // PostgreSQL writes its socket and lock under /var/run/postgresql.
         readOnlyRootFilesystem: false,

@@ -3,10 +3,11 @@ import { GrafanaConfig, Secrets } from "../config";
 import { BuiltInDashboard, DashboardFolder } from "../config/dashboards";
 import { HttpConfig } from "../config/http";
 import { ALERTMANAGER_PORT } from "./alertmanager";
-import { GRAFANA_DATABASE_NAME, GrafanaDatabase } from "./grafana-database";
+import { GRAFANA_DATABASE_NAME, GRAFANA_DATABASE_SERVICE, GrafanaDatabase } from "./grafana-database";
 import { IMAGES } from "./images";
 import { generatePassword } from "./passwords";
 import { FileSpec, Platform, ServiceSpec, ServiceTls } from "./platform/spec";
+import { SCRAPED_BY_PROMETHEUS } from "./flows";
 import { PROMETHEUS_PORT } from "./prometheus";
 import { renderBuiltInDashboards, userDashboardDirs } from "./render/dashboards";
 import { renderDashboardProviders, renderGrafanaDatasources } from "./render/grafana";
@@ -167,7 +168,15 @@ function grafanaSpec(args: GrafanaArgs, adminPassword: pulumi.Output<string>, tl
             ...(own ? [{ path: SECRET_FILES.databasePassword, content: own.password, secret: true }] : []),
             ...(tls?.files ?? []),
         ],
-        outbound: database && args.settings.databasePort ? [{ port: args.settings.databasePort }] : [],
+        inbound: [SCRAPED_BY_PROMETHEUS],
+        outbound: [
+            // Datasources; Loki's takes effect only when logs are on.
+            { service: "prometheus", why: "datasource" },
+            { service: "alertmanager", why: "datasource" },
+            { service: "loki", why: "datasource" },
+            ...(own ? [{ service: GRAFANA_DATABASE_SERVICE, why: "Grafana's own database" }] : []),
+            ...(database && args.settings.databasePort ? [{ port: args.settings.databasePort }] : []),
+        ],
         data: { path: "/var/lib/grafana", size: args.settings.storageSize },
         health: { path: "/api/health", port: GRAFANA_PORT },
         user: "472:0",

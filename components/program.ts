@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../config";
-import { createPlatform } from "./platform";
-import { Platform } from "./platform/spec";
+import { Platform, PlatformFactory } from "./platform/spec";
 import { MonitoringStack } from "./stack";
 
 /** What `pulumi stack output` shows: URLs in plain text, passwords as secrets. */
@@ -17,7 +16,7 @@ export interface StackOutputs {
 }
 
 /** The program as a function of its configuration, so tests and the render can build any stack. */
-export function deployMonitoring(config: StackConfig, platform: Platform = createPlatform(config)): StackOutputs {
+export function deployMonitoring(config: StackConfig, platform?: Platform | PlatformFactory): StackOutputs {
     const stack = new MonitoringStack("monitoring", { config, platform });
     return {
         grafanaUrl: stack.grafanaUrl,

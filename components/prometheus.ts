@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../config";
 import { IMAGES } from "./images";
 import { BASIC_AUTH_USER, GeneratedPassword, generatePassword } from "./passwords";
+import { SCRAPED_BY_PROMETHEUS } from "./flows";
 import { ClusterMonitoring, FileSpec, OutboundSpec, Platform, ServiceSpec, ServiceTls, tlsPaths } from "./platform/spec";
 import { renderPrometheusConfig, renderWebConfig, ScrapeConfig, staticJob } from "./render/prometheus";
 import { renderRuleFiles } from "./render/rules";
@@ -138,7 +139,7 @@ export function renderPrometheusFiles(args: PrometheusArgs, caFile?: string): { 
             ...stackJobs(platform, config.prometheus.replicas, args.alertmanagerEndpoints, caFile),
             ...args.scrapeConfigs,
             ...(args.cluster?.jobs ?? []),
-            ...(platform.discoveryJobs?.("prometheus") ?? []),
+            ...(platform.discovery?.().jobs ?? []),
             ...applicationJobs(config),
         ],
         // Both replicas send the same alerts: without their replica label Alertmanager sees one alert.
@@ -154,6 +155,7 @@ export function renderPrometheusFiles(args: PrometheusArgs, caFile?: string): { 
 
 function prometheusSpec(args: PrometheusArgs, auth: GeneratedPassword, tls?: ServiceTls): ServiceSpec {
     const { config } = args;
+    const discovery = args.platform.discovery?.();
     const remoteWritePassword = config.secrets.remoteWritePassword;
     const { prometheus, retention } = config;
     return {
@@ -189,9 +191,16 @@ function prometheusSpec(args: PrometheusArgs, auth: GeneratedPassword, tls?: Ser
             ...(tls?.files ?? []),
         ],
         replicaNameEnv: REPLICA_ENV,
-        outbound: [...outboundPorts(config), ...(args.cluster?.outbound ?? [])],
-        clusterRead: args.cluster?.read,
-        clusterReadUrls: args.cluster?.readUrls,
+        inbound: [SCRAPED_BY_PROMETHEUS],
+        outbound: [
+            // Alerts go to every Alertmanager pod, never through a load balancer.
+            { service: "alertmanager", why: "alerts" },
+            ...outboundPorts(config),
+            ...(discovery?.outbound ?? []),
+            ...(args.cluster?.outbound ?? []),
+        ],
+        clusterRead: [...(discovery?.clusterRead ?? []), ...(args.cluster?.clusterRead ?? [])],
+        clusterReadUrls: args.cluster?.clusterReadUrls,
         data: { path: "/prometheus", size: prometheus.storageSize },
         health: { path: "/-/healthy", readyPath: "/-/ready", port: PROMETHEUS_PORT, basicAuthPasswordFile: PROMETHEUS_SECRET_FILES.password },
         stickyClients: true,

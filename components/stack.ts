@@ -6,15 +6,19 @@ import { selectBuiltInDashboards } from "./dashboards";
 import { Grafana } from "./grafana";
 import { GrafanaDatabase } from "./grafana-database";
 import { deployLogging } from "./logs";
-import { Platform } from "./platform/spec";
+import { createPlatform } from "./platform";
+import { Platform, PlatformFactory } from "./platform/spec";
 import { Prometheus, scrapeOverTls } from "./prometheus";
 import { ScrapeConfig } from "./render/prometheus";
 
 export interface MonitoringStackArgs {
     /** The validated stack configuration. */
     readonly config: StackConfig;
-    /** Docker or Kubernetes. */
-    readonly platform: Platform;
+    /**
+     * Where the services run: by default the platform `config.platform` names, made as a child of
+     * the stack. A Platform object is used as it is (the live tests' loopback platform).
+     */
+    readonly platform?: Platform | PlatformFactory;
 }
 
 /** The whole stack: exporters, Alertmanager, Prometheus and Grafana, wired together. */
@@ -30,7 +34,8 @@ export class MonitoringStack extends pulumi.ComponentResource {
 
     constructor(name: string, args: MonitoringStackArgs, opts?: pulumi.ComponentResourceOptions) {
         super("monitoring:index:MonitoringStack", name, {}, opts);
-        const { config, platform } = args;
+        const { config } = args;
+        const platform = makePlatform(name, args, this);
 
         const exporterJobs: ScrapeConfig[] = [];
         for (const definition of EXPORTERS.filter((e) => e.enabled(config))) {
@@ -79,7 +84,7 @@ export class MonitoringStack extends pulumi.ComponentResource {
             { parent: this },
         );
         // Every service is known now: the platform adds what spans them (NetworkPolicies on Kubernetes).
-        platform.finalize?.({ parent: this });
+        platform.finalize?.();
 
         this.grafanaUrl = grafana.url;
         this.prometheusUrl = prometheus.url;
@@ -90,4 +95,9 @@ export class MonitoringStack extends pulumi.ComponentResource {
         this.alertmanagerPassword = alertmanager.password;
         this.registerOutputs({ grafanaUrl: this.grafanaUrl, prometheusUrl: this.prometheusUrl, alertmanagerUrl: this.alertmanagerUrl });
     }
+}
+
+function makePlatform(name: string, args: MonitoringStackArgs, parent: pulumi.Resource): Platform {
+    const given = args.platform ?? ((n: string, opts: pulumi.ComponentResourceOptions) => createPlatform(args.config, n, opts));
+    return typeof given === "function" ? given(name, { parent }) : given;
 }

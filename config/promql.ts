@@ -148,21 +148,6 @@ export function numberLiterals(expr: string, value: number): { from: number; to:
     return found;
 }
 
-/** Undefined when `expr` parses; otherwise where it stops making sense, for an error message. */
-export function promqlSyntaxError(expr: string): string | undefined {
-    if (expr.trim() === "") return "the expression is empty";
-    let at: number | undefined;
-    promqlParser.parse(expr).iterate({
-        enter(node) {
-            if (at === undefined && node.type.isError) at = node.from;
-            return at === undefined;
-        },
-    });
-    if (at === undefined) return undefined;
-    const near = expr.slice(Math.max(0, at - 20), at + 20).replace(/\s+/g, " ");
-    return `unexpected input at character ${at + 1} (near ${JSON.stringify(near)})`;
-}
-
 /** Label matchers (`name`, `op`, quoted value) inserted into every vector selector of `expr`, parser-located. */
 export function addMatcherToSelectors(expr: string, matcher: string): { from: number; to: number; text: string }[] {
     const edits: { from: number; to: number; text: string }[] = [];
@@ -190,3 +175,58 @@ export const promqlString = (value: string): string => JSON.stringify(value);
 /** A regex matching exactly these strings (RE2 syntax, which Prometheus anchors). */
 export const exactAlternatives = (values: readonly string[]): string =>
     values.map((value) => value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
+
+/**
+ * How an SLI expression reads its counters: `selector` (one bare selector, e.g.
+ * `gateway_requests_total{code=~"5.."}`, rated by the stack) or `ranged` (an expression reading
+ * ranges such as `[5m]`, whose ranges the stack sets to each SLO window); undefined otherwise.
+ */
+export function sliShape(expr: string): "selector" | "ranged" | undefined {
+    const top = parser.parse(expr).topNode.firstChild;
+    if (top?.name === "VectorSelector" && top.from === 0 && top.to === expr.length) return "selector";
+    let ranged = false;
+    parser.parse(expr).iterate({
+        enter(node) {
+            if (node.name === "MatrixSelector") ranged = true;
+            return !ranged;
+        },
+    });
+    return ranged ? "ranged" : undefined;
+}
+
+/** The metric name of a bare selector (`x{a="b"}` or `{__name__="x", ...}`), if it has one. */
+export function selectorMetric(selector: string): string | undefined {
+    let name: string | undefined;
+    parser.parse(selector).iterate({
+        enter(node) {
+            if (node.name === "Identifier" && node.node.parent?.name === "VectorSelector") name = selector.slice(node.from, node.to);
+            if (node.name === "UnquotedLabelMatcher" && selector.slice(node.from, node.to).startsWith("__name__=")) {
+                const value = node.node.getChild("StringLiteral");
+                if (value) name = JSON.parse(selector.slice(value.from, value.to)) as string;
+            }
+            return name === undefined;
+        },
+    });
+    return name;
+}
+
+/** `expr` with the range of every matrix selector (`[5m]`) set to `window`, through the parser. */
+export function withRange(expr: string, window: string): string {
+    const edits: Edit[] = [];
+    parser.parse(expr).iterate({
+        enter(node) {
+            if (node.name !== "MatrixSelector") return undefined;
+            const range = node.node.getChild("DurationExpr");
+            if (range) edits.push({ from: range.from, to: range.to, text: window });
+            return false;
+        },
+    });
+    return applyEdits(expr, edits);
+}
+
+/** A bare selector with its metric name replaced (`x{a="b"}` -> `x_bucket{a="b"}`), through the parser. */
+export function renameSelectorMetric(selector: string, name: string): string {
+    const identifier = parser.parse(selector).topNode.firstChild?.getChild("Identifier");
+    if (!identifier) throw new Error(`no metric name to rename in ${selector}`);
+    return applyEdits(selector, [{ from: identifier.from, to: identifier.to, text: name }]);
+}

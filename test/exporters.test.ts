@@ -2,7 +2,6 @@ import * as assert from "assert";
 import { ChildProcess, execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as net from "net";
-import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { loadConfig, objectConfigSource } from "../config";
@@ -15,6 +14,7 @@ import { renderStack, writeRender } from "../scripts/lib/render-stack";
 import { readStackFile } from "../scripts/lib/stack-file";
 import { relocate, RenderedDir, walk } from "./support/render";
 import { postgresOwn, postgresRunAs, requireTool } from "./support/tools";
+import { tempDir } from "./support/temp";
 
 const EXAMPLE = "examples/all-exporters.yaml";
 const load = (values: Record<string, unknown>) => loadConfig(objectConfigSource(values), "dev");
@@ -132,7 +132,7 @@ describe(`the worked example (${EXAMPLE}), rendered for dev`, () => {
     };
     let out: RenderedDir;
     before(async () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "monitoring-example-"));
+        const dir = tempDir("monitoring-example-");
         const rendered = await renderStack("dev", EXAMPLE);
         writeRender(rendered, dir);
         out = { dir, rendered, file: (service, p) => fs.readFileSync(path.join(dir, "files", service, p), "utf8") };
@@ -224,7 +224,7 @@ describe("exporters reading the rendered secret files (real binaries)", () => {
     const children: ChildProcess[] = [];
     let dir: string;
     before(() => {
-        dir = fs.mkdtempSync(path.join(os.tmpdir(), "monitoring-exporter-secrets-"));
+        dir = tempDir("monitoring-exporter-secrets-");
     });
     after(() => {
         for (const child of children) if (child.pid && child.exitCode === null) process.kill(child.pid);

@@ -73,7 +73,8 @@ describe("prod stack (Kubernetes): watching the cluster", () => {
         const egress = policy(resources, "prometheus").egress;
         const toNodes = egress.filter((r: any) => r.to?.length === 1 && r.to[0].ipBlock?.cidr === "10.20.0.0/16");
         assert.deepStrictEqual(toNodes.flatMap(portsOf).sort(), ["10250/TCP", "9100/TCP"]);
-        const dns = egress.filter((r: any) => r.to?.[0]?.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"] === "kube-system" && r.to[0].podSelector);
+        const inKubeSystem = (t: any) => JSON.stringify(t?.namespaceSelector?.matchExpressions) === JSON.stringify([{ key: "kubernetes.io/metadata.name", operator: "In", values: ["kube-system"] }]);
+        const dns = egress.filter((r: any) => r.to?.length === 1 && inKubeSystem(r.to[0]) && r.to[0].podSelector);
         assert.deepStrictEqual(dns.flatMap(portsOf), ["9153/TCP"]);
         for (const p of of(resources, NETWORK_POLICY).filter((x) => x.name !== "allow-prometheus")) {
             const rules = (p.inputs as any).spec.egress ?? [];

@@ -1,8 +1,8 @@
 import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
+import { tempDir } from "./support/temp";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -15,7 +15,7 @@ function render(args: string[]) {
 
 describe("npm run render", () => {
     it("writes resources.json and the files of the dev stack", () => {
-        const out = fs.mkdtempSync(path.join(os.tmpdir(), "render-cli-"));
+        const out = tempDir("render-cli-");
         const result = render(["--stack", "dev", "--out", out]);
         assert.strictEqual(result.status, 0, result.stderr);
         const resources = JSON.parse(fs.readFileSync(path.join(out, "resources.json"), "utf8"));
@@ -25,7 +25,7 @@ describe("npm run render", () => {
     });
 
     it("exits 1 with one line naming the key on bad configuration", () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "render-cli-"));
+        const dir = tempDir("render-cli-");
         const file = path.join(dir, "bad.yaml");
         fs.writeFileSync(file, "config:\n  monitoring:retention:\n    size: 50 GB\n");
         const result = render(["--stack", "dev", "--config", file, "--out", path.join(dir, "out")]);
@@ -37,7 +37,7 @@ describe("npm run render", () => {
 
 describe("npm run render with secrets stored encrypted", () => {
     it("builds the stack with stand-ins and writes none of them", () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "render-cli-"));
+        const dir = tempDir("render-cli-");
         const file = path.join(dir, "Pulumi.prod.yaml");
         const prod = fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8");
         const encrypted = ["slackWebhookUrl", "postgresDsn", "grafanaDatabaseUrl", "pagerdutyRoutingKey"]

@@ -34,7 +34,7 @@ const STACKS = ["dev", "prod"];
 /** Alerts that fire whenever Prometheus evaluates rules: they have no silent case by design. */
 const ALWAYS_FIRING = ["Watchdog"];
 
-const CHECKOUT_SLO = { job: "checkout", availability: 0.999, latency: { thresholdSeconds: 0.5, objective: 0.99 } };
+const CHECKOUT_SLO = { job: "checkout", availability: 0.999, latency: { threshold: 0.5, objective: 0.99 } };
 
 /** A promtool test of the generated SLO rules: checkout fails 5% and is slow for half its requests, then recovers. */
 function sloUnitTest(slos: RuleFile): UnitTestFile {
@@ -298,7 +298,7 @@ describe("alert and recording rules", function () {
             const p95 = rules.find((r) => r.record === "job:http_request_duration_seconds:p95_5m")!;
             assert.strictEqual(p95.expr.trim(), "(histogram_quantile(0.95, sum by (job, le) (rate(latency_ms_bucket[5m]))) / 1000)");
             const slos = files.find((f) => f.name === "slos.yml")!.content;
-            assert.match(slos, new RegExp(`latency_ms_bucket\\{job="checkout", le=~?"${CHECKOUT_SLO.latency!.thresholdSeconds * 1000}[|"]`));
+            assert.match(slos, new RegExp(`latency_ms_bucket\\{job="checkout", le=~?"${CHECKOUT_SLO.latency!.threshold * 1000}[|"]`));
             assert.doesNotMatch(slos, /http_request_duration_seconds_bucket/);
         });
     });

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../../config";
 import { Addressing, Platform, ServiceSpec } from "../platform/spec";
+import { SCRAPED_BY_PROMETHEUS } from "../flows";
 import { ScrapeConfig } from "../render/prometheus";
 import { servedOverTls, TlsServing } from "../tls";
 import type { ServiceTls } from "../platform/spec";
@@ -43,7 +44,8 @@ export class Exporter extends pulumi.ComponentResource {
         const { definition, platform } = args;
         const tls = definition.tls ? platform.serviceTls?.(definition.name, `/etc/${definition.name}/tls`, this) : undefined;
         const spec = servedOverTls(definition.spec(args.config, platform), tls, definition.tls ?? (() => ({})));
-        platform.deploy(spec, { parent: this });
+        // Every exporter is there to be scraped.
+        platform.deploy({ ...spec, inbound: [SCRAPED_BY_PROMETHEUS, ...(spec.inbound ?? [])] }, { parent: this });
         this.tlsServerName = tls?.serverName;
         this.registerOutputs({});
     }

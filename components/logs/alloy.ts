@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { IMAGES } from "../images";
 import { ServiceSpec, ServiceTls } from "../platform/spec";
+import { PUSHES_TO_LOKI, SCRAPED_BY_PROMETHEUS } from "../flows";
 import { renderAlloyConfig } from "../render/alloy";
 import { servedOverTls } from "../tls";
 import { ShipperArgs } from "./promtail";
@@ -39,13 +40,15 @@ export function alloySpec(args: ShipperArgs, tls?: ServiceTls): ServiceSpec {
             CONFIG_FILE,
         ],
         ports: [{ name: "http", port: ALLOY_PORT }],
+        inbound: [SCRAPED_BY_PROMETHEUS],
+        outbound: [PUSHES_TO_LOKI],
         files: [{ path: CONFIG_FILE, content: renderAlloyConfig(model) }],
         data: { path: DATA_DIR, size: "1Gi" },
         hostMounts: shipperMounts(args.logs, model.containers),
         health: { path: "/-/ready", port: ALLOY_PORT, httpProbeOnly: true },
         user: "0:0",
         readOnlyRootFilesystem: true,
-        discoversPods: model.containers.kind === "kubernetes",
+        discoversPods: model.containers?.kind === "kubernetes",
         resources: { cpuRequest: "50m", memoryRequest: "128Mi", cpuLimit: "500m", memoryLimit: "512Mi" },
     };
     // config.alloy names the certificate (its `http { tls { } }` block).

@@ -1,4 +1,5 @@
 import { portOf } from "../platform/spec";
+import { SCRAPED_BY_PROMETHEUS } from "../flows";
 import * as pulumi from "@pulumi/pulumi";
 import { Secrets } from "../../config";
 import { LogsConfig } from "../../config/logs";
@@ -80,6 +81,7 @@ export function lokiSpec(args: LokiArgs, tls?: ServiceTls): ServiceSpec {
         ],
         data: { path: DATA_DIR, size: logs.storageSize },
         // The object store, when logs live in a bucket.
+        inbound: [SCRAPED_BY_PROMETHEUS],
         outbound: logs.s3 ? [{ port: portOf(logs.s3.endpoint.includes("://") ? logs.s3.endpoint : `https://${logs.s3.endpoint}`) }] : [],
         health: { path: "/ready", port: LOKI_PORT },
         user: "10001:10001",

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { LogsConfig } from "../../config/logs";
 import { IMAGES } from "../images";
 import { Platform, ServiceSpec, ServiceTls } from "../platform/spec";
+import { PUSHES_TO_LOKI, SCRAPED_BY_PROMETHEUS } from "../flows";
 import { renderPromtailConfig } from "../render/promtail";
 import { servedOverTls } from "../tls";
 import { shipperModel, shipperMounts } from "./sources";
@@ -40,6 +41,8 @@ export function promtailSpec(args: ShipperArgs, tls?: ServiceTls): ServiceSpec {
         kind: "daemonset",
         args: [`-config.file=${CONFIG_FILE}`],
         ports: [{ name: "http", port: PROMTAIL_PORT }],
+        inbound: [SCRAPED_BY_PROMETHEUS],
+        outbound: [PUSHES_TO_LOKI],
         files: [{ path: CONFIG_FILE, content: renderPromtailConfig(model) }],
         // Positions survive restarts: no line dropped, none sent twice.
         data: { path: DATA_DIR, size: "1Gi" },
@@ -49,7 +52,7 @@ export function promtailSpec(args: ShipperArgs, tls?: ServiceTls): ServiceSpec {
         // Root reads the Docker socket and log files owned by other users; mounts are read-only.
         user: "0:0",
         readOnlyRootFilesystem: true,
-        discoversPods: model.containers.kind === "kubernetes",
+        discoversPods: model.containers?.kind === "kubernetes",
         resources: { cpuRequest: "50m", memoryRequest: "64Mi", cpuLimit: "500m", memoryLimit: "256Mi" },
     };
     // promtail.yaml names the certificate (server.http_tls_config).

@@ -6,13 +6,6 @@ import { LOKI_PORT } from "./loki";
 
 /** Host directories appear under this prefix inside the shipper, so they never shadow its own files. */
 export const HOST_PREFIX = "/host";
-export const DOCKER_SOCKET = "/var/run/docker.sock";
-export const POD_LOGS_DIR = "/var/log/pods";
-
-/** Container logs come from the runtime the stack runs on: the Docker API, or the kubelet's files. */
-export function containerLogs(platform: Platform): ContainerLogs {
-    return platform.name === "docker" ? { kind: "docker", socketPath: DOCKER_SOCKET } : { kind: "kubernetes", podLogsDir: POD_LOGS_DIR };
-}
 
 /**
  * The user's files and PostgreSQL's, as the shipper sees them. Each stream is also labelled
@@ -32,11 +25,9 @@ export function tailedFiles(logs: LogsConfig): TailedFile[] {
 }
 
 /** Read-only mounts: the container log source, and the fixed directory of every tailed glob. */
-export function shipperMounts(logs: LogsConfig, containers: ContainerLogs): HostMount[] {
-    const mounts: HostMount[] =
-        containers.kind === "docker"
-            ? [{ hostPath: containers.socketPath, path: containers.socketPath, readOnly: true }]
-            : [{ hostPath: containers.podLogsDir, path: containers.podLogsDir, readOnly: true }];
+export function shipperMounts(logs: LogsConfig, containers: ContainerLogs | undefined): HostMount[] {
+    const source = containers?.kind === "docker" ? containers.socketPath : containers?.podLogsDir;
+    const mounts: HostMount[] = source ? [{ hostPath: source, path: source, readOnly: true }] : [];
     const dirs = [...logs.files.map((f) => f.path), ...(logs.postgres ? [logs.postgres.path] : [])].map(globBaseDir);
     // A directory inside another mounted one is already visible.
     const roots = [...new Set(dirs)].filter((dir, _, all) => !all.some((other) => other !== dir && dir.startsWith(other + path.sep)));
@@ -61,7 +52,8 @@ export function shipperModel(
         lokiPushUrl: `${secure ? "https" : "http"}://${platform.addressOf("loki", LOKI_PORT)}/loki/api/v1/push`,
         ...(secure ? { tls: { certFile: secure.certFile, keyFile: secure.keyFile, caFile: secure.caFile, serverName: secure.serverName } } : {}),
         dataDir,
-        containers: containerLogs(platform),
+        // Where the platform keeps container logs: the Docker API, the kubelet's files, or none.
+        containers: platform.containerLogs?.(),
         files: tailedFiles(logs),
     };
 }

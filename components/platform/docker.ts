@@ -3,7 +3,11 @@ import { BASIC_AUTH_USER } from "../passwords";
 import { withResourceOverrides } from "./resources";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import type { ContainerLogs } from "../render/log-sources";
 import { Addressing, DeployedService, HealthSpec, Platform, ScrapeTargets, ServiceSpec } from "./spec";
+
+/** The Docker daemon's API socket: the log shipper lists containers and reads their logs through it. */
+export const DOCKER_SOCKET = "/var/run/docker.sock";
 
 export interface DockerPlatformArgs {
     /** Stack name, used in container, network and volume names so stacks can sit side by side. */
@@ -67,21 +71,33 @@ export function healthcheckCommand(health: HealthSpec): string {
 }
 
 /** Local Docker: one network, pinned images, ports on the bind address, data on named volumes. */
-export class DockerPlatform implements Platform {
-    public readonly name = "docker" as const;
+export class DockerPlatform extends pulumi.ComponentResource implements Platform {
     public readonly addressOf = dockerAddressing.addressOf;
     public readonly replicaAddresses = dockerAddressing.replicaAddresses;
     public readonly scrapeTargets = dockerAddressing.scrapeTargets;
     private readonly network: docker.Network;
 
-    constructor(private readonly args: DockerPlatformArgs) {
+    /** @param name prefix of the network's resource name (`<name>-network`) */
+    constructor(name: string, private readonly args: DockerPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("monitoring:index:DockerPlatform", name, {}, opts);
         if (args.bindAddress === "0.0.0.0") {
             pulumi.log.warn(
                 "monitoring:bindAddress is 0.0.0.0: Prometheus, Alertmanager and Grafana are published on every interface. " +
                     "Use 127.0.0.1 unless a firewall or VPN protects this machine.",
             );
         }
-        this.network = new docker.Network("monitoring-network", { name: `monitoring-${args.stack}`, driver: "bridge" });
+        // The alias: stacks deployed before the platform had a parent keep their network.
+        this.network = new docker.Network(
+            `${name}-network`,
+            { name: `monitoring-${args.stack}`, driver: "bridge" },
+            { parent: this, aliases: [{ name: "monitoring-network", parent: pulumi.rootStackResource }] },
+        );
+        this.registerOutputs({});
+    }
+
+    /** Every container's logs, through the Docker API. */
+    containerLogs(): ContainerLogs {
+        return { kind: "docker", socketPath: DOCKER_SOCKET };
     }
 
     deploy(given: ServiceSpec, opts: pulumi.CustomResourceOptions): DeployedService {

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { KubernetesConfig, ResourceOverride, TlsConfig } from "../../config";
-import type { ScrapeConfig } from "../render/prometheus";
+import type { ContainerLogs } from "../render/log-sources";
 import { DISCOVERY_READ, createServiceAccount, readRulesOf } from "./kubernetes/access";
 import { clusterMonitoring } from "./kubernetes/cluster";
 import { discoveryJobs, serviceScrapeTargets } from "./kubernetes/discovery";
@@ -12,7 +12,10 @@ import { createNamespace, needsHost } from "./kubernetes/pod-security";
 import { ClusterCa } from "./kubernetes/tls";
 import { createDisruptionBudget, createFileObjects, createIngress, createServices, createWorkload, KubeContext } from "./kubernetes/workload";
 import { RELOADER_RESOURCES, resourcesFor, withResourceOverrides } from "./resources";
-import { Addressing, ApiReadRule, ClusterMonitoring, DeployedService, Platform, ScrapeTargets, ServiceSpec, ServiceTls } from "./spec";
+import { Addressing, ClusterMonitoring, DeployedService, Discovery, Platform, ScrapeTargets, ServiceSpec, ServiceTls } from "./spec";
+
+/** Where the kubelet writes every container's log, on every node. */
+export const POD_LOGS_DIR = "/var/log/pods";
 
 /** The Secret the Ingress controller reads the stack's CA from (`proxy-ssl-secret`). */
 const BACKEND_CA_SECRET = "monitoring-backend-ca";
@@ -41,8 +44,7 @@ export function kubernetesAddressing(namespace: string): Addressing {
  * StatefulSets with a claim per replica, PDBs and anti-affinity for replicas, TLS Ingresses for
  * the UIs, in-cluster TLS from the stack's CA, and NetworkPolicies that deny all but the stack's flows.
  */
-export class KubernetesPlatform implements Platform {
-    public readonly name = "kubernetes" as const;
+export class KubernetesPlatform extends pulumi.ComponentResource implements Platform {
     public readonly addressOf: Addressing["addressOf"];
     public readonly replicaAddresses: Addressing["replicaAddresses"];
     public readonly scrapeTargets: Addressing["scrapeTargets"];
@@ -51,34 +53,49 @@ export class KubernetesPlatform implements Platform {
     private readonly deployed: ServiceSpec[] = [];
     private readonly published = new Set<string>();
     private readonly apiReaders = new Set<string>();
-    private readonly discoverers = new Set<string>();
-    /** Read access the platform granted a service (Prometheus' discovery), by service name. */
-    private readonly granted = new Map<string, ApiReadRule[]>();
     private finalized = false;
     private caSecret?: k8s.core.v1.Secret;
     private readonly namespaceResource: k8s.core.v1.Namespace;
+    /** Where the NetworkPolicies sat before the platform was a component (the stack), for their aliases. */
+    private readonly formerPolicyParent: pulumi.Resource | undefined;
+    /** Prefix of the platform's own resource names. */
+    private readonly prefix: string;
     private agents?: { ctx: KubeContext; namespace: k8s.core.v1.Namespace };
     /** The namespace each deployed service runs in. */
     private readonly homes = new Map<string, string>();
 
-    constructor(private readonly args: KubernetesPlatformArgs) {
+    /** @param name prefix of the provider, namespace and CA resources (`<name>-kubernetes`, `<name>-namespace`, ...) */
+    constructor(name: string, private readonly args: KubernetesPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("monitoring:index:KubernetesPlatform", name, {}, opts);
         const { kubernetes } = args;
-        const provider = new k8s.Provider("kubernetes", {
-            ...(kubernetes.context ? { context: kubernetes.context } : {}),
-            // Hot reload: an edited ConfigMap is updated in place; replaced, its pods would lose the volume's source.
-            enableConfigMapMutable: true,
-            enableSecretMutable: true,
-        });
+        // Aliases: stacks deployed before the platform had a parent keep their provider and namespace.
+        const provider = new k8s.Provider(
+            `${name}-kubernetes`,
+            {
+                ...(kubernetes.context ? { context: kubernetes.context } : {}),
+                // Hot reload: an edited ConfigMap is updated in place; replaced, its pods would lose the volume's source.
+                enableConfigMapMutable: true,
+                enableSecretMutable: true,
+            },
+            { parent: this, aliases: [{ name: "kubernetes", parent: pulumi.rootStackResource }] },
+        );
         // Every workload of the stack meets Pod Security `restricted`, and the namespace enforces it.
-        const namespace = createNamespace("monitoring-namespace", kubernetes.namespace, "restricted", provider);
+        const namespace = createNamespace(`${name}-namespace`, kubernetes.namespace, "restricted", {
+            parent: this,
+            provider,
+            aliases: [{ name: "monitoring-namespace", parent: pulumi.rootStackResource }],
+        });
+        this.formerPolicyParent = opts?.parent;
+        this.prefix = name;
         this.ctx = { namespace: kubernetes.namespace, provider, kubernetes, tls: args.tls };
         this.namespaceResource = namespace;
         // A certificate names its service in both namespaces: which one it lands in is decided at deploy.
-        this.ca = new ClusterCa(kubernetes.namespace, [kubernetes.namespace, kubernetes.agentsNamespace]);
+        this.ca = new ClusterCa(kubernetes.namespace, [kubernetes.namespace, kubernetes.agentsNamespace], name, this);
         const addressing = kubernetesAddressing(kubernetes.namespace);
         this.replicaAddresses = addressing.replicaAddresses;
         this.addressOf = (service, port) => kubernetesAddressing(this.namespaceOf(service)).addressOf(service, port);
         this.scrapeTargets = (service, port) => kubernetesAddressing(this.namespaceOf(service)).scrapeTargets(service, port);
+        this.registerOutputs({});
     }
 
     /** Where a service runs: the stack's namespace, or the node agents' one for a workload that needs the host. */
@@ -95,7 +112,7 @@ export class KubernetesPlatform implements Platform {
         if (!needsHost(spec)) return { ctx: this.ctx, namespace: this.namespaceResource };
         if (!this.agents) {
             const name = this.ctx.kubernetes.agentsNamespace;
-            this.agents = { ctx: { ...this.ctx, namespace: name }, namespace: createNamespace("monitoring-agents-namespace", name, "privileged", this.ctx.provider) };
+            this.agents = { ctx: { ...this.ctx, namespace: name }, namespace: createNamespace(`${this.prefix}-agents-namespace`, name, "privileged", { parent: this, provider: this.ctx.provider }) };
         }
         return this.agents;
     }
@@ -112,7 +129,7 @@ export class KubernetesPlatform implements Platform {
             dependsOn: [namespace],
             deleteBeforeReplace: true,
         };
-        const rules = readRulesOf(spec, this.granted.get(spec.name) ?? []);
+        const rules = readRulesOf(spec);
         if (rules.length > 0) this.apiReaders.add(spec.name);
 
         const files = mountFiles(spec.name, spec.files ?? []);
@@ -143,14 +160,14 @@ export class KubernetesPlatform implements Platform {
     private backendCaSecret(): string {
         if (!this.caSecret) {
             this.caSecret = new k8s.core.v1.Secret(
-                BACKEND_CA_SECRET,
+                `${this.prefix}-backend-ca`,
                 {
                     metadata: { name: BACKEND_CA_SECRET, namespace: this.ctx.namespace, labels: labelsOf("monitoring") },
                     type: "Opaque",
                     // A certificate is no secret; a Secret is what the controller reads it from.
                     stringData: { "ca.crt": this.ca.certPem() },
                 },
-                { provider: this.ctx.provider, dependsOn: [this.namespaceResource] },
+                { parent: this, provider: this.ctx.provider, dependsOn: [this.namespaceResource] },
             );
         }
         return BACKEND_CA_SECRET;
@@ -165,10 +182,15 @@ export class KubernetesPlatform implements Platform {
         return this.args.tls.internal ? this.ca.issue(service, dir, parent) : undefined;
     }
 
-    discoveryJobs(service: string): ScrapeConfig[] {
-        if (!this.discoverers.has(service)) this.granted.set(service, [...(this.granted.get(service) ?? []), ...DISCOVERY_READ]);
-        this.discoverers.add(service);
-        return discoveryJobs(this.ctx.kubernetes.discoveryNamespaces);
+    /** The kubelet's log files of every pod, read on each node. */
+    containerLogs(): ContainerLogs {
+        return { kind: "kubernetes", podLogsDir: POD_LOGS_DIR };
+    }
+
+    /** Annotated pods and services, where `discoveryNamespaces` says; the scraper lists them through the API and reaches those pods. */
+    discovery(): Discovery {
+        const namespaces = this.ctx.kubernetes.discoveryNamespaces;
+        return { jobs: discoveryJobs(namespaces), clusterRead: DISCOVERY_READ, outbound: [{ pods: { namespaces }, why: "annotated workloads" }] };
     }
 
     clusterMonitoring(): ClusterMonitoring {
@@ -176,7 +198,7 @@ export class KubernetesPlatform implements Platform {
         return clusterMonitoring({ nodeCidrs, kubeletInsecureSkipVerify });
     }
 
-    finalize(opts: pulumi.ComponentResourceOptions): void {
+    finalize(): void {
         this.finalized = true;
         createNetworkPolicies(
             this.ctx,
@@ -184,10 +206,14 @@ export class KubernetesPlatform implements Platform {
                 specs: this.deployed,
                 published: this.published,
                 apiReaders: this.apiReaders,
-                discoverers: this.discoverers,
                 namespaceOf: (service) => this.namespaceOf(service),
             },
-            { parent: opts.parent, provider: this.ctx.provider, dependsOn: [this.namespaceResource, ...(this.agents ? [this.agents.namespace] : [])] },
+            {
+                parent: this,
+                provider: this.ctx.provider,
+                dependsOn: [this.namespaceResource, ...(this.agents ? [this.agents.namespace] : [])],
+                aliases: [{ parent: this.formerPolicyParent ?? pulumi.rootStackResource }],
+            },
         );
     }
 }

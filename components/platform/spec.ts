@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { ContainerLogs } from "../render/log-sources";
 import type { ScrapeConfig } from "../render/prometheus";
 
 /** A port the service listens on. */
@@ -95,12 +96,17 @@ export interface ServiceSpec {
     /** Environment variable the platform sets to the replica's own name (the pod name on Kubernetes), e.g. for a `replica` label. */
     readonly replicaNameEnv?: string;
     /**
-     * Connections the service opens beyond the stack (receivers, remote_write, databases, the
-     * user's targets). Kubernetes NetworkPolicies allow exactly these ports.
+     * Services of the stack that connect to this one (Prometheus scraping it, say). With `outbound`
+     * entries naming a `service`, this is the stack's topology: Kubernetes NetworkPolicies are
+     * derived from it, so a new flow is declared by the services it joins, never in an adapter.
+     */
+    readonly inbound?: InboundSpec[];
+    /**
+     * Connections the service opens: to another service of the stack (`service`), to annotated pods
+     * (`pods`), or to ports beyond the stack (receivers, remote_write, databases, the user's
+     * targets). Kubernetes NetworkPolicies allow exactly these.
      */
     readonly outbound?: OutboundSpec[];
-    /** Prometheus scrapes every port (the default). False: it serves no metrics, and only its declared clients reach it (a database). */
-    readonly scraped?: boolean;
     /** Read-only access (get, list, watch) to the platform's API: a ClusterRole on Kubernetes (kube-state-metrics). */
     readonly clusterRead?: ApiReadRule[];
     /** Non-resource URLs of the platform's API the process reads with GET (`/metrics`). */
@@ -115,16 +121,31 @@ export interface ServiceSpec {
     readonly stickyClients?: boolean;
 }
 
-/** One port a service connects out to. */
+/** A service of the stack that connects to this one. A flow takes effect when both services are deployed. */
+export interface InboundSpec {
+    /** The client's service name. */
+    readonly from: string;
+    /** Ports it reaches; by default every port this service publishes (not the peer port). */
+    readonly ports?: number[];
+    /** Why the flow exists, for the reader. */
+    readonly why?: string;
+}
+
+/** One connection a service opens. */
 export interface OutboundSpec {
-    readonly port: number;
+    /** Another service of the stack: every port it publishes, or only `port`. Takes effect when it is deployed. */
+    readonly service?: string;
+    /** Pods on any port, in these namespaces (empty: the whole cluster): annotated workloads found by discovery. */
+    readonly pods?: { readonly namespaces: string[] };
+    /** A port beyond the stack; with `service`, the only port of that service it reaches. */
+    readonly port?: number;
     readonly protocol?: "TCP" | "UDP";
     /** Only destinations outside the cluster (receivers on the internet), never a pod. */
     readonly external?: boolean;
     /** Only these address blocks (the cluster's nodes, for the kubelet). */
     readonly cidrs?: readonly string[];
-    /** Only pods of this namespace (CoreDNS in kube-system). */
-    readonly namespace?: string;
+    /** Why the connection exists, for the reader. */
+    readonly why?: string;
 }
 
 /**
@@ -155,17 +176,12 @@ export interface ApiReadRule {
 }
 
 /**
- * What a platform lets Prometheus watch of the cluster it runs on: the jobs, and the access and
- * connections they need, as data the Prometheus spec adds to its own.
+ * What a platform lets Prometheus watch of the cluster it runs on: the jobs, and the API access
+ * and connections they need, as data the Prometheus spec adds to its own.
  */
-export interface ClusterMonitoring {
-    readonly jobs: ScrapeConfig[];
-    /** API objects the jobs' service discovery and targets need to read. */
-    readonly read: ApiReadRule[];
+export interface ClusterMonitoring extends Discovery {
     /** Non-resource URLs read with GET (the API server's `/metrics`). */
-    readonly readUrls: string[];
-    /** Ports the jobs connect to outside the stack. */
-    readonly outbound: OutboundSpec[];
+    readonly clusterReadUrls: string[];
 }
 
 /** Where a service's certificate files sit under the directory it asks for: every platform lays them out so. */
@@ -214,10 +230,23 @@ export interface ScrapeTargets {
     readonly relabel_configs?: Record<string, unknown>[];
 }
 
-/** Turns ServiceSpecs into cloud resources. The only place that knows Docker or Kubernetes. */
+/** Scrape jobs that find the cluster's own workloads, and what the scraper needs for them. */
+export interface Discovery {
+    readonly jobs: ScrapeConfig[];
+    /** API read access the jobs' service discovery needs: goes into the scraper's `clusterRead`. */
+    readonly clusterRead: ApiReadRule[];
+    /** Where the discovered targets are: goes into the scraper's `outbound`. */
+    readonly outbound: OutboundSpec[];
+}
+
+/**
+ * Turns ServiceSpecs into cloud resources. The only place that knows Docker or Kubernetes. A
+ * component never asks which platform it is on: what differs is a capability returning data.
+ */
 export interface Platform extends Addressing {
-    readonly name: "docker" | "kubernetes";
     deploy(spec: ServiceSpec, opts: pulumi.CustomResourceOptions): DeployedService;
+    /** Where container logs come from, for the log shipper. Absent: the platform has no containers to read (the live tests). */
+    containerLogs?(): ContainerLogs;
     /**
      * In-cluster TLS: a certificate for `service` (valid for every name it answers to) with files
      * under `dir`. Absent or undefined: services talk plain HTTP (Docker, where the network is local).
@@ -229,10 +258,13 @@ export interface Platform extends Addressing {
      * (the Kubernetes Ingress). Absent or undefined: no such edge (Docker publishes plain HTTP on loopback).
      */
     publicUrl?(service: string): string | undefined;
-    /** Scrape jobs that discover the cluster's annotated workloads; `service` is granted the read access they need. */
-    discoveryJobs?(service: string): ScrapeConfig[];
-    /** The cluster the platform runs on, watched by Prometheus (kubelet, cAdvisor, API server, DNS); absent on Docker. */
+    /** Service discovery of the cluster's annotated workloads. Pure: calling it twice gives the same data and changes nothing. */
+    discovery?(): Discovery;
+    /** The cluster the platform runs on, watched by Prometheus (kubelet, cAdvisor, API server, DNS); absent on Docker. Pure, like `discovery`. */
     clusterMonitoring?(): ClusterMonitoring;
     /** Called once after every service is deployed, for what spans services (NetworkPolicies). */
-    finalize?(opts: pulumi.ComponentResourceOptions): void;
+    finalize?(): void;
 }
+
+/** Makes the platform of a stack as a child of it (`opts.parent`), its resources named after `name`. */
+export type PlatformFactory = (name: string, opts: pulumi.ComponentResourceOptions) => Platform;

@@ -1,4 +1,4 @@
-import { containerRelabelRules, PipelineStage, pipelineStages, ShipperModel, TailedFile } from "./log-sources";
+import { ContainerLogs, containerRelabelRules, PipelineStage, pipelineStages, ShipperModel, TailedFile } from "./log-sources";
 import { GENERATED } from "./yaml";
 
 // A small writer for Alloy's configuration syntax (blocks, attributes, strings, lists, objects).
@@ -57,8 +57,7 @@ function componentLabel(prefix: string, name: string, taken: Set<string>): strin
     return label;
 }
 
-function containerSources(model: ShipperModel): string[] {
-    const { containers } = model;
+function containerSources(containers: ContainerLogs): string[] {
     const rules = containerRelabelRules(containers).flatMap((r) => rule(r, "  "));
     if (containers.kind === "docker") {
         const host = str(`unix://${containers.socketPath}`);
@@ -124,7 +123,7 @@ export function renderAlloyConfig(model: ShipperModel): string {
         // Its own /metrics and /-/ready over TLS, with the same certificate.
         ...(tls ? [block("http", block("tls", attributes({ cert_file: str(tls.certFile), key_file: str(tls.keyFile) }, "    "), "  "))] : []),
         block("loki.write \"default\"", block("endpoint", endpoint, "  ")),
-        containerSources(model),
+        ...(model.containers ? [containerSources(model.containers)] : []),
         ...model.files.map((f) => fileSource(f, componentLabel("file", f.job, taken))),
     ];
     return `// ${GENERATED}\n\n${sections.map((s) => s.join("\n")).join("\n\n")}\n`;

@@ -26,7 +26,8 @@ export interface ShipperModel {
     readonly lokiPushUrl: string;
     /** Data volume: positions, so a restart neither drops nor duplicates lines. */
     readonly dataDir: string;
-    readonly containers: ContainerLogs;
+    /** Absent on a platform without containers: only files are shipped. */
+    readonly containers?: ContainerLogs;
     readonly files: TailedFile[];
     /**
      * In-cluster TLS: the shipper serves its own endpoint with this certificate, and pushes to Loki

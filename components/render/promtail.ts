@@ -1,8 +1,7 @@
-import { containerRelabelRules, pipelineStages, ShipperModel, TailedFile } from "./log-sources";
+import { ContainerLogs, containerRelabelRules, pipelineStages, ShipperModel, TailedFile } from "./log-sources";
 import { GENERATED, toYaml } from "./yaml";
 
-function containerJob(model: ShipperModel): Record<string, unknown> {
-    const { containers } = model;
+function containerJob(containers: ContainerLogs): Record<string, unknown> {
     if (containers.kind === "docker") {
         return {
             job_name: "docker",
@@ -40,7 +39,7 @@ export function renderPromtailConfig(model: ShipperModel): string {
         },
         positions: { filename: `${model.dataDir}/positions.yaml`, sync_period: "10s" },
         clients: [{ url: model.lokiPushUrl, ...(tls ? { tls_config: { ca_file: tls.caFile, server_name: tls.serverName } } : {}) }],
-        scrape_configs: [containerJob(model), ...model.files.map(fileJob)],
+        scrape_configs: [...(model.containers ? [containerJob(model.containers)] : []), ...model.files.map(fileJob)],
     };
     return toYaml(doc, GENERATED);
 }

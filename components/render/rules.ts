@@ -9,6 +9,11 @@ import {
 export { THRESHOLDS, THRESHOLD_NAMES } from "../../config/thresholds";
 export type { ThresholdSpec, ThresholdName } from "../../config/thresholds";
 
+import { runbookLink } from "./runbook";
+import { customSliJobs, renderSloRules } from "./slo-rules";
+export { runbookLink } from "./runbook";
+
+const quote = (s: string) => JSON.stringify(s);
 import { addMatcherToSelectors, applyEdits, Edit, exactAlternatives, numberLiterals, promqlString, renameEdits } from "../../config/promql";
 
 /** A rendered rule file; `name` is its basename under /etc/prometheus/rules/. */
@@ -32,9 +37,9 @@ export const KUBERNETES_RULE_FILE = /^kubernetes-.*\.yml$/;
 
 /** Files written with the default HTTP names, rewritten to follow monitoring:http. */
 export const HTTP_RULE_FILES = ["http.yml", "slo.yml"];
-/** Windows the multi-window, multi-burn-rate alerts read (static ones in rules/slo.yml). */
-export const SLO_WINDOWS = ["5m", "30m", "1h", "2h", "6h", "1d", "3d"] as const;
-const SLO_PERIOD = "30d";
+export { SLO_WINDOWS } from "./slo-rules";
+/** The rule file recording every job's HTTP error ratios over the SLO windows. */
+const SLO_WINDOW_FILE = "slo.yml";
 
 /** Every alert name the stack can ship, rule files first, then the generated SLO alerts. */
 export function alertNames(): string[] {
@@ -219,6 +224,7 @@ function renderRuleFile(file: RuleFile, opts: RenderRulesOptions): string | unde
     const labelMap = renames.labels ?? {};
     const renameHttp = HTTP_RULE_FILES.includes(file.name);
     const located = locateRules(file.content, file.name);
+    const customJobs = customSliJobs(opts.slos);
     const { edits, removed } = scopeEdits(file, located, opts);
     if (located.length > 0 && removed.size === located.length) return undefined;
     for (const rule of located.filter((r) => !removed.has(r))) {
@@ -244,6 +250,11 @@ function renderRuleFile(file: RuleFile, opts: RenderRulesOptions): string | unde
             for (const e of renameEdits(rule.expr, renames)) exprEdit(e.from, e.to, e.text);
             if (relabel) exprEdit(rule.expr.length, rule.expr.length, `, "route", "$1", "${labelMap.route}", "(.*)")`);
         }
+        // A job whose SLO brings its own SLI records its error ratios in slos.yml, not here as well.
+        if (file.name === SLO_WINDOW_FILE && rule.kind === "record" && customJobs.length > 0) {
+            const matcher = `job!~${promqlString(exactAlternatives(customJobs))}`;
+            for (const e of addMatcherToSelectors(rule.expr, matcher)) exprInsert(e.from, e.text);
+        }
         if (rule.kind === "alert") {
             const override = opts.thresholds.alerts[rule.name];
             const exclude = excludeJobsMatcher(override);
@@ -261,14 +272,6 @@ function renderRuleFile(file: RuleFile, opts: RenderRulesOptions): string | unde
         `${prefix}${quote(runbookLink(opts.runbookBaseUrl, link))}`);
 }
 
-/**
- * `<base>RUNBOOK.md#anchor` as annotation text: Prometheus expands annotations as Go templates,
- * so a `{{` of the URL is written as the template `{{ "{{" }}`, which prints it back.
- */
-export function runbookLink(base: string, link: string): string {
-    return `${base}${link}`.split("{{").join('{{ "{{" }}');
-}
-
 function overrideEdits(rule: LocatedRule, override: AlertOverride | undefined, file: string): Edit[] {
     const edits: Edit[] = [];
     if (override?.for) {
@@ -281,121 +284,4 @@ function overrideEdits(rule: LocatedRule, override: AlertOverride | undefined, f
         edits.push({ ...rule.severityValue, text: override.severity });
     }
     return edits;
-}
-
-// ---------- SLO rules generated from monitoring:slos ----------
-
-interface BurnWindow {
-    readonly factor: number;
-    readonly long: string;
-    readonly short: string;
-}
-
-/** The SRE workbook's multi-window, multi-burn-rate pairs for a 30-day budget. */
-const FAST_BURN: BurnWindow[] = [{ factor: 14.4, long: "1h", short: "5m" }, { factor: 6, long: "6h", short: "30m" }];
-const SLOW_BURN: BurnWindow[] = [{ factor: 3, long: "1d", short: "2h" }, { factor: 1, long: "3d", short: "6h" }];
-
-function burnExpr(metric: string, job: string, objective: number, windows: BurnWindow[]): string {
-    const budget = `(1 - ${formatNumber(objective)})`;
-    const sel = (w: string) => `${metric}:ratio_rate${w}{job="${job}"}`;
-    return windows
-        .map((w) => `(\n  ${sel(w.long)} > ${w.factor} * ${budget}\n  and ${sel(w.short)} > ${w.factor} * ${budget}\n)`)
-        .join("\nor\n");
-}
-
-/** `le` as client libraries write it: Go says "1", Java says "1.0". */
-function leMatcher(seconds: number): string {
-    const text = formatNumber(seconds);
-    return Number.isInteger(seconds) ? `le=~"${text}|${text}.0"` : `le="${text}"`;
-}
-
-const quote = (s: string) => JSON.stringify(s);
-/** Plain when YAML would read it back as the same string, quoted otherwise. */
-const scalar = (s: string) => (/^[a-z][a-z0-9_-]*$/.test(s) && !/^(true|false|yes|no|on|off|null|y|n)$/.test(s) ? s : quote(s));
-const indent = (text: string, by: string) => text.split("\n").map((l) => by + l).join("\n");
-
-function ruleText(rule: {
-    alert?: string; record?: string; expr: string; for?: string; labels?: Record<string, string>; annotations?: Record<string, string>;
-}): string {
-    const out = [rule.alert ? `- alert: ${rule.alert}` : `- record: ${rule.record}`];
-    out.push(rule.expr.includes("\n") ? `  expr: |\n${indent(rule.expr, "    ")}` : `  expr: ${rule.expr}`);
-    if (rule.for) out.push(`  for: ${rule.for}`);
-    for (const key of ["labels", "annotations"] as const) {
-        const map = rule[key];
-        if (!map) continue;
-        out.push(`  ${key}:`);
-        for (const [k, v] of Object.entries(map)) out.push(`    ${k}: ${key === "labels" ? scalar(v) : quote(v)}`);
-    }
-    return indent(out.join("\n"), "      ");
-}
-
-function sloAlert(
-    opts: RenderRulesOptions, name: (typeof SLO_ALERTS)[number], severity: string, expr: string,
-    slo: string, summary: string, description: string,
-): string {
-    if (!alertEnabled(opts.thresholds, name, SLO_GROUP)) return "";
-    const override = opts.thresholds.alerts[name] ?? {};
-    return ruleText({
-        alert: name,
-        expr,
-        for: override.for,
-        labels: { severity: override.severity ?? severity, slo },
-        annotations: { summary, description, runbook_url: runbookLink(opts.runbookBaseUrl, `RUNBOOK.md#${name.toLowerCase()}`) },
-    });
-}
-
-function renderSloRules(opts: RenderRulesOptions): string {
-    const groups = opts.slos.map((slo) => {
-        const job = slo.job;
-        const rules: string[] = [
-            ruleText({ record: "job:slo_objective:ratio", expr: `vector(${formatNumber(slo.availability)})`, labels: { job } }),
-            ruleText({
-                record: "job:slo_error_budget_remaining:ratio",
-                expr: `1 - avg_over_time(job:slo_errors_per_request:ratio_rate5m{job="${job}"}[${SLO_PERIOD}]) / (1 - ${formatNumber(slo.availability)})`,
-            }),
-            sloAlert(opts, "SLOErrorBudgetBurnFast", "critical",
-                burnExpr("job:slo_errors_per_request", job, slo.availability, FAST_BURN), "availability",
-                `${job} burns its error budget fast`,
-                `${job} fails {{ $value | humanizePercentage }} of requests: at this rate the ${SLO_PERIOD} error budget of its ${slo.availability} availability objective is gone within days.`),
-            sloAlert(opts, "SLOErrorBudgetBurnSlow", "warning",
-                burnExpr("job:slo_errors_per_request", job, slo.availability, SLOW_BURN), "availability",
-                `${job} burns its error budget faster than it earns it`,
-                `${job} fails {{ $value | humanizePercentage }} of requests: it will miss its ${slo.availability} availability objective over ${SLO_PERIOD} if this goes on.`),
-        ];
-        if (slo.latency) {
-            const { thresholdSeconds, objective } = slo.latency;
-            const series = httpSeries(opts.http);
-            const bucket = `${series.bucket}{job="${job}", ${leMatcher(inHistogramUnit(opts.http, thresholdSeconds))}}`;
-            const count = `${series.count}{job="${job}"}`;
-            rules.push(ruleText({ record: "job:slo_latency_objective:ratio", expr: `vector(${formatNumber(objective)})`, labels: { job } }));
-            for (const w of SLO_WINDOWS) {
-                rules.push(ruleText({
-                    record: `job:slo_slow_requests:ratio_rate${w}`,
-                    expr: `1 - sum by (job) (rate(${bucket}[${w}])) / sum by (job) (rate(${count}[${w}]))`,
-                }));
-            }
-            rules.push(
-                ruleText({
-                    record: "job:slo_latency_budget_remaining:ratio",
-                    expr: `1 - avg_over_time(job:slo_slow_requests:ratio_rate5m{job="${job}"}[${SLO_PERIOD}]) / (1 - ${formatNumber(objective)})`,
-                }),
-                sloAlert(opts, "SLOLatencyBudgetBurnFast", "critical",
-                    burnExpr("job:slo_slow_requests", job, objective, FAST_BURN), "latency",
-                    `${job} is too often slower than ${thresholdSeconds}s`,
-                    `{{ $value | humanizePercentage }} of requests to ${job} take over ${thresholdSeconds}s: the latency budget of its ${objective} objective is gone within days.`),
-                sloAlert(opts, "SLOLatencyBudgetBurnSlow", "warning",
-                    burnExpr("job:slo_slow_requests", job, objective, SLOW_BURN), "latency",
-                    `${job} is slower than ${thresholdSeconds}s more often than its objective allows`,
-                    `{{ $value | humanizePercentage }} of requests to ${job} take over ${thresholdSeconds}s: it will miss its ${objective} latency objective over ${SLO_PERIOD} if this goes on.`),
-            );
-        }
-        return `  - name: slo-${job}\n    rules:\n${rules.filter(Boolean).join("\n\n")}`;
-    });
-    return [
-        "# Generated from monitoring:slos: objectives, error budgets and multi-window, multi-burn-rate",
-        "# alerts (SRE workbook, chapter 5). The error ratios come from rules/slo.yml.",
-        "groups:",
-        groups.join("\n\n"),
-        "",
-    ].join("\n");
 }

@@ -1,23 +1,25 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DeployedService, Platform, ServiceSpec } from "../../components/platform/spec";
+import { Platform, PlatformFactory, ServiceSpec } from "../../components/platform/spec";
 
-/** A platform that remembers every ServiceSpec it deploys, so the render can write their files. */
-export function recordingPlatform(inner: Platform): { platform: Platform; specs: ServiceSpec[] } {
+/**
+ * A platform factory whose platforms remember every ServiceSpec they deploy, so the render can
+ * write their files. Every other capability is the inner platform's own, whatever it offers.
+ */
+export function recordingPlatform(inner: PlatformFactory): { platform: PlatformFactory; specs: ServiceSpec[] } {
     const specs: ServiceSpec[] = [];
-    const platform: Platform = {
-        name: inner.name,
-        addressOf: (service, port) => inner.addressOf(service, port),
-        replicaAddresses: (service, replicas, port) => inner.replicaAddresses(service, replicas, port),
-        scrapeTargets: (service, port) => inner.scrapeTargets(service, port),
-        serviceTls: inner.serviceTls?.bind(inner),
-        publicUrl: inner.publicUrl?.bind(inner),
-        discoveryJobs: inner.discoveryJobs?.bind(inner),
-        clusterMonitoring: inner.clusterMonitoring?.bind(inner),
-        finalize: inner.finalize?.bind(inner),
-        deploy(spec: ServiceSpec, opts: pulumi.CustomResourceOptions): DeployedService {
+    const platform: PlatformFactory = (name, opts) => {
+        const made = inner(name, opts);
+        const deploy = (spec: ServiceSpec, deployOpts: pulumi.CustomResourceOptions) => {
             specs.push(spec);
-            return inner.deploy(spec, opts);
-        },
+            return made.deploy(spec, deployOpts);
+        };
+        return new Proxy(made, {
+            get(target, prop) {
+                if (prop === "deploy") return deploy;
+                const value = Reflect.get(target, prop, target);
+                return typeof value === "function" ? value.bind(target) : value;
+            },
+        });
     };
     return { platform, specs };
 }

@@ -42,7 +42,7 @@ export async function renderStack(stack: string, configFile: string): Promise<Re
         { project: "monitoring", stack, config: stackFile.config, secretKeys },
         () => {
             const config = loadConfig(pulumiConfigSource(), stack);
-            const recorded = recordingPlatform(createPlatform(config));
+            const recorded = recordingPlatform((name, opts) => createPlatform(config, name, opts));
             specs = recorded.specs;
             return deployMonitoring(config, recorded.platform);
         },

@@ -5,10 +5,10 @@ import { requireTool } from "../support/tools";
 import { alertmanagerAlerts, alertmanagerStatus } from "./api";
 import { channelOf, suiteFailed, waitForNotification } from "./expect";
 import { sleep, waitFor } from "./processes";
-import { Scenario } from "./scenario";
+import { Scenario, TIMINGS } from "./scenario";
 
-/** Alertmanager's default --cluster.peer-timeout: how long the second peer waits before it would send too. */
-const PEER_TIMEOUT_MS = 15000;
+/** Alertmanager's --cluster.peer-timeout: how long the second peer waits before it would send too. */
+const PEER_TIMEOUT_MS = TIMINGS.peerTimeoutMs;
 
 describe("live: two clustered Alertmanagers", function () {
     this.timeout(90000);

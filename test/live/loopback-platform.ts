@@ -9,8 +9,7 @@ import { LoopbackCa } from "./loopback-ca";
  * implement, so the files the tests run are the ones the stack would deploy.
  */
 export class LoopbackPlatform implements Platform {
-    // Claims to be Docker: the only platform-dependent choice components make is via Addressing.
-    public readonly name = "docker" as const;
+    // No container logs, no discovery, no in-cluster TLS: it offers Addressing and deploy only.
     public readonly specs: ServiceSpec[] = [];
     /** `service#replica:containerPort` -> loopback port. */
     private readonly assigned = new Map<string, number>();

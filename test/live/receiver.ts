@@ -7,8 +7,10 @@ import * as https from "https";
 import * as net from "net";
 import * as path from "path";
 
-/** The integrations Alertmanager can post to, by the path of the receiver they use. */
-export type Integration = "slack" | "sms" | "pagerduty";
+/** The integrations Alertmanager can post to, by the path of the receiver they use; `team` is a user receiver's webhook. */
+export type Integration = "slack" | "sms" | "pagerduty" | "team";
+/** Paths that receive Alertmanager's webhook payload. */
+const WEBHOOKS: readonly Integration[] = ["sms", "team"];
 
 /** One POST Alertmanager made, parsed. */
 export interface Notification {
@@ -18,6 +20,8 @@ export interface Notification {
     /** HTTP status the receiver answered. */
     readonly status: number;
     readonly body: Record<string, unknown>;
+    /** The Authorization header Alertmanager sent, if any. */
+    readonly authorization?: string;
 }
 
 /** What tests read off a Slack message or a webhook call. */
@@ -71,7 +75,7 @@ export class NotificationReceiver {
                     } catch {
                         body = { raw: Buffer.concat(chunks).toString("utf8") };
                     }
-                    this.received.push({ integration, at: Date.now(), status, body });
+                    this.received.push({ integration, at: Date.now(), status, body, authorization: req.headers.authorization });
                     res.writeHead(status, { "content-type": "text/plain" });
                     res.end(status === 200 ? "ok" : "failing on purpose");
                 });
@@ -127,7 +131,7 @@ export class NotificationReceiver {
 
 function summarise(n: Notification): NotificationSummary {
     const body = n.body as Record<string, any>;
-    if (n.integration === "sms") {
+    if (WEBHOOKS.includes(n.integration)) {
         // Alertmanager's webhook payload: status, alerts[].labels.
         const alerts = (body.alerts ?? []) as { labels: Record<string, string> }[];
         return {

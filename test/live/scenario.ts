@@ -20,11 +20,29 @@ export const TIMINGS = {
     repeatInterval: "1h",
     /** `for` of the alerts the scenarios wait for (the rule files say minutes). */
     alertFor: "3s",
+    /**
+     * Prometheus resends firing alerts this often (`--rules.alert.resend-delay`, 1m by default):
+     * the Watchdog it could not send before Alertmanager was discovered arrives this much later.
+     * Not 1s: an alert not resent within 4 resend delays expires in Alertmanager, and a loaded
+     * machine then sees it resolve and fire again. Only for scenarios that ask (`fastResend`):
+     * with two Alertmanagers, frequent resends made the second one notify a resolved alert again.
+     */
+    alertResendDelay: "5s",
+    /**
+     * How long a clustered Alertmanager waits for its peers' notification log before it sends too:
+     * Alertmanager's default `--cluster.peer-timeout`. Shorter (3s, 5s) was tried: the second peer's
+     * flush, taken while the alert still fired, then lands after the first peer's resolved entry and
+     * sends the alert again, which the test rightly counts as a duplicate.
+     */
+    peerTimeoutMs: 15000,
 } as const;
 
 export const CHANNELS = { critical: "#live-critical", warning: "#live-warnings", info: "#live-info" } as const;
 
 export const SCENARIO_RULES = path.join(__dirname, "rules", "live-scenarios.yml");
+
+/** The bearer token of the team's own webhook receiver, given as a receiver secret. */
+export const TEAM_TOKEN = "live-team-bearer-7Qx2";
 
 export interface ScenarioOptions {
     readonly name: string;
@@ -32,6 +50,8 @@ export interface ScenarioOptions {
     readonly prometheusReplicas?: number;
     /** Start PostgreSQL and Redis and their exporters. */
     readonly databases?: boolean;
+    /** Prometheus resends firing alerts every `TIMINGS.alertResendDelay` (the smoke test's Watchdog). */
+    readonly fastResend?: boolean;
 }
 
 /** Everything a scenario touches; `dispose` stops it all. */
@@ -60,6 +80,7 @@ export class Scenario {
                 values: stackValues(options, receiver, app, pgPort, redisPort),
                 // Alertmanager trusts the stand-in's certificate like a company CA: by environment, not by config.
                 env: { alertmanager: { SSL_CERT_FILE: tls.certFile } },
+                args: options.fastResend ? { prometheus: [`--rules.alert.resend-delay=${TIMINGS.alertResendDelay}`] } : {},
             });
             partial.stack = stack;
             const logDir = path.join(stack.root, "logs");
@@ -105,11 +126,15 @@ function stackValues(options: ScenarioOptions, receiver: NotificationReceiver, a
         alerting: {
             slack: { channels: CHANNELS },
             webhook: { matchers: ['notify_sms="true"'] },
+            // A team's own receiver: its alerts go there and nowhere else (no `continue`).
+            receivers: { "live-team": { webhook_configs: [{ url_secret: "team-url", http_config: { authorization: { credentials_secret: "team-token" } } }] } },
+            routes: [{ matchers: ['team="live"'], receiver: "live-team" }],
             route: { groupWait: TIMINGS.groupWait, groupInterval: TIMINGS.groupInterval, repeatInterval: TIMINGS.repeatInterval },
         },
         // Secret keys, given in plain text here as `pulumi config set --secret` would store them.
         slackWebhookUrl: receiver.url("slack"),
         webhookUrl: receiver.url("sms"),
+        receiverSecrets: { "team-url": receiver.url("team"), "team-token": TEAM_TOKEN },
         alertmanager: { replicas: options.alertmanagerReplicas ?? 1 },
         prometheus: { replicas: options.prometheusReplicas ?? 1 },
         thresholds: { alerts: { TargetDown: alertFor, PostgresDown: alertFor } },

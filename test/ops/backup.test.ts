@@ -2,7 +2,6 @@
 // auth from the generated web.yml) and a stand-in shaped like Grafana's HTTP API.
 import * as assert from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { ADMIN_API_OFF, BackupManifest, runBackup, snapshotCopyCommands, stripSecrets } from "../../scripts/backup";
 import { runRestore } from "../../scripts/restore";
@@ -13,6 +12,7 @@ import { vector } from "../live/api";
 import { waitFor } from "../live/processes";
 import { runScript, startLiveStack } from "./fixture";
 import { GrafanaStandIn } from "./grafana-stand-in";
+import { tempDir } from "../support/temp";
 
 const SECRET_VALUES = ["leaked-basic-auth", "leaked-password", "leaked-secure-json", "leaked-token"];
 
@@ -42,7 +42,7 @@ describe("ops: npm run backup and npm run restore", function () {
     let noAdmin: LiveStack;
     let grafana: GrafanaStandIn;
     let prometheus: ServiceEndpoint;
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "monitoring-ops-backup-"));
+    const tmp = tempDir("monitoring-ops-backup-");
     const out = path.join(tmp, "backup");
 
     before(async function () {

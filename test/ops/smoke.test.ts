@@ -23,7 +23,7 @@ describe("ops: npm run smoke", function () {
     before(async function () {
         this.timeout(120000);
         for (const tool of ["prometheus", "alertmanager", "node_exporter"]) requireTool(this, tool);
-        sc = await Scenario.start({ name: "ops-smoke" });
+        sc = await Scenario.start({ name: "ops-smoke", fastResend: true });
         standIns = new StandIns(sc.stack, "grafana-admin-pw");
         await standIns.start();
         const live = liveEndpoints(sc.stack, { url: grafana().url, password: grafana().password });
@@ -49,7 +49,8 @@ describe("ops: npm run smoke", function () {
     }
 
     it("passes every check on a healthy stack, the Watchdog included", async function () {
-        // Prometheus drops the first Watchdog (no Alertmanager discovered yet) and resends a minute later.
+        // Prometheus drops the first Watchdog (no Alertmanager discovered yet) and resends it after
+        // --rules.alert.resend-delay (1m in production, 5s in the scenario).
         this.timeout(120000);
         const results = await runSmoke(endpoints, 90);
         const checks = byCheck(results);

@@ -60,6 +60,9 @@ const S3: Schema = {
     storage_class: "string", sse: "ANY", backoff_config: "ANY", disable_dualstack: "bool",
 };
 
+/** The `server` block's TLS for its HTTP listener (Loki and Promtail share dskit's server). */
+const HTTP_TLS: Schema = { cert_file: "string", key_file: "string", client_auth_type: "string", client_ca_file: "string" };
+
 /** Loki 3.x, `-config.file` (configuration reference, "Supported contents and default values"). */
 export const LOKI_SCHEMA: Schema = {
     target: "string",
@@ -69,6 +72,7 @@ export const LOKI_SCHEMA: Schema = {
         grpc_listen_network: "string", grpc_listen_address: "string", grpc_listen_port: "int",
         log_level: "string", log_format: "string", http_server_read_timeout: "goDuration", http_server_write_timeout: "goDuration",
         grpc_server_max_recv_msg_size: "int", grpc_server_max_send_msg_size: "int", register_instrumentation: "bool",
+        http_tls_config: HTTP_TLS, tls_min_version: "string", tls_cipher_suites: "string",
     },
     common: {
         path_prefix: "string",
@@ -134,7 +138,10 @@ export const PROMTAIL_STAGES: Record<string, Schema> = {
 
 /** Promtail 3.x, `-config.file` (Configure Promtail). */
 export const PROMTAIL_SCHEMA: Schema = {
-    server: { http_listen_address: "string", http_listen_port: "int", grpc_listen_address: "string", grpc_listen_port: "int", log_level: "string", log_format: "string", disable: "bool" },
+    server: {
+        http_listen_address: "string", http_listen_port: "int", grpc_listen_address: "string", grpc_listen_port: "int",
+        log_level: "string", log_format: "string", disable: "bool", http_tls_config: HTTP_TLS,
+    },
     positions: { filename: "string", sync_period: "goDuration", ignore_invalid_yaml: "bool" },
     clients: [{ url: "string", tenant_id: "string", batchwait: "goDuration", batchsize: "int", external_labels: "labels", timeout: "goDuration", backoff_config: "ANY", basic_auth: "ANY", tls_config: "ANY" }],
     scrape_configs: [
@@ -247,7 +254,16 @@ export function parseAlloy(text: string): AlloyBlock[] {
 /** Alloy 1.x components the stack uses: their documented arguments and blocks. */
 export const ALLOY_COMPONENTS: Record<string, { args: string[]; blocks?: Record<string, string[]>; labelled: boolean }> = {
     logging: { args: ["level", "format", "write_to"], labelled: false },
-    "loki.write": { args: ["external_labels", "max_streams"], blocks: { endpoint: ["url", "tenant_id", "batch_wait", "batch_size", "headers", "remote_timeout"] }, labelled: true },
+    // The HTTP server's own TLS (a configuration block, like logging).
+    http: { args: [], blocks: { tls: ["cert_file", "key_file", "cert_pem", "key_pem", "client_ca_file", "client_auth_type", "min_version", "max_version"] }, labelled: false },
+    "loki.write": {
+        args: ["external_labels", "max_streams"],
+        blocks: {
+            endpoint: ["url", "tenant_id", "batch_wait", "batch_size", "headers", "remote_timeout"],
+            "endpoint.tls_config": ["ca_file", "ca_pem", "cert_file", "key_file", "server_name", "insecure_skip_verify", "min_version"],
+        },
+        labelled: true,
+    },
     "discovery.docker": { args: ["host", "port", "refresh_interval", "host_networking_host"], labelled: true },
     "discovery.kubernetes": { args: ["role", "api_server", "kubeconfig_file"], labelled: true },
     "discovery.relabel": { args: ["targets"], blocks: { rule: ["source_labels", "separator", "regex", "modulus", "target_label", "replacement", "action"] }, labelled: true },
@@ -298,6 +314,12 @@ export function alloyErrors(blocks: AlloyBlock[]): string[] {
             const allowed = spec.blocks?.[inner.name];
             if (!allowed) errors.push(`${id}: unknown block ${inner.name}`);
             else for (const arg of Object.keys(inner.attributes)) if (!allowed.includes(arg)) errors.push(`${id} ${inner.name}: unknown argument ${arg}`);
+            // One level deeper: `endpoint { tls_config { } }`.
+            for (const deeper of inner.blocks) {
+                const known = spec.blocks?.[`${inner.name}.${deeper.name}`];
+                if (!known) errors.push(`${id} ${inner.name}: unknown block ${deeper.name}`);
+                else for (const arg of Object.keys(deeper.attributes)) if (!known.includes(arg)) errors.push(`${id} ${inner.name}.${deeper.name}: unknown argument ${arg}`);
+            }
         }
     }
     const refs: string[] = [];

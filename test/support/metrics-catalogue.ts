@@ -375,7 +375,11 @@ export const METRIC_SOURCES: Readonly<Record<string, MetricSource>> = {
     "generated-slo-rules": {
         jobs: ["prometheus"],
         reference: "rendered from monitoring:slos by the rules component",
-        metrics: ["job:slo_objective:ratio", "job:slo_error_budget_remaining:ratio"],
+        metrics: [
+            "job:slo_objective:ratio", "job:slo_error_budget_remaining:ratio",
+            // Latency objectives, on the HTTP histogram or the SLO's own.
+            "job:slo_latency_objective:ratio", "job:slo_latency_budget_remaining:ratio", "job:slo_slow_requests:ratio_rate5m",
+        ],
     },
 };
 

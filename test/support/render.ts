@@ -1,8 +1,8 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { RenderedStack, renderStack, writeRender } from "../../scripts/lib/render-stack";
+import { tempDir } from "./temp";
 
 /** Distinctive secret values: a test fails if any of them shows up in a rendered file. */
 export const FAKE_SECRETS = {
@@ -44,7 +44,7 @@ export interface RenderedDir {
 
 /** Renders `values` (keys without the `monitoring:` prefix) as stack `stack` into a temp folder. */
 export async function renderToDir(stack: string, values: Record<string, unknown>): Promise<RenderedDir> {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `monitoring-render-${stack}-`));
+    const dir = tempDir(`monitoring-render-${stack}-`);
     const stackFile = path.join(dir, `Pulumi.${stack}.yaml`);
     const config = Object.fromEntries(Object.entries(values).map(([k, v]) => [`monitoring:${k}`, v]));
     fs.writeFileSync(stackFile, yaml.dump({ config }));
@@ -71,7 +71,7 @@ export function walk(dir: string): string[] {
  * promtool and amtool can check them as they would run. Secret files the config names get a dummy.
  */
 export function relocate(rendered: RenderedDir, service: string, containerRoots: string[]): { root: string; rewrite: (text: string) => string } {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), `monitoring-${service}-`));
+    const root = tempDir(`monitoring-${service}-`);
     const rewrite = (text: string) => containerRoots.reduce((t, r) => t.split(`${r}/`).join(`${root}${r}/`), text);
     const base = path.join(rendered.dir, "files", service);
     for (const file of walk(base)) {

@@ -13,18 +13,12 @@ export const DISCOVERY_READ: ApiReadRule[] = [
 /** What a log shipper's pod discovery lists and watches (ServiceSpec.discoversPods). */
 export const POD_DISCOVERY_READ: ApiReadRule[] = [{ apiGroups: [""], resources: ["pods", "nodes", "namespaces"] }];
 
-/** Every read rule a service needs, from its spec and from what the platform granted it. */
-export function readRulesOf(spec: ServiceSpec, granted: ApiReadRule[]): ApiReadRule[] {
-    return mergeReadRules([...granted, ...(spec.discoversPods ? POD_DISCOVERY_READ : []), ...(spec.clusterRead ?? [])]);
-}
-
-/** One rule per API group and verbs, each resource named once: two needs for `pods` make one grant. */
-function mergeReadRules(rules: ApiReadRule[]): ApiReadRule[] {
+/** Every read rule a service needs, from its spec: one per API group and verbs, each resource named once. */
+export function readRulesOf(spec: ServiceSpec): ApiReadRule[] {
     const merged = new Map<string, ApiReadRule>();
-    for (const rule of rules) {
+    for (const rule of [...(spec.discoversPods ? POD_DISCOVERY_READ : []), ...(spec.clusterRead ?? [])]) {
         const key = JSON.stringify([rule.apiGroups, rule.verbs ?? null]);
-        const known = merged.get(key);
-        const resources = [...new Set([...(known?.resources ?? []), ...rule.resources])];
+        const resources = [...new Set([...(merged.get(key)?.resources ?? []), ...rule.resources])];
         merged.set(key, { ...rule, resources });
     }
     return [...merged.values()];

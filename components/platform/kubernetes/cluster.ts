@@ -97,11 +97,11 @@ export function clusterMonitoring(options: ClusterMonitoringOptions): ClusterMon
     ];
     return {
         jobs,
-        read: CLUSTER_READ,
-        readUrls: ["/metrics"],
+        clusterRead: CLUSTER_READ,
+        clusterReadUrls: ["/metrics"],
         outbound: [
-            { port: KUBELET_PORT, cidrs: options.nodeCidrs },
-            { port: COREDNS_METRICS_PORT, namespace: "kube-system" },
+            { port: KUBELET_PORT, cidrs: options.nodeCidrs, why: "kubelets and their cAdvisor" },
+            { port: COREDNS_METRICS_PORT, pods: { namespaces: ["kube-system"] }, why: "CoreDNS metrics" },
         ],
     };
 }

@@ -7,24 +7,6 @@ import { KubeContext } from "./workload";
 type IngressRule = k8s.types.input.networking.v1.NetworkPolicyIngressRule;
 type EgressRule = k8s.types.input.networking.v1.NetworkPolicyEgressRule;
 
-/** The service that scrapes every other one, on every port its Service publishes. */
-const SCRAPER = "prometheus";
-
-/**
- * Connections between services of the stack besides the scrapes: the client reaches every port the
- * server's Service publishes. A flow takes effect when both services are deployed; a new one is a
- * line here.
- */
-export const STACK_FLOWS: readonly { readonly from: string; readonly to: string; readonly why: string }[] = [
-    { from: "prometheus", to: "alertmanager", why: "alerts go to every Alertmanager pod" },
-    { from: "grafana", to: "prometheus", why: "datasource" },
-    { from: "grafana", to: "alertmanager", why: "datasource" },
-    { from: "grafana", to: "loki", why: "datasource" },
-    { from: "promtail", to: "loki", why: "log push" },
-    { from: "alloy", to: "loki", why: "log push" },
-    { from: "grafana", to: "grafana-postgres", why: "Grafana's own database" },
-];
-
 /** The API server's ports: 443 behind the `kubernetes` Service, 6443 on most control planes. */
 const API_SERVER_PORTS = [443, 6443];
 
@@ -34,8 +16,6 @@ export interface NetworkPolicyInputs {
     readonly published: ReadonlySet<string>;
     /** Services that read the Kubernetes API. */
     readonly apiReaders: ReadonlySet<string>;
-    /** Services that scrape annotated workloads anywhere in the cluster (or the discovery namespaces). */
-    readonly discoverers: ReadonlySet<string>;
     /** The namespace each service runs in (node agents have their own). */
     readonly namespaceOf: (service: string) => string;
 }
@@ -59,23 +39,30 @@ function servicePorts(spec: ServiceSpec): { port: number; protocol: string }[] {
     return spec.ports.filter((p) => p.port !== spec.peerPort).map((p) => ({ port: p.port, protocol: "TCP" }));
 }
 
-/** Every in-stack connection, derived from the deployed specs and the known flows. */
+/**
+ * Every in-stack connection, from what the specs declare: a client's `outbound` naming a service, a
+ * server's `inbound`, and replicas gossiping on their peer port. A flow whose other end is not
+ * deployed is left out.
+ */
 export function stackConnections(specs: ServiceSpec[]): Connection[] {
     const byName = new Map(specs.map((s) => [s.name, s]));
     const connections = new Map<string, Connection>();
-    const add = (from: string, to: ServiceSpec, ports: { port: number; protocol: string }[]) => {
-        if (!byName.has(from) || ports.length === 0) return;
+    const add = (from: string, to: ServiceSpec | undefined, ports: { port: number; protocol: string }[]) => {
+        if (!byName.has(from) || !to || ports.length === 0) return;
         const key = `${from}->${to.name}`;
         const known = connections.get(key)?.ports ?? [];
         const merged = [...known, ...ports.filter((p) => !known.some((k) => k.port === p.port && k.protocol === p.protocol))];
         connections.set(key, { from, to: to.name, ports: merged });
     };
-    for (const spec of specs.filter((s) => s.scraped !== false)) add(SCRAPER, spec, servicePorts(spec));
-    for (const flow of STACK_FLOWS) {
-        const server = byName.get(flow.to);
-        if (server) add(flow.from, server, servicePorts(server));
-    }
     for (const spec of specs) {
+        for (const out of spec.outbound ?? []) {
+            if (out.service === undefined) continue;
+            const server = byName.get(out.service);
+            add(spec.name, server, out.port ? [{ port: out.port, protocol: out.protocol ?? "TCP" }] : server ? servicePorts(server) : []);
+        }
+        for (const from of spec.inbound ?? []) {
+            add(from.from, spec, from.ports ? from.ports.map((port) => ({ port, protocol: "TCP" })) : servicePorts(spec));
+        }
         if (spec.peerPort && (spec.replicas ?? 1) > 1) {
             add(spec.name, spec, peerProtocols(spec).map((protocol) => ({ port: spec.peerPort!, protocol })));
         }
@@ -116,9 +103,19 @@ function egressRules(ctx: KubeContext, spec: ServiceSpec, inputs: NetworkPolicyI
         // A host-network pod answers on its node's address, which no pod or namespace selector matches.
         .map((c) => ({ to: onHost.has(c.to) ? nodes(ctx) : [peerOf(inputs, spec.name, c.to)], ports: c.ports }));
     for (const out of spec.outbound ?? []) {
-        const ports = [{ port: out.port, protocol: out.protocol ?? "TCP" }];
+        if (out.service !== undefined) continue;
+        const ports = out.port === undefined ? undefined : [{ port: out.port, protocol: out.protocol ?? "TCP" }];
+        if (out.pods) {
+            // Pods only, and only in those namespaces; discovered pods pick their own port, so without `port` any.
+            const names = out.pods.namespaces;
+            const namespaceSelector = names.length
+                ? { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: names }] }
+                : {};
+            rules.push({ to: [{ namespaceSelector, podSelector: {} }], ...(ports ? { ports } : {}) });
+            continue;
+        }
+        if (!ports) continue;
         if (out.cidrs) rules.push({ to: out.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports });
-        else if (out.namespace) rules.push({ to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": out.namespace } }, podSelector: {} }], ports });
         // Without `to`, the port is open toward any address, in the cluster or not (the user's targets).
         else rules.push(out.external ? { to: outside(ctx), ports } : { ports });
     }
@@ -128,21 +125,13 @@ function egressRules(ctx: KubeContext, spec: ServiceSpec, inputs: NetworkPolicyI
             ports: API_SERVER_PORTS.map((port) => ({ port, protocol: "TCP" })),
         });
     }
-    if (inputs.discoverers.has(spec.name)) {
-        // Annotated pods pick their own port: any port, but pods only, and only where discovery looks.
-        const names = ctx.kubernetes.discoveryNamespaces;
-        const namespaceSelector = names.length
-            ? { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: names }] }
-            : {};
-        rules.push({ to: [{ namespaceSelector, podSelector: {} }] });
-    }
     return rules;
 }
 
 /**
- * Deny every connection in the namespace, then allow exactly the stack's flows: the ingress
- * controller to the UIs, Prometheus to every service it scrapes, the known client/server flows,
- * peers to each other, DNS, and each service's declared outbound ports and API access.
+ * Deny every connection in the namespace, then allow exactly what the specs declare: the ingress
+ * controller to the UIs, their inbound and outbound flows within the stack, peers to each other,
+ * DNS, outbound ports beyond the stack, discovered pods and API access.
  */
 export function createNetworkPolicies(ctx: KubeContext, inputs: NetworkPolicyInputs, opts: pulumi.CustomResourceOptions): void {
     const namespaces = [...new Set([ctx.namespace, ...inputs.specs.map((s) => inputs.namespaceOf(s.name))])];

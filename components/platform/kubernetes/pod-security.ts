@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ServiceSpec } from "../spec";
 import { labelsOf } from "./labels";
@@ -23,10 +24,6 @@ export function podSecurityLabels(level: PodSecurityLevel): Record<string, strin
 }
 
 /** A namespace of the stack, enforcing `level`. */
-export function createNamespace(resourceName: string, name: string, level: PodSecurityLevel, provider: k8s.Provider): k8s.core.v1.Namespace {
-    return new k8s.core.v1.Namespace(
-        resourceName,
-        { metadata: { name, labels: { ...labelsOf("monitoring"), ...podSecurityLabels(level) } } },
-        { provider },
-    );
+export function createNamespace(resourceName: string, name: string, level: PodSecurityLevel, opts: pulumi.CustomResourceOptions): k8s.core.v1.Namespace {
+    return new k8s.core.v1.Namespace(resourceName, { metadata: { name, labels: { ...labelsOf("monitoring"), ...podSecurityLabels(level) } } }, opts);
 }

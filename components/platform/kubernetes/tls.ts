@@ -36,10 +36,14 @@ export class ClusterCa {
     /**
      * @param namespace the stack's namespace: certificates are verified against `<service>.<namespace>.svc`.
      * @param namespaces every namespace a service may run in: each certificate names it in all of them.
+     * @param name prefix of the CA's resource names (`<name>-ca`, `<name>-ca-key`)
+     * @param parent the platform, so the CA sits under the stack that made it
      */
     constructor(
         private readonly namespace: string,
-        private readonly namespaces: string[] = [namespace],
+        private readonly namespaces: string[],
+        private readonly name: string,
+        private readonly parent: pulumi.Resource,
     ) {}
 
     /** The certificate of `service`, as files under `dir`: tls.crt, tls.key (secret), ca.crt. */
@@ -89,17 +93,22 @@ export class ClusterCa {
     /** Made on first use, so a stack without in-cluster TLS has no CA. */
     private authority(): { keyPem: pulumi.Output<string>; certPem: pulumi.Output<string> } {
         if (!this.ca) {
-            const key = new tls.PrivateKey("monitoring-ca-key", { algorithm: "RSA", rsaBits: 3072 });
+            const key = new tls.PrivateKey(`${this.name}-ca-key`, { algorithm: "RSA", rsaBits: 3072 }, this.opts("-ca-key"));
             const keyPem = pulumi.secret(key.privateKeyPem);
-            const cert = new tls.SelfSignedCert("monitoring-ca", {
+            const cert = new tls.SelfSignedCert(`${this.name}-ca`, {
                 privateKeyPem: keyPem,
                 isCaCertificate: true,
                 subject: { commonName: `monitoring CA (${this.namespace})`, organization: "monitoring" },
                 validityPeriodHours: CA_VALIDITY_HOURS,
                 allowedUses: ["certSigning", "crlSigning", "digitalSignature"],
-            });
+            }, this.opts("-ca"));
             this.ca = { keyPem, certPem: cert.certPem };
         }
         return this.ca;
+    }
+
+    /** Parented to the platform; the alias keeps stacks made before the CA had a parent from replacing it. */
+    private opts(suffix: string): pulumi.CustomResourceOptions {
+        return { parent: this.parent, aliases: [{ name: `monitoring${suffix}`, parent: pulumi.rootStackResource }] };
     }
 }
