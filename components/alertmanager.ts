@@ -7,7 +7,7 @@ import { FileSpec, OutboundSpec, Platform, ServiceSpec, ServiceTls } from "./pla
 import { SCRAPED_BY_PROMETHEUS } from "./flows";
 import { SecretId } from "../config/receivers";
 import { renderAlertmanagerConfig, renderNotificationTemplates, TEMPLATES_DIR } from "./render/alertmanager";
-import { renderWebConfig } from "./render/prometheus";
+import { renderProbeClientConfig, renderWebConfig } from "./render/prometheus";
 import { renderClusterTlsConfig } from "./render/tls";
 
 export const ALERTMANAGER_PORT = 9093;
@@ -15,6 +15,8 @@ export const ALERTMANAGER_CLUSTER_PORT = 9094;
 const SECRETS_DIR = "/etc/alertmanager/secrets";
 const TLS_DIR = "/etc/alertmanager/tls";
 const ADMIN_PASSWORD_FILE = `${SECRETS_DIR}/admin_password`;
+/** Client config of the health checks (names the password file, holds no secret). */
+const PROBE_CLIENT_FILE = "/etc/alertmanager/probe.yml";
 const CLUSTER_TLS_FILE = `${TLS_DIR}/cluster.yml`;
 /** The stack-wide receiver secrets, under the file names they have always had. */
 const STACK_SECRET_FILES: Record<string, string> = {
@@ -126,17 +128,27 @@ function alertmanagerSpec(args: AlertmanagerArgs, auth: GeneratedPassword, tls?:
                 content: auth.bcryptHash.apply((hash) => renderWebConfig({ [BASIC_AUTH_USER]: hash }, tls)),
                 secret: true,
             },
-            // The plain password, for the platform's health checks and reloader.
+            // The plain password, for the health checks' client config.
             { path: ADMIN_PASSWORD_FILE, content: auth.password, secret: true },
             ...secretFiles(args.alerting, args.secrets),
             ...(tls?.files ?? []),
             ...(clusterTls ? [{ path: CLUSTER_TLS_FILE, content: renderClusterTlsConfig(clusterTls) }] : []),
+            { path: PROBE_CLIENT_FILE, content: renderProbeClientConfig(BASIC_AUTH_USER, ADMIN_PASSWORD_FILE, tls?.caFile) },
         ],
         inbound: [SCRAPED_BY_PROMETHEUS],
         outbound: receiverPorts(args.alerting),
         data: { path: "/alertmanager", size: settings.storageSize },
-        health: { path: "/-/healthy", readyPath: "/-/ready", port: ALERTMANAGER_PORT, basicAuthPasswordFile: ADMIN_PASSWORD_FILE },
-        reload: { port: ALERTMANAGER_PORT, path: "/-/reload", basicAuthPasswordFile: ADMIN_PASSWORD_FILE },
+        health: {
+            path: "/-/healthy",
+            port: ALERTMANAGER_PORT,
+            basicAuthPasswordFile: ADMIN_PASSWORD_FILE,
+            // amtool reads the password from the file its client config names: nothing secret in its arguments.
+            execProbe: {
+                live: ["amtool", `--alertmanager.url=${tls ? "https" : "http"}://127.0.0.1:${ALERTMANAGER_PORT}`, `--http.config.file=${PROBE_CLIENT_FILE}`, "cluster", "show"],
+            },
+        },
+        // Alertmanager re-reads alertmanager.yml and its templates on SIGHUP.
+        reload: { process: "alertmanager" },
         peerPort: clustered ? ALERTMANAGER_CLUSTER_PORT : undefined,
         user: "65534:65534",
         readOnlyRootFilesystem: true,

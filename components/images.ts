@@ -35,9 +35,6 @@ export const IMAGES = {
     kafkaExporter: "danielqsj/kafka-exporter:v1.9.0",
     // Tested: Debian sid prometheus-blackbox-exporter 0.28.0.
     blackboxExporter: "prom/blackbox-exporter:v0.28.0",
-    // Kubernetes only, no binary: the sidecar that POSTs /-/reload when a mounted ConfigMap
-    // changes; the operator supports only its newest release.
-    configReloader: "quay.io/prometheus-operator/prometheus-config-reloader:v0.93.0",
     // Kubernetes only, no binary: 2.20 is built against client-go 1.36; its maintainers support only the newest release.
     kubeStateMetrics: "registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.20.0",
 } as const;

@@ -4,13 +4,15 @@ import { IMAGES } from "./images";
 import { BASIC_AUTH_USER, GeneratedPassword, generatePassword } from "./passwords";
 import { SCRAPED_BY_PROMETHEUS } from "./flows";
 import { ClusterMonitoring, FileSpec, OutboundSpec, Platform, ServiceSpec, ServiceTls, tlsPaths } from "./platform/spec";
-import { renderPrometheusConfig, renderWebConfig, ScrapeConfig, staticJob } from "./render/prometheus";
+import { renderPrometheusConfig, renderProbeClientConfig, renderWebConfig, ScrapeConfig, staticJob } from "./render/prometheus";
 import { renderRuleFiles } from "./render/rules";
 
 export const PROMETHEUS_PORT = 9090;
 const RULES_DIR = "/etc/prometheus/rules";
 const SECRETS_DIR = "/etc/prometheus/secrets";
 const TLS_DIR = "/etc/prometheus/tls";
+/** Client config of the health checks (names the password file, holds no secret). */
+const PROBE_CLIENT_FILE = "/etc/prometheus/probe.yml";
 /** Set by the platform to the replica's name, so each replica labels its series `replica="<pod>"`. */
 const REPLICA_ENV = "REPLICA_NAME";
 /** Files Prometheus reads credentials from; the scrape and alerting configs point here. */
@@ -153,6 +155,12 @@ export function renderPrometheusFiles(args: PrometheusArgs, caFile?: string): { 
     return [{ path: "/etc/prometheus/prometheus.yml", content: prometheusYml }, ...rules];
 }
 
+/** `promtool check healthy|ready` against this container, authenticated through the probe client config. */
+function promtoolCheck(what: "healthy" | "ready", tls?: ServiceTls): string[] {
+    const url = `${tls ? "https" : "http"}://127.0.0.1:${PROMETHEUS_PORT}`;
+    return ["promtool", "check", what, `--url=${url}`, `--http.config.file=${PROBE_CLIENT_FILE}`];
+}
+
 function prometheusSpec(args: PrometheusArgs, auth: GeneratedPassword, tls?: ServiceTls): ServiceSpec {
     const { config } = args;
     const discovery = args.platform.discovery?.();
@@ -171,6 +179,10 @@ function prometheusSpec(args: PrometheusArgs, auth: GeneratedPassword, tls?: Ser
             `--storage.tsdb.retention.size=${retention.size}`,
             `--web.listen-address=:${PROMETHEUS_PORT}`,
             "--web.enable-lifecycle",
+            // Prometheus re-reads prometheus.yml and its rule files itself when they change: no reloader
+            // needs its password.
+            "--enable-feature=auto-reload-config",
+            "--config.auto-reload-interval=30s",
             ...(prometheus.adminApi ? ["--web.enable-admin-api"] : []),
             ...(prometheus.remoteWriteReceiver ? ["--web.enable-remote-write-receiver"] : []),
         ],
@@ -189,6 +201,7 @@ function prometheusSpec(args: PrometheusArgs, auth: GeneratedPassword, tls?: Ser
                 ? [{ path: PROMETHEUS_SECRET_FILES.remoteWritePassword, content: remoteWritePassword, secret: true }]
                 : []),
             ...(tls?.files ?? []),
+            { path: PROBE_CLIENT_FILE, content: renderProbeClientConfig(BASIC_AUTH_USER, PROMETHEUS_SECRET_FILES.password, tls?.caFile), hotReload: true },
         ],
         replicaNameEnv: REPLICA_ENV,
         inbound: [SCRAPED_BY_PROMETHEUS],
@@ -202,9 +215,14 @@ function prometheusSpec(args: PrometheusArgs, auth: GeneratedPassword, tls?: Ser
         clusterRead: [...(discovery?.clusterRead ?? []), ...(args.cluster?.clusterRead ?? [])],
         clusterReadUrls: args.cluster?.clusterReadUrls,
         data: { path: "/prometheus", size: prometheus.storageSize },
-        health: { path: "/-/healthy", readyPath: "/-/ready", port: PROMETHEUS_PORT, basicAuthPasswordFile: PROMETHEUS_SECRET_FILES.password },
+        health: {
+            path: "/-/healthy",
+            port: PROMETHEUS_PORT,
+            basicAuthPasswordFile: PROMETHEUS_SECRET_FILES.password,
+            // promtool reads the password from the file its client config names: nothing secret in its arguments.
+            execProbe: { live: promtoolCheck("healthy", tls), ready: promtoolCheck("ready", tls) },
+        },
         stickyClients: true,
-        reload: { port: PROMETHEUS_PORT, path: "/-/reload", basicAuthPasswordFile: PROMETHEUS_SECRET_FILES.password },
         user: "65534:65534",
         readOnlyRootFilesystem: true,
         resources: { cpuRequest: "250m", memoryRequest: "1Gi", cpuLimit: "2", memoryLimit: "4Gi" },

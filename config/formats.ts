@@ -8,8 +8,9 @@ import { ConfigError } from "./errors";
  */
 
 const show = (value: unknown): string => JSON.stringify(value) ?? String(value);
+// Line breaks and other control characters; a tab is ordinary text to every consumer here.
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f]/;
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
 
 /** Why `pattern` is not an RE2 (Go regexp) pattern, or undefined when it is one. */
 export function re2Error(pattern: string): string | undefined {

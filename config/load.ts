@@ -57,6 +57,11 @@ export const BUILT_IN_JOBS = [
 /** Prefixes of built-in job families (blackbox-http, kubernetes-pods, ...). */
 const BUILT_IN_JOB_PREFIXES = ["blackbox-", "kubernetes-", "kube-"];
 
+/** Whether a scrape job name is, or could be, one of the stack's own. */
+export function isBuiltInJob(job: string): boolean {
+    return (BUILT_IN_JOBS as readonly string[]).includes(job) || BUILT_IN_JOB_PREFIXES.some((p) => job.startsWith(p));
+}
+
 /**
  * Reads and validates the stack configuration. Throws a ConfigError naming the key on the
  * first mistake, before any resource exists.
@@ -161,7 +166,7 @@ function labels(key: string, raw: unknown): Record<string, string> {
 /** A job name of the user's, not one the stack runs itself. */
 function userJobName(key: string, raw: unknown): string {
     const job = v.jobName(key, raw);
-    if ((BUILT_IN_JOBS as readonly string[]).includes(job) || BUILT_IN_JOB_PREFIXES.some((p) => job.startsWith(p))) {
+    if (isBuiltInJob(job)) {
         throw new ConfigError(key, `"${job}" is the name of one of the stack's own scrape jobs (${BUILT_IN_JOBS.join(", ")}, ${BUILT_IN_JOB_PREFIXES.map((p) => `${p}*`).join(", ")}); pick another`);
     }
     return job;

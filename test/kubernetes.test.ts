@@ -166,14 +166,19 @@ describe("prod stack (Kubernetes) under mocks", () => {
         }
     });
 
-    it("reloads Prometheus and Alertmanager with a sidecar that takes the password from their Secret", () => {
-        for (const [service, port, secret] of [["prometheus", 9090, "prometheus-secrets"], ["alertmanager", 9093, "alertmanager-secrets"]] as const) {
-            const reloader = containers(of(resources, STATEFULSET, service)[0]).find((c) => c.name === "reloader");
-            assert.ok(reloader, `${service} has no reloader`);
-            assert.match(reloader.image, /^quay\.io\/prometheus-operator\/prometheus-config-reloader:v\d+\.\d+\.\d+$/);
-            assert.ok(reloader.args.includes(`--reload-url=https://admin:$(RELOAD_PASSWORD)@127.0.0.1:${port}/-/reload`), reloader.args.join(" "));
-            assert.ok(reloader.args.includes(`--watched-dir=/etc/${service}`));
-            assert.deepStrictEqual(reloader.env, [{ name: "RELOAD_PASSWORD", valueFrom: { secretKeyRef: { name: secret, key: reloader.env[0].valueFrom.secretKeyRef.key } } }]);
+    it("reloads Prometheus by itself and Alertmanager by SIGHUP, neither with a password", () => {
+        const prometheus = of(resources, STATEFULSET, "prometheus")[0];
+        assert.deepStrictEqual(containers(prometheus).map((c) => c.name), ["prometheus"], "Prometheus needs no reloader sidecar");
+        assert.ok(containers(prometheus)[0].args.includes("--enable-feature=auto-reload-config"));
+        const alertmanager = of(resources, STATEFULSET, "alertmanager")[0];
+        const reloader = containers(alertmanager).find((c) => c.name === "reloader");
+        assert.ok(reloader, "alertmanager has no reloader");
+        assert.strictEqual(reloader.image, containers(alertmanager)[0].image, "the sidecar runs Alertmanager's own image");
+        assert.match(reloader.command[2], /cat '\/etc\/alertmanager\/alertmanager\.yml' '\/etc\/alertmanager\/templates\/monitoring\.tmpl' \| md5sum/);
+        assert.match(reloader.command[2], /kill -HUP \$\(pidof 'alertmanager'\)/);
+        assert.deepStrictEqual(reloader.env ?? [], [], "no variable, so no password");
+        assert.strictEqual(podSpec(alertmanager).shareProcessNamespace, true);
+        for (const service of ["prometheus", "alertmanager"]) {
             const annotations = (of(resources, STATEFULSET, service)[0].inputs as any).spec.template.metadata.annotations;
             assert.ok(annotations["checksum/secrets"], `${service}: a changed password must roll the pods`);
         }
@@ -183,10 +188,15 @@ describe("prod stack (Kubernetes) under mocks", () => {
         }
     });
 
-    it("checks health from inside the container when the endpoint wants a password, never with it in the spec", () => {
-        const probe = containers(of(resources, STATEFULSET, "prometheus")[0])[0].livenessProbe;
-        assert.deepStrictEqual(probe.exec.command.slice(0, 2), ["sh", "-c"]);
-        assert.match(probe.exec.command[2], /\$\(cat \/etc\/prometheus\/secrets\/password\)@127\.0\.0\.1:9090\/-\/healthy/);
+    it("checks health with promtool and amtool reading the password from a file, never with it in the spec or an argument", () => {
+        const prometheus = containers(of(resources, STATEFULSET, "prometheus")[0])[0];
+        assert.deepStrictEqual(prometheus.livenessProbe.exec.command, ["promtool", "check", "healthy", "--url=https://127.0.0.1:9090", "--http.config.file=/etc/prometheus/probe.yml"]);
+        assert.deepStrictEqual(prometheus.readinessProbe.exec.command, ["promtool", "check", "ready", "--url=https://127.0.0.1:9090", "--http.config.file=/etc/prometheus/probe.yml"]);
+        const client = yaml.load(out.file("prometheus", "/etc/prometheus/probe.yml")) as any;
+        assert.deepStrictEqual(client.basic_auth, { username: "admin", password_file: "/etc/prometheus/secrets/password" });
+        const alertmanager = containers(of(resources, STATEFULSET, "alertmanager")[0])[0];
+        assert.deepStrictEqual(alertmanager.livenessProbe.exec.command.slice(0, 1), ["amtool"]);
+        assert.ok(alertmanager.livenessProbe.exec.command.includes("--http.config.file=/etc/alertmanager/probe.yml"));
         const grafana = containers(of(resources, DEPLOYMENT, "grafana")[0])[0].livenessProbe;
         assert.deepStrictEqual(grafana.httpGet, { path: "/api/health", port: 3000, scheme: "HTTPS" });
     });
@@ -285,8 +295,9 @@ describe("prod stack (Kubernetes) under mocks", () => {
         );
         const r = tuned.rendered.resources;
         const prometheus = one(r, STATEFULSET, "prometheus");
-        const [main, reloader] = prometheus.spec.template.spec.containers;
+        const [main] = prometheus.spec.template.spec.containers;
         assert.deepStrictEqual(main.resources.limits, { cpu: "2", memory: "8Gi" });
+        const [, reloader] = one(r, STATEFULSET, "alertmanager").spec.template.spec.containers;
         assert.strictEqual(reloader.resources.limits.cpu, "50m");
         assert.strictEqual(prometheus.spec.volumeClaimTemplates[0].spec.storageClassName, "fast-ssd");
         assert.ok(prometheus.spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution);

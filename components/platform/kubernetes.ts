@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { KubernetesConfig, ResourceOverride, TlsConfig } from "../../config";
 import type { ContainerLogs } from "../render/log-sources";
 import { DISCOVERY_READ, createServiceAccount, readRulesOf } from "./kubernetes/access";
@@ -56,6 +57,8 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
     private finalized = false;
     private caSecret?: k8s.core.v1.Secret;
     private readonly namespaceResource: k8s.core.v1.Namespace;
+    /** Key of the HMAC that rolls pods when their secret files change (no plain hash of a secret in a pod spec). */
+    private readonly checksumKey: pulumi.Output<string>;
     /** Where the NetworkPolicies sat before the platform was a component (the stack), for their aliases. */
     private readonly formerPolicyParent: pulumi.Resource | undefined;
     /** Prefix of the platform's own resource names. */
@@ -79,6 +82,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
             },
             { parent: this, aliases: [{ name: "kubernetes", parent: pulumi.rootStackResource }] },
         );
+        this.checksumKey = pulumi.secret(new random.RandomPassword(`${name}-rollout-checksum-key`, { length: 48, special: false }, { parent: this }).result);
         // Every workload of the stack meets Pod Security `restricted`, and the namespace enforces it.
         const namespace = createNamespace(`${name}-namespace`, kubernetes.namespace, "restricted", {
             parent: this,
@@ -132,7 +136,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
         const rules = readRulesOf(spec);
         if (rules.length > 0) this.apiReaders.add(spec.name);
 
-        const files = mountFiles(spec.name, spec.files ?? []);
+        const files = mountFiles(spec.name, spec.files ?? [], this.checksumKey);
         const fileObjects = createFileObjects(ctx, spec, files, resourceOpts);
         const serviceAccountName = createServiceAccount(ctx, spec, rules, resourceOpts);
         createWorkload(

@@ -29,11 +29,6 @@ export interface FileSpec {
 export interface HealthSpec {
     readonly path: string;
     readonly port: number;
-    /**
-     * Where the service says it can serve (Prometheus and Alertmanager: `/-/ready`, false while a
-     * WAL replays). The platform routes traffic only to ready replicas; `path` stays the liveness check.
-     */
-    readonly readyPath?: string;
     /** File holding the basic-auth password the endpoint wants (user `admin`). */
     readonly basicAuthPasswordFile?: string;
     /**
@@ -43,6 +38,12 @@ export interface HealthSpec {
     readonly httpProbeOnly?: boolean;
     /** A command run in the container instead of the HTTP check (a database: `pg_isready`); exit 0 is healthy. */
     readonly command?: string[];
+    /**
+     * Checks run inside the container by platforms that probe that way (Kubernetes' exec probes),
+     * each reading its own credential from a file (promtool's and amtool's `--http.config.file`),
+     * so no password is in the spec or in any process' arguments. Docker's healthcheck has its own.
+     */
+    readonly execProbe?: { readonly live: string[]; readonly ready?: string[] };
 }
 
 export interface HostMount {
@@ -91,8 +92,11 @@ export interface ServiceSpec {
      * platform gives it a ServiceAccount allowed to get, list and watch pods, nodes and namespaces.
      */
     readonly discoversPods?: boolean;
-    /** The process reloads its files on `POST <path>` at this port (Prometheus, Alertmanager). */
-    readonly reload?: { readonly port: number; readonly path: string; readonly basicAuthPasswordFile?: string };
+    /**
+     * The process re-reads its hot-reloaded files on SIGHUP (Alertmanager): the platform signals the
+     * process of this executable name when they change. No HTTP call, so no password to hand over.
+     */
+    readonly reload?: { readonly process: string };
     /** Environment variable the platform sets to the replica's own name (the pod name on Kubernetes), e.g. for a `replica` label. */
     readonly replicaNameEnv?: string;
     /**

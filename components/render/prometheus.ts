@@ -110,3 +110,11 @@ export function renderWebConfig(users: Record<string, string>, tls?: { certFile:
         basic_auth_users: users,
     });
 }
+
+/**
+ * The HTTP client config (`--http.config.file`) promtool and amtool read when they check their own
+ * server: basic auth from the password file and the CA, so no credential is ever an argument.
+ */
+export function renderProbeClientConfig(username: string, passwordFile: string, caFile?: string): string {
+    return toYaml({ basic_auth: { username, password_file: passwordFile }, ...(caFile ? { tls_config: { ca_file: caFile } } : {}) }, GENERATED);
+}

@@ -35,7 +35,11 @@ export interface MountedFiles {
  * top directory, mounted as a whole directory. Never `subPath`: a subPath mount is a copy made at
  * start and never sees an update, which would break hot reload.
  */
-export function mountFiles(service: string, files: FileSpec[]): MountedFiles {
+/**
+ * `checksumKey`: the key of the HMAC that stands for the secret files in the pod template (a random
+ * secret the platform keeps in the state). Without it, secret files roll no pods.
+ */
+export function mountFiles(service: string, files: FileSpec[], checksumKey?: pulumi.Output<string>): MountedFiles {
     const dirs = [...new Set(files.map((f) => path.posix.dirname(f.path)))].sort();
     // A directory inside another one is mounted through its ancestor's volume.
     const rootOf = (dir: string) => dirs.find((d) => dir === d || dir.startsWith(`${d}/`))!;
@@ -83,10 +87,10 @@ export function mountFiles(service: string, files: FileSpec[]): MountedFiles {
     const rolling = files.filter((f) => !f.hotReload);
     const checksums: Record<string, pulumi.Output<string>> = {};
     const plain = checksum(rolling.filter((f) => !f.secret));
-    const secret = checksum(rolling.filter((f) => f.secret));
+    // Keyed: a plain hash of a weak password would let anyone who reads the pod spec test guesses offline.
+    const secret = checksumKey ? checksum(rolling.filter((f) => f.secret), checksumKey) : undefined;
     if (plain) checksums["checksum/config"] = plain;
-    // Derived from secrets, so it stays a secret in the state (a hash can still betray a weak password).
-    if (secret) checksums["checksum/secrets"] = secret;
+    if (secret) checksums["checksum/secrets"] = pulumi.secret(secret);
 
     return {
         sources: sources.map(({ root: _root, ...s }) => s),
@@ -132,10 +136,11 @@ function chunk(files: FileSpec[]): FileSpec[][] {
     return chunks;
 }
 
-function checksum(files: FileSpec[]): pulumi.Output<string> | undefined {
+/** SHA-256 of the files' paths and contents; an HMAC-SHA-256 when `key` is given. */
+function checksum(files: FileSpec[], key?: pulumi.Output<string>): pulumi.Output<string> | undefined {
     if (files.length === 0) return undefined;
-    return pulumi.all(files.map((f) => f.content)).apply((contents) => {
-        const hash = crypto.createHash("sha256");
+    return pulumi.all([key ?? "", ...files.map((f) => f.content)]).apply(([k, ...contents]) => {
+        const hash = key ? crypto.createHmac("sha256", k) : crypto.createHash("sha256");
         files.forEach((f, i) => hash.update(`${f.path}\0${contents[i]}\0`));
         return hash.digest("hex");
     });

@@ -1,5 +1,4 @@
 import * as k8s from "@pulumi/kubernetes";
-import { IMAGES } from "../../images";
 import { HealthSpec, ResourceSpec, ServiceSpec } from "../spec";
 import { MountedFiles } from "./files";
 import { labelsOf, selectorOf } from "./labels";
@@ -9,8 +8,6 @@ type Probe = k8s.types.input.core.v1.Probe;
 type Volume = k8s.types.input.core.v1.Volume;
 type VolumeMount = k8s.types.input.core.v1.VolumeMount;
 
-/** The user basic auth uses on Prometheus and Alertmanager (HealthSpec, reload). */
-const BASIC_AUTH_USER = "admin";
 const NOBODY = 65534;
 
 export interface PodOptions {
@@ -44,27 +41,22 @@ function servesTls(spec: ServiceSpec, port: number): boolean {
 }
 
 /**
- * The check behind every probe. A password-protected endpoint is checked from inside the container
- * with the password read from its mounted file, so the password never appears in the pod spec.
+ * The check behind every probe. A password-protected endpoint is checked only by an exec probe that
+ * reads the password from its mounted file itself (promtool's and amtool's `--http.config.file`):
+ * no password in the pod spec, and none in any process' arguments (`/proc/<pid>/cmdline` is
+ * world-readable on the node). Without such a command it gets a TCP check.
  */
-function probeHandler(spec: ServiceSpec, health: HealthSpec, path = health.path): Omit<Probe, "periodSeconds"> {
-    const https = servesTls(spec, health.port);
+function probeHandler(spec: ServiceSpec, health: HealthSpec): Omit<Probe, "periodSeconds"> {
+    if (health.execProbe) return { exec: { command: health.execProbe.live } };
     if (health.command) return { exec: { command: health.command } };
-    if (health.basicAuthPasswordFile && health.httpProbeOnly) {
-        return { tcpSocket: { port: health.port } };
-    }
-    if (health.basicAuthPasswordFile) {
-        const url = `${https ? "https" : "http"}://${BASIC_AUTH_USER}:$(cat ${health.basicAuthPasswordFile})@127.0.0.1:${health.port}${path}`;
-        return { exec: { command: ["sh", "-c", `wget -q -O /dev/null ${url}`] } };
-    }
-    return { httpGet: { path, port: health.port, scheme: https ? "HTTPS" : "HTTP" } };
+    if (health.basicAuthPasswordFile) return { tcpSocket: { port: health.port } };
+    return { httpGet: { path: health.path, port: health.port, scheme: servesTls(spec, health.port) ? "HTTPS" : "HTTP" } };
 }
 
 function probes(spec: ServiceSpec): Pick<Container, "startupProbe" | "livenessProbe" | "readinessProbe"> {
     if (!spec.health) return {};
     const check = probeHandler(spec, spec.health);
-    // Alive is not ready: a Prometheus replaying its WAL answers /-/healthy but must get no queries yet.
-    const ready = spec.health.readyPath ? probeHandler(spec, spec.health, spec.health.readyPath) : check;
+    const ready = spec.health.execProbe?.ready ? { exec: { command: spec.health.execProbe.ready } } : check;
     return {
         // Prometheus replays its WAL before it answers: give start-up ten minutes.
         startupProbe: { ...check, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 60 },
@@ -83,31 +75,33 @@ function containerSecurity(spec: ServiceSpec): k8s.types.input.core.v1.SecurityC
     };
 }
 
+/** Single-quotes a word for `sh`. */
+function shellQuote(word: string): string {
+    return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
 /**
- * Watches the mounted directories and POSTs the reload endpoint when the kubelet swaps in new
- * ConfigMap data. The password comes from the service's own Secret through `secretKeyRef`; the
- * kubelet expands `$(RELOAD_PASSWORD)` in the URL at start.
+ * Watches the hot-reloaded files and sends the service's process SIGHUP when the kubelet swaps in
+ * new ConfigMap data. It runs the service's own image (busybox `sh`, `md5sum`, `pidof`) in the
+ * pod's shared process namespace: no HTTP call, so no password in any argument or variable.
  */
 function reloaderContainer(spec: ServiceSpec, options: PodOptions): Container | undefined {
     const reload = spec.reload;
-    if (!reload || options.files.watchedDirs.length === 0) return undefined;
-    const ref = reload.basicAuthPasswordFile ? options.files.secretRef(reload.basicAuthPasswordFile) : undefined;
-    if (reload.basicAuthPasswordFile && !ref) {
-        throw new Error(`${spec.name}: reload password file ${reload.basicAuthPasswordFile} is not one of the service's secret files`);
-    }
-    const auth = ref ? `${BASIC_AUTH_USER}:$(RELOAD_PASSWORD)@` : "";
-    const scheme = servesTls(spec, reload.port) ? "https" : "http";
+    const watched = (spec.files ?? []).filter((f) => f.hotReload && !f.secret).map((f) => shellQuote(f.path));
+    if (!reload || watched.length === 0) return undefined;
+    const sum = `cat ${watched.join(" ")} | md5sum`;
+    const script = [
+        `last=$(${sum})`,
+        "while sleep 30; do",
+        `  now=$(${sum})`,
+        // kill is the shell's builtin; a failed signal is retried on the next round.
+        `  if [ "$now" != "$last" ]; then kill -HUP $(pidof ${shellQuote(reload.process)}) && last=$now; fi`,
+        "done",
+    ].join("\n");
     return {
         name: "reloader",
-        image: IMAGES.configReloader,
-        args: [
-            `--reload-url=${scheme}://${auth}127.0.0.1:${reload.port}${reload.path}`,
-            ...options.files.watchedDirs.map((dir) => `--watched-dir=${dir}`),
-            "--watch-interval=1m",
-            // No metrics endpoint: nothing scrapes it, and it would be one more open port.
-            "--listen-address=",
-        ],
-        env: ref ? [{ name: "RELOAD_PASSWORD", valueFrom: { secretKeyRef: ref } }] : [],
+        image: spec.image,
+        command: ["sh", "-c", script],
         volumeMounts: options.files.mounts,
         resources: resourcesOf(options.reloaderResources),
         securityContext: { runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true },
@@ -169,6 +163,8 @@ export function podTemplate(spec: ServiceSpec, options: PodOptions): k8s.types.i
         metadata: { labels: labelsOf(spec.name), annotations: options.files.checksums },
         spec: {
             serviceAccountName: options.serviceAccountName,
+            // The reloader signals the service's process, so it must see it.
+            ...(reloader ? { shareProcessNamespace: true } : {}),
             automountServiceAccountToken: options.automountToken,
             enableServiceLinks: false,
             securityContext: {
