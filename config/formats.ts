@@ -67,7 +67,7 @@ export function url(key: string, value: unknown, schemes: readonly string[] = ["
     if (!parsed || !schemes.includes(parsed.protocol.replace(/:$/, "")) || !parsed.hostname) {
         throw new ConfigError(key, `${show(value)} is not a URL; use e.g. ${schemes[0]}://api.example.com/health`);
     }
-    if (parsed.username || parsed.password || (value as string).includes("@")) {
+    if (parsed.username || parsed.password) {
         // The value is not shown: it holds a password.
         throw new ConfigError(key, `holds credentials (user:password@); they would be written in clear into a generated file. ${credentialsHint ?? "Remove them from the URL"}`);
     }

@@ -5,6 +5,7 @@
 # socket and data root (test/docker/engine.ts) and stop it by PID.
 # Env: CI=true  a missing package is an error (exit 1) instead of a warning.
 set -euo pipefail
+export PATH="$PATH:/usr/sbin:/sbin"
 
 log() { echo "get-docker-engine: $*" >&2; }
 fail() {

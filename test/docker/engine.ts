@@ -40,6 +40,9 @@ function takeLock(): void {
     throw new Error(`could not take ${LOCK}`);
 }
 
+/** dockerd, runc, docker-proxy, ip and umount live in sbin, which a non-login PATH may lack. */
+const ENV = { ...process.env, PATH: `${process.env.PATH ?? ""}:/usr/local/sbin:/usr/sbin:/sbin:/usr/bin:/bin` };
+
 /** Why this machine cannot run the engine, or undefined when it can. */
 export function engineUnavailable(): string | undefined {
     if (process.getuid?.() !== 0) return "dockerd needs root";
@@ -48,7 +51,7 @@ export function engineUnavailable(): string | undefined {
     if (owner !== undefined && owner !== process.pid) return `another test run (pid ${owner}) is using the test Docker engine`;
     for (const tool of ["dockerd", "docker"]) {
         try {
-            execFileSync("sh", ["-c", `command -v ${tool}`], { stdio: "ignore" });
+            execFileSync("sh", ["-c", `command -v ${tool}`], { stdio: "ignore", env: ENV });
         } catch {
             return `${tool} is not installed (scripts/get-docker-engine.sh installs Debian's docker.io)`;
         }
@@ -111,7 +114,7 @@ export class DockerEngine {
                 "--containerd-namespace=monitoring-test",
                 "--containerd-plugins-namespace=monitoring-test-plugins",
             ],
-            { stdio: ["ignore", log, log], detached: false },
+            { stdio: ["ignore", log, log], env: ENV },
         );
         fs.closeSync(log);
         if (child.pid === undefined) throw new Error("could not spawn dockerd");
@@ -149,7 +152,7 @@ export class DockerEngine {
         this.stopped = true;
         process.removeListener("exit", this.onExit);
         try {
-            execFileSync("bash", [STOP_SCRIPT, this.root, String(this.pid)], { stdio: ["ignore", "ignore", "inherit"] });
+            execFileSync("bash", [STOP_SCRIPT, this.root, String(this.pid)], { stdio: ["ignore", "ignore", "inherit"], env: ENV });
         } finally {
             fs.rmSync(LOCK, { recursive: true, force: true });
         }
