@@ -17,10 +17,10 @@ const RULES = path.join(ROOT, "rules");
 const FOLDERS = ["stack", "services", "infrastructure", "datastores", "logs", "kubernetes"];
 /** The datasources the Grafana component provisions, by fixed UID. */
 const DATASOURCES: Readonly<Record<string, string>> = { prometheus: "prometheus", alertmanager: "alertmanager", loki: "loki" };
-/** Labels Promtail attaches to log streams. */
+/** Labels the log shipper (Alloy or Promtail) attaches to log streams. */
 const LOG_LABELS = new Set(["container", "service", "stack", "job", "level", "filename"]);
 const STACK_JOBS = new Set([
-    "prometheus", "alertmanager", "grafana", "node-exporter", "cadvisor", "loki", "promtail", "postgres-exporter",
+    "prometheus", "alertmanager", "grafana", "node-exporter", "cadvisor", "loki", "promtail", "alloy", "postgres-exporter",
     "redis-exporter", "kafka-exporter", "blackbox-http", "blackbox-tcp", "blackbox-icmp",
     "kubelet", "kubelet-cadvisor", "apiserver", "coredns", "kube-state-metrics",
 ]);

@@ -17,6 +17,8 @@ import { Addressing, ClusterMonitoring, DeployedService, Discovery, Platform, Sc
 
 /** Where the kubelet writes every container's log, on every node. */
 export const POD_LOGS_DIR = "/var/log/pods";
+/** Each pod that reads container logs finds its node's name here (downward API `spec.nodeName`), to keep to that node's pods. */
+export const NODE_NAME_ENV = "NODE_NAME";
 
 /** The Secret the Ingress controller reads the stack's CA from (`proxy-ssl-secret`). */
 const BACKEND_CA_SECRET = "monitoring-backend-ca";
@@ -188,7 +190,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
 
     /** The kubelet's log files of every pod, read on each node. */
     containerLogs(): ContainerLogs {
-        return { kind: "kubernetes", podLogsDir: POD_LOGS_DIR };
+        return { kind: "kubernetes", podLogsDir: POD_LOGS_DIR, nodeNameEnv: NODE_NAME_ENV };
     }
 
     /** Annotated pods and services, where `discoveryNamespaces` says; the scraper lists them through the API and reaches those pods. */

@@ -99,6 +99,8 @@ export interface ServiceSpec {
     readonly reload?: { readonly process: string };
     /** Environment variable the platform sets to the replica's own name (the pod name on Kubernetes), e.g. for a `replica` label. */
     readonly replicaNameEnv?: string;
+    /** Environment variable the platform sets to the name of the node the pod runs on (Kubernetes: spec.nodeName; Docker has no nodes and sets none). */
+    readonly nodeNameEnv?: string;
     /**
      * Services of the stack that connect to this one (Prometheus scraping it, say). With `outbound`
      * entries naming a `service`, this is the stack's topology: Kubernetes NetworkPolicies are

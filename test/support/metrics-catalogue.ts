@@ -19,7 +19,7 @@ export interface MetricSource {
 }
 
 const STACK_JOBS = [
-    "prometheus", "alertmanager", "grafana", "node-exporter", "cadvisor", "loki", "promtail",
+    "prometheus", "alertmanager", "grafana", "node-exporter", "cadvisor", "loki", "promtail", "alloy",
     "postgres-exporter", "redis-exporter", "kafka-exporter",
     "kubelet", "kubelet-cadvisor", "apiserver", "coredns", "kube-state-metrics",
 ] as const;
@@ -150,6 +150,25 @@ export const METRIC_SOURCES: Readonly<Record<string, MetricSource>> = {
             "promtail_encoding_failures_total",
         ],
         histograms: ["promtail_request_duration_seconds"],
+    },
+    alloy: {
+        jobs: ["alloy"],
+        reference: "grafana/alloy v1.18.1: internal/component/common/loki/client/metrics.go (loki.write), " +
+            "loki/source/file and loki/source/docker metrics.go, internal/runtime/internal/controller/metrics.go; " +
+            "component metrics carry component_id and component_path",
+        metrics: [
+            "loki_write_sent_bytes_total", "loki_write_dropped_bytes_total", "loki_write_sent_entries_total",
+            "loki_write_dropped_entries_total", "loki_write_batch_retries_total",
+            "loki_source_file_read_bytes_total", "loki_source_file_file_bytes_total", "loki_source_file_read_lines_total",
+            "loki_source_file_files_active_total", "loki_source_docker_target_entries_total",
+            "loki_source_docker_target_parsing_errors_total", "loki_process_dropped_lines_total",
+            "alloy_component_controller_running_components", "alloy_component_controller_evaluating",
+            "alloy_component_evaluation_queue_size", "alloy_build_info",
+        ],
+        histograms: [
+            "loki_write_request_duration_seconds", "loki_write_request_size_bytes", "loki_write_entry_propagation_latency_seconds",
+            "alloy_component_evaluation_seconds",
+        ],
     },
     "node-exporter": {
         jobs: ["node-exporter"],

@@ -116,6 +116,7 @@ function mainContainer(spec: ServiceSpec, mounts: VolumeMount[]): Container {
         env: [
             ...Object.entries(spec.env ?? {}).map(([name, value]) => ({ name, value })),
             ...(spec.replicaNameEnv ? [{ name: spec.replicaNameEnv, valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }] : []),
+            ...(spec.nodeNameEnv ? [{ name: spec.nodeNameEnv, valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }] : []),
         ],
         ports: spec.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: "TCP" })),
         volumeMounts: mounts,
