@@ -3,7 +3,7 @@ import { StackConfig } from "../config";
 import { IMAGES } from "./images";
 import { BASIC_AUTH_USER, GeneratedPassword, generatePassword } from "./passwords";
 import { SCRAPED_BY_PROMETHEUS } from "./flows";
-import { FileSpec, OutboundSpec, Platform, ServiceSpec, ServiceTls, tlsPaths } from "./platform/spec";
+import { ClusterMonitoring, FileSpec, OutboundSpec, Platform, ServiceSpec, ServiceTls, tlsPaths } from "./platform/spec";
 import { renderPrometheusConfig, renderProbeClientConfig, renderWebConfig, ScrapeConfig, serviceJob, staticJob } from "./render/prometheus";
 import { GRAFANA_METRICS_USER } from "./render/grafana-settings";
 // Grafana's port, for its scrape job; a plain constant, read only when the job is built.
@@ -40,6 +40,8 @@ export interface PrometheusArgs {
     readonly grafanaMetricsPassword: pulumi.Output<string>;
     /** Where the workload runs. */
     readonly platform: Platform;
+    /** The cluster the platform runs on, when it offers one to watch: its jobs, and rules/kubernetes-*.yml. */
+    readonly cluster?: ClusterMonitoring;
 }
 
 /** Prometheus: scrapes the stack and the user's applications, evaluates rules, alerts Alertmanager. */
@@ -201,6 +203,7 @@ export function renderPrometheusFiles(args: PrometheusArgs, caFile?: string): { 
         scrapeConfigs: [
             ...stackJobs(platform, config.prometheus.replicas, args.alertmanagerEndpoints, caFile),
             ...args.scrapeConfigs,
+            ...(args.cluster?.jobs ?? []),
             ...(platform.discovery?.().jobs ?? []),
             ...applicationJobs(config),
         ],
@@ -211,7 +214,7 @@ export function renderPrometheusFiles(args: PrometheusArgs, caFile?: string): { 
             ...(rw.username ? { basicAuth: { username: rw.username, passwordFile: PROMETHEUS_SECRET_FILES.remoteWritePassword } } : {}),
         })),
     });
-    const rules = renderRuleFiles(config).map((rule) => ({ path: `${RULES_DIR}/${rule.name}`, content: rule.content }));
+    const rules = renderRuleFiles({ ...config, kubernetesRules: Boolean(args.cluster) }).map((rule) => ({ path: `${RULES_DIR}/${rule.name}`, content: rule.content }));
     return [{ path: "/etc/prometheus/prometheus.yml", content: prometheusYml }, ...rules];
 }
 
@@ -272,8 +275,10 @@ function prometheusSpec(args: PrometheusArgs, auth: GeneratedPassword, tls?: Ser
             { service: "alertmanager", why: "alerts" },
             ...outboundPorts(config),
             ...(discovery?.outbound ?? []),
+            ...(args.cluster?.outbound ?? []),
         ],
-        clusterRead: discovery?.clusterRead,
+        clusterRead: [...(discovery?.clusterRead ?? []), ...(args.cluster?.clusterRead ?? [])],
+        clusterReadUrls: args.cluster?.clusterReadUrls,
         data: { path: "/prometheus", size: prometheus.storageSize },
         health: {
             path: "/-/healthy",
@@ -282,6 +287,7 @@ function prometheusSpec(args: PrometheusArgs, auth: GeneratedPassword, tls?: Ser
             // promtool reads the password from the file its client config names: nothing secret in its arguments.
             execProbe: { live: promtoolCheck("healthy", tls), ready: promtoolCheck("ready", tls) },
         },
+        stickyClients: true,
         user: "65534:65534",
         readOnlyRootFilesystem: true,
         resources: { cpuRequest: "250m", memoryRequest: "1Gi", cpuLimit: "2", memoryLimit: "4Gi" },

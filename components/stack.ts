@@ -55,11 +55,14 @@ export class MonitoringStack extends pulumi.ComponentResource {
         );
         // Prometheus scrapes Grafana's /metrics with it; Grafana checks it (metrics basic auth).
         const grafanaMetrics = generatePassword(`${name}-grafana-metrics-password`, this);
+        // The cluster the platform runs on, if any: Prometheus scrapes it, Grafana shows its dashboards.
+        const cluster = platform.clusterMonitoring?.();
         const prometheus = new Prometheus(
             `${name}-prometheus`,
             {
                 config,
                 platform,
+                cluster,
                 scrapeConfigs: [...exporterJobs, ...(logging?.scrapeConfigs ?? [])],
                 alertmanagerEndpoints: alertmanager.endpoints,
                 alertmanagerPassword: alertmanager.password,
@@ -79,7 +82,7 @@ export class MonitoringStack extends pulumi.ComponentResource {
                 alertmanagerPassword: alertmanager.password,
                 metricsPassword: grafanaMetrics.password,
                 lokiAddress: logging?.lokiAddress,
-                dashboards: { builtIn: selectBuiltInDashboards(config, EXPORTERS), user: config.dashboards },
+                dashboards: { builtIn: selectBuiltInDashboards(config, EXPORTERS, Boolean(cluster)), user: config.dashboards },
                 http: config.http,
                 scrapeInterval: config.scrapeInterval,
                 secrets: config.secrets,

@@ -56,7 +56,7 @@ const PLATFORMS: readonly PlatformName[] = ["docker", "kubernetes"];
 export const BUILT_IN_JOBS = [
     "prometheus", "alertmanager", "grafana", "loki", "promtail", "alloy",
     "node-exporter", "cadvisor", "postgres-exporter", "redis-exporter", "kafka-exporter", "mysql-exporter",
-    "blackbox-exporter", "kube-state-metrics", "kubelet", "apiserver", "coredns",
+    "blackbox-exporter", "kube-state-metrics", "kubelet", "kubelet-cadvisor", "apiserver", "coredns",
 ] as const;
 /** Prefixes of built-in job families (blackbox-http, kubernetes-pods, ...). */
 const BUILT_IN_JOB_PREFIXES = ["blackbox-", "kubernetes-", "kube-"];

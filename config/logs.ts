@@ -2,8 +2,10 @@ import { ConfigError } from "./errors";
 import { Secrets } from "./secrets";
 import * as v from "./validate";
 
-export type LogShipper = "promtail" | "alloy";
-export const LOG_SHIPPERS: readonly LogShipper[] = ["promtail", "alloy"];
+export type LogShipper = "alloy" | "promtail";
+export const LOG_SHIPPERS: readonly LogShipper[] = ["alloy", "promtail"];
+/** Promtail reached end of life on 2026-03-02; Alloy is its successor and the default. */
+export const PROMTAIL_END_OF_LIFE = "2026-03-02";
 
 export type LogFormat = "json" | "logfmt" | "plain";
 export const LOG_FORMATS: readonly LogFormat[] = ["json", "logfmt", "plain"];
@@ -208,7 +210,7 @@ export function readLogs(raw: unknown, platform: "docker" | "kubernetes", secret
             : { path: hostGlob(`${key}.postgres.path`, v.fields(`${key}.postgres`, obj.postgres, ["path"]).path) };
     return {
         enabled: v.optional(obj.enabled, true, (x) => v.boolean(`${key}.enabled`, x)),
-        shipper: v.optional(obj.shipper, "promtail" as LogShipper, (x) => v.oneOf(`${key}.shipper`, x, LOG_SHIPPERS)),
+        shipper: v.optional(obj.shipper, "alloy" as LogShipper, (x) => v.oneOf(`${key}.shipper`, x, LOG_SHIPPERS)),
         retention: v.optional(obj.retention, LOGS_RETENTION_DEFAULT[platform] as string, (x) => retention(`${key}.retention`, x)),
         storageSize: v.optional(obj.storageSize, "10Gi", (x) => v.quantity(`${key}.storageSize`, x)),
         limits: readLimits(`${key}.limits`, obj.limits),

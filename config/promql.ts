@@ -230,3 +230,22 @@ export function renameSelectorMetric(selector: string, name: string): string {
     if (!identifier) throw new Error(`no metric name to rename in ${selector}`);
     return applyEdits(selector, [{ from: identifier.from, to: identifier.to, text: name }]);
 }
+
+/**
+ * The first syntax error of an expression Prometheus itself will evaluate (a rule, an SLI), or
+ * undefined: unlike `promqlError`, a Grafana variable such as `$job` is an error here.
+ */
+export function promqlRuleError(expr: string): string | undefined {
+    if (expr.trim() === "") return "empty expression";
+    let error: string | undefined;
+    parser.parse(expr).iterate({
+        enter(node) {
+            if (error) return false;
+            if (!node.type.isError) return undefined;
+            const near = expr.slice(node.from, Math.max(node.to, node.from + 12));
+            error = near === "" ? "the expression ends too early" : `syntax error at ${node.from}: ${JSON.stringify(near)}`;
+            return false;
+        },
+    });
+    return error;
+}

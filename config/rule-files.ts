@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { ConfigError } from "./errors";
-import { promqlError } from "./promql";
+import { promqlRuleError } from "./promql";
 import * as v from "./validate";
 
 /** One rule of a user's file, as Prometheus reads it. */
@@ -177,7 +177,7 @@ function readRule(raw: unknown, n: number, where: (detail: string) => ConfigErro
     }
     if (typeof rule.expr !== "string" && typeof rule.expr !== "number") throw where(`${label}: expr is missing`);
     const expr = String(rule.expr);
-    const error = promqlError(expr);
+    const error = promqlRuleError(expr);
     if (error) throw where(`${label}: expr is not valid PromQL: ${error}`);
     const labels: Record<string, string> = {};
     if (rule.labels !== undefined && rule.labels !== null) {

@@ -2,7 +2,7 @@
 // any counter and histogram the user names. Expressions are checked with the PromQL parser here;
 // whether the metrics exist, are counters, or have the `le` bound named is only known at run time.
 import { ConfigError } from "./errors";
-import { promqlError, selectorMetric, sliShape } from "./promql";
+import { promqlRuleError, selectorMetric, sliShape } from "./promql";
 import * as v from "./validate";
 
 /** Events an SLO counts, as PromQL over counters; absent: the job's HTTP requests, 5xx as errors. */
@@ -59,8 +59,8 @@ function readSlo(key: string, raw: unknown): SloConfig {
 /** A counter expression of an SLI: it parses, and is a selector or reads ranges the windows can replace. */
 function sliExpression(key: string, raw: unknown): string {
     const expr = v.string(key, raw).trim();
-    const error = promqlError(expr);
-    if (error || expr.includes("$")) throw new ConfigError(key, `${JSON.stringify(expr)} is not valid PromQL: ${error ?? "variables are not PromQL"}`);
+    const error = promqlRuleError(expr);
+    if (error) throw new ConfigError(key, `${JSON.stringify(expr)} is not valid PromQL: ${error}`);
     const shape = sliShape(expr);
     if (!shape) {
         throw new ConfigError(key, `${JSON.stringify(expr)} reads no counter: give a selector such as gateway_requests_total{job="gateway"} or an expression with a range such as sum(rate(gateway_requests_total[5m]))`);
@@ -103,7 +103,7 @@ function readLatency(key: string, raw: unknown): LatencyObjective {
 
 function readHistogram(key: string, raw: unknown): string {
     const selector = v.string(key, raw).trim();
-    const error = promqlError(selector);
+    const error = promqlRuleError(selector);
     const metric = error ? undefined : selectorMetric(selector);
     if (sliShape(selector) !== "selector" || !metric || !/^[a-zA-Z_:]/.test(selector)) {
         throw new ConfigError(key, `${JSON.stringify(selector)} is not a histogram selector; use e.g. gateway_request_duration_ms{job="gateway"}`);

@@ -62,6 +62,7 @@ export const THRESHOLDS = {
     alertmanagerNotificationErrorPercent: t(1, "percent", "Failed notifications from Alertmanager to an integration", "AlertmanagerNotificationsFailing"),
     lokiErrorRatePercent: t(5, "percent", "Share of Loki requests answered with 5xx, per route", "LokiRequestErrors"),
     promtailErrorRatePercent: t(5, "percent", "Share of Promtail pushes that fail", "PromtailRequestErrors"),
+    alloyErrorRatePercent: t(5, "percent", "Share of Alloy's pushes to Loki that fail", "AlloyRequestErrors"),
 } satisfies Record<string, ThresholdSpec>;
 
 export type ThresholdName = keyof typeof THRESHOLDS;

@@ -28,7 +28,7 @@ export interface CheckResult {
 }
 
 /** Scrape jobs the stack itself runs: one of them down means the stack is broken. */
-const STACK_JOBS = [/^prometheus$/, /^alertmanager$/, /^grafana$/, /^node-exporter$/, /^cadvisor$/, /^loki$/, /^promtail$/, /-exporter$/, /^blackbox/];
+const STACK_JOBS = [/^prometheus$/, /^alertmanager$/, /^grafana$/, /^node-exporter$/, /^cadvisor$/, /^loki$/, /^alloy$/, /^promtail$/, /-exporter$/, /^blackbox/];
 
 export function isStackJob(job: string): boolean {
     return STACK_JOBS.some((re) => re.test(job));

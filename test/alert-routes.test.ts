@@ -128,6 +128,17 @@ describe("alerting: receivers and routes as data", () => {
         configError(() => routes({ matchers: ['a="b"'], receiver: "x", routes: [{ matchers: ["x"] }] }), "alerting.routes[0].routes[0].matchers[0]");
     });
 
+    it("inhibits TargetDown while JobDown fires for the same job, and only for that job", () => {
+        const fixture = new AlertmanagerFixture(load({}).alerting);
+        try {
+            const doc = yaml.load(fixture.text) as { inhibit_rules: { source_matchers: string[]; target_matchers: string[]; equal: string[] }[] };
+            assert.deepStrictEqual(doc.inhibit_rules.filter((r) => r.target_matchers.includes('alertname="TargetDown"')),
+                [{ source_matchers: ['alertname="JobDown"'], target_matchers: ['alertname="TargetDown"'], equal: ["job"] }]);
+        } finally {
+            fixture.dispose();
+        }
+    });
+
     it("lets each severity default pick its integrations: Slack kept off criticals", () => {
         const { alerting } = load({ slackWebhookUrl: SLACK, pagerdutyRoutingKey: PD_KEY, alerting: { slack: { severities: ["warning", "info"] } } });
         const kinds = (name: string) => alerting.receivers.find((r) => r.name === name)!.integrations.map((i) => i.kind);

@@ -121,6 +121,8 @@ describe("user rule files: files, folders and globs", () => {
         configError(() => read(["bad.yml"]), "ruleFiles[0]", 'bad.yml: group "bad", rule Broken: expr is not valid PromQL');
         write("bad.yml", group("bad", [{ alert: "Fn", expr: "rates(x[5m]) > 1" }]));
         configError(() => read(["bad.yml"]), "ruleFiles[0]", "rule Fn: expr is not valid PromQL");
+        write("bad.yml", group("bad", [{ alert: "Grafana", expr: 'up{job="$job"} == 0 and up{job=$job}' }]));
+        configError(() => read(["bad.yml"]), "ruleFiles[0]", "rule Grafana: expr is not valid PromQL");
     });
 
     it("refuses a file that is not YAML or not a rule file", () => {

@@ -40,14 +40,14 @@ describe("dev stack (Docker) under mocks", () => {
         assert.deepStrictEqual(prometheus.inputs.hosts, [{ host: "host.docker.internal", ip: "host-gateway" }]);
     });
 
-    it("keeps Prometheus, Alertmanager, Grafana, Loki and Promtail data on named volumes", () => {
+    it("keeps Prometheus, Alertmanager, Grafana, Loki and Alloy data on named volumes", () => {
         const volumes = out.rendered.resources.filter((r) => r.type === "docker:index/volume:Volume").map((v) => v.inputs.name);
         assert.deepStrictEqual(volumes.sort(), [
             "monitoring-dev-alertmanager-data",
+            "monitoring-dev-alloy-data",
             "monitoring-dev-grafana-data",
             "monitoring-dev-loki-data",
             "monitoring-dev-prometheus-data",
-            "monitoring-dev-promtail-data",
         ]);
     });
 

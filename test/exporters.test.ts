@@ -145,9 +145,9 @@ describe(`the worked example (${EXAMPLE}), rendered for dev`, () => {
         for (const value of [password, redis]) assert.match(value, /^FAKE-/);
     });
 
-    it("runs Loki, Promtail, cAdvisor and the four exporters as containers", () => {
+    it("runs Loki, Alloy, cAdvisor and the four exporters as containers", () => {
         const names = containers(out.rendered.resources).map((c) => c.name);
-        for (const service of ["loki", "promtail", "cadvisor", "postgres-exporter", "redis-exporter", "kafka-exporter", "blackbox-exporter", "node-exporter"]) {
+        for (const service of ["loki", "alloy", "cadvisor", "postgres-exporter", "redis-exporter", "kafka-exporter", "blackbox-exporter", "node-exporter"]) {
             assert.ok(names.includes(service), `no container ${service} in ${names.join(", ")}`);
         }
     });
@@ -155,7 +155,7 @@ describe(`the worked example (${EXAMPLE}), rendered for dev`, () => {
     it("has Prometheus scrape each of them under its job name", () => {
         const config = yaml.load(out.file("prometheus", "/etc/prometheus/prometheus.yml")) as any;
         const jobs = config.scrape_configs.map((j: any) => j.job_name);
-        for (const job of ["cadvisor", "postgres-exporter", "redis-exporter", "kafka-exporter", "blackbox-http", "blackbox-tcp", "blackbox-icmp", "loki", "promtail"]) {
+        for (const job of ["cadvisor", "postgres-exporter", "redis-exporter", "kafka-exporter", "blackbox-http", "blackbox-tcp", "blackbox-icmp", "loki", "alloy"]) {
             assert.ok(jobs.includes(job), `no job ${job}`);
         }
         const http = config.scrape_configs.find((j: any) => j.job_name === "blackbox-http");

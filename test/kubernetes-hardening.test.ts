@@ -54,7 +54,7 @@ describe("prod stack (Kubernetes): hardening", () => {
         assert.strictEqual(agents.name, "monitoring-agents");
         assert.strictEqual(agents.labels["pod-security.kubernetes.io/enforce"], "privileged");
         const apart = workloads(resources).filter((w) => (w.inputs as any).metadata.namespace === "monitoring-agents");
-        assert.deepStrictEqual(apart.map((w) => w.name).sort(), ["node-exporter", "promtail"]);
+        assert.deepStrictEqual(apart.map((w) => w.name).sort(), ["alloy", "node-exporter"]);
         for (const w of apart) {
             assert.strictEqual(w.type, DAEMONSET);
             // They need the host (its paths), and nothing else breaks restricted.
@@ -63,11 +63,11 @@ describe("prod stack (Kubernetes): hardening", () => {
         }
         // Everything of theirs lives there too, and the deny-all policy covers it.
         for (const type of ["kubernetes:core/v1:ServiceAccount", "kubernetes:core/v1:Service", "kubernetes:core/v1:ConfigMap"]) {
-            assert.strictEqual(one(resources, type, type.endsWith("ConfigMap") ? "promtail-config" : "promtail").metadata.namespace, "monitoring-agents", type);
+            assert.strictEqual(one(resources, type, type.endsWith("ConfigMap") ? "alloy-config" : "alloy").metadata.namespace, "monitoring-agents", type);
         }
         assert.strictEqual(one(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "default-deny-monitoring-agents").metadata.namespace, "monitoring-agents");
         // Prometheus finds them there.
-        assert.ok(resources.some((r) => r.type === "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding" && r.name === "promtail" && (r.inputs as any).subjects[0].namespace === "monitoring-agents"));
+        assert.ok(resources.some((r) => r.type === "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding" && r.name === "alloy" && (r.inputs as any).subjects[0].namespace === "monitoring-agents"));
     });
 
     it("serves Grafana under its public URL with secure cookies and HSTS", () => {

@@ -30,12 +30,13 @@ describe("prod stack (Kubernetes): NetworkPolicies and the real tools", () => {
             assert.deepStrictEqual(portsOf(fromController("grafana")[0]), ["3000/TCP"]);
             assert.deepStrictEqual(portsOf(fromController("prometheus")[0]), ["9090/TCP"]);
             assert.deepStrictEqual(portsOf(fromController("alertmanager")[0]), ["9093/TCP"]);
-            for (const other of ["loki", "node-exporter", "promtail", "kube-state-metrics"]) assert.strictEqual(fromController(other).length, 0, other);
+            for (const other of ["loki", "node-exporter", "alloy", "kube-state-metrics"]) assert.strictEqual(fromController(other).length, 0, other);
         });
 
         it("let Prometheus reach every scrape target port, and Alertmanager", () => {
             const egress = policy(resources, "prometheus").egress;
-            const targets: [string, string][] = [["node-exporter", "9100"], ["kube-state-metrics", "8080"], ["promtail", "9080"], ["loki", "3100"], ["alertmanager", "9093"], ["prometheus", "9090"]];
+            // node-exporter runs on the host network: reached on the node CIDRs (test/kubernetes-cluster.test.ts).
+            const targets: [string, string][] = [["kube-state-metrics", "8080"], ["alloy", "12345"], ["loki", "3100"], ["alertmanager", "9093"], ["prometheus", "9090"]];
             for (const [service, port] of targets) {
                 assert.ok(allowsPods(egress, "to", service, port), `prometheus egress to ${service}:${port}`);
                 assert.ok(allowsPods(policy(resources, service).ingress, "from", "prometheus", port), `${service} ingress from prometheus:${port}`);
@@ -52,14 +53,14 @@ describe("prod stack (Kubernetes): NetworkPolicies and the real tools", () => {
             assert.deepStrictEqual(external.flatMap(portsOf).sort(), ["25/TCP", "443/TCP", "587/TCP"]);
         });
 
-        it("let Grafana reach Prometheus, Alertmanager and Loki, and Promtail reach Loki", () => {
+        it("let Grafana reach Prometheus, Alertmanager and Loki, and Alloy reach Loki", () => {
             const grafana = policy(resources, "grafana").egress;
             for (const [service, port] of [["prometheus", "9090"], ["alertmanager", "9093"], ["loki", "3100"]]) {
                 assert.ok(allowsPods(grafana, "to", service, port), `grafana -> ${service}`);
                 assert.ok(allowsPods(policy(resources, service).ingress, "from", "grafana", port), `${service} <- grafana`);
             }
-            assert.ok(allowsPods(policy(resources, "promtail").egress, "to", "loki", "3100"));
-            assert.ok(allowsPods(policy(resources, "loki").ingress, "from", "promtail", "3100"));
+            assert.ok(allowsPods(policy(resources, "alloy").egress, "to", "loki", "3100"));
+            assert.ok(allowsPods(policy(resources, "loki").ingress, "from", "alloy", "3100"));
             // Grafana's PostgreSQL, at the port of monitoring:grafanaDatabaseUrl.
             assert.ok(grafana.some((r: any) => !r.to && portsOf(r).includes("5432/TCP")));
         });
@@ -68,7 +69,7 @@ describe("prod stack (Kubernetes): NetworkPolicies and the real tools", () => {
             for (const policyResource of of(resources, NETWORK_POLICY)) {
                 const egress = (policyResource.inputs as any).spec.egress ?? [];
                 const toApi = egress.some((r: any) => portsOf(r).includes("6443/TCP"));
-                assert.strictEqual(toApi, ["allow-prometheus", "allow-kube-state-metrics", "allow-promtail"].includes(policyResource.name), policyResource.name);
+                assert.strictEqual(toApi, ["allow-prometheus", "allow-kube-state-metrics", "allow-alloy"].includes(policyResource.name), policyResource.name);
             }
             const discovery = policy(resources, "prometheus").egress.filter((r: any) => !r.ports);
             assert.deepStrictEqual(discovery, [{ to: [{ namespaceSelector: {}, podSelector: {} }] }]);
@@ -100,7 +101,11 @@ describe("prod stack (Kubernetes): NetworkPolicies and the real tools", () => {
 
         it("promtool check config accepts the prod prometheus.yml with Kubernetes SD, TLS and its rule files", function () {
             const promtool = requireTool(this, "promtool");
-            const { root } = relocate(out, "prometheus", ["/etc/prometheus"]);
+            const serviceAccount = "/var/run/secrets/kubernetes.io/serviceaccount";
+            const { root } = relocate(out, "prometheus", ["/etc/prometheus", serviceAccount]);
+            // The kubelet, API server jobs read the pod's ServiceAccount token and the cluster CA.
+            fs.mkdirSync(path.join(root, serviceAccount), { recursive: true });
+            fs.writeFileSync(path.join(root, serviceAccount, "token"), "dummy\n");
             for (const file of ["password", "alertmanager_password", "remote_write_password"]) {
                 fs.mkdirSync(path.join(root, "etc/prometheus/secrets"), { recursive: true });
                 fs.writeFileSync(path.join(root, "etc/prometheus/secrets", file), "dummy\n");
@@ -108,6 +113,7 @@ describe("prod stack (Kubernetes): NetworkPolicies and the real tools", () => {
             // A real CA for tls_config.ca_file (the mocks' certificate is a placeholder).
             const tlsDir = path.join(root, "etc/prometheus/tls");
             execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=test-ca", "-keyout", path.join(tlsDir, "ca.key"), "-out", path.join(tlsDir, "ca.crt")], { stdio: "ignore" });
+            fs.copyFileSync(path.join(tlsDir, "ca.crt"), path.join(root, serviceAccount, "ca.crt"));
             const output = run(promtool, ["check", "config", path.join(root, "etc/prometheus/prometheus.yml")]);
             assert.match(output, /SUCCESS/);
             assert.doesNotMatch(output, /FAILED/);

@@ -20,11 +20,11 @@ describe("prod stack (Kubernetes) under mocks", () => {
         resources = out.rendered.resources;
     });
 
-    it("runs Prometheus x2 and Alertmanager x3 as StatefulSets, Grafana x2, node exporter and Promtail on every node", () => {
+    it("runs Prometheus x2 and Alertmanager x3 as StatefulSets, Grafana x2, node exporter and Alloy on every node", () => {
         assert.strictEqual(one(resources, STATEFULSET, "prometheus").spec.replicas, 2);
         assert.strictEqual(one(resources, STATEFULSET, "alertmanager").spec.replicas, 3);
         assert.strictEqual(one(resources, DEPLOYMENT, "grafana").spec.replicas, 2);
-        for (const agent of ["node-exporter", "promtail"]) one(resources, DAEMONSET, agent);
+        for (const agent of ["node-exporter", "alloy"]) one(resources, DAEMONSET, agent);
         one(resources, DEPLOYMENT, "kube-state-metrics");
     });
 
@@ -155,9 +155,11 @@ describe("prod stack (Kubernetes) under mocks", () => {
     });
 
     it("mounts host paths read-only for node agents, and runs a shipper that asks for root as nobody", () => {
-        const promtail = one(resources, DAEMONSET, "promtail").spec.template.spec;
-        assert.deepStrictEqual([promtail.securityContext.runAsUser, promtail.securityContext.runAsGroup], [65534, 0]);
-        for (const agent of ["promtail", "node-exporter"]) {
+        const alloy = one(resources, DAEMONSET, "alloy").spec.template.spec;
+        assert.deepStrictEqual([alloy.securityContext.runAsUser, alloy.securityContext.runAsGroup], [65534, 0]);
+        // Each Alloy pod learns its node's name, to discover only that node's pods.
+        assert.deepStrictEqual(alloy.containers[0].env.find((e: any) => e.name === "NODE_NAME"), { name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } });
+        for (const agent of ["alloy", "node-exporter"]) {
             const pod = one(resources, DAEMONSET, agent).spec.template.spec;
             const hostMounts = pod.containers[0].volumeMounts.filter((m: any) => m.name.startsWith("host-"));
             assert.ok(hostMounts.length > 0, agent);
@@ -182,8 +184,8 @@ describe("prod stack (Kubernetes) under mocks", () => {
             const annotations = (of(resources, STATEFULSET, service)[0].inputs as any).spec.template.metadata.annotations;
             assert.ok(annotations["checksum/secrets"], `${service}: a changed password must roll the pods`);
         }
-        // Loki and Promtail roll on a checksum of their configuration.
-        for (const [kind, service] of [[STATEFULSET, "loki"], [DAEMONSET, "promtail"]]) {
+        // Loki and Alloy roll on a checksum of their configuration.
+        for (const [kind, service] of [[STATEFULSET, "loki"], [DAEMONSET, "alloy"]]) {
             assert.match(String((one(resources, kind, service).spec.template.metadata.annotations ?? {})["checksum/config"]), /^[0-9a-f]{64}$/, service);
         }
     });
@@ -245,9 +247,14 @@ describe("prod stack (Kubernetes) under mocks", () => {
 
     it("discovers annotated pods and services with a read-only ClusterRole of its own", () => {
         const role = one(resources, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "prometheus");
-        const resourcesRead = role.rules.flatMap((r: any) => r.resources).sort();
-        assert.deepStrictEqual(resourcesRead, ["endpoints", "endpointslices", "nodes", "pods", "services"]);
-        for (const rule of role.rules) assert.deepStrictEqual(rule.verbs, ["get", "list", "watch"]);
+        const listed = role.rules.filter((r: any) => r.verbs.join() === "get,list,watch").flatMap((r: any) => r.resources).sort();
+        assert.deepStrictEqual(listed, ["endpoints", "endpointslices", "nodes", "pods", "services"]);
+        // The kubelet's and the API server's metrics: get only, and nothing else.
+        const others = role.rules.filter((r: any) => r.verbs.join() !== "get,list,watch");
+        assert.deepStrictEqual(others, [
+            { apiGroups: [""], resources: ["nodes/metrics"], verbs: ["get"] },
+            { nonResourceURLs: ["/metrics"], verbs: ["get"] },
+        ]);
         const binding = one(resources, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "prometheus");
         assert.deepStrictEqual(binding.subjects, [{ kind: "ServiceAccount", name: "prometheus", namespace: "monitoring" }]);
         const ksm = one(resources, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "kube-state-metrics");

@@ -14,7 +14,7 @@ const SHIPPER: ShipperModel = {
     httpPort: 9080,
     lokiPushUrl: "https://loki.monitoring.svc:3100/loki/api/v1/push",
     dataDir: "/var/lib/shipper",
-    containers: { kind: "kubernetes", podLogsDir: "/var/log/pods" },
+    containers: { kind: "kubernetes", podLogsDir: "/var/log/pods", nodeNameEnv: "NODE_NAME" },
     files: [],
     tls: TLS,
 };

@@ -7,10 +7,28 @@ import { LOKI_SCHEMA_FROM, renderAwsCredentials, renderLokiConfig } from "../com
 import { pipelineStages, POSTGRES_FIRST_LINE, ShipperModel } from "../components/render/log-sources";
 import { renderPromtailConfig } from "../components/render/promtail";
 import { shipperMounts, tailedFiles } from "../components/logs/sources";
+import { PROMTAIL_DEPRECATION } from "../components/logs/promtail";
+import * as pulumi from "@pulumi/pulumi";
 import { RecordedResource } from "../scripts/lib/mock-runtime";
 import { renderStack } from "../scripts/lib/render-stack";
 import { alloyErrors, AlloyBlock, LOKI_SCHEMA, parseAlloy, PROMTAIL_SCHEMA, promtailStageErrors, re2, schemaErrors } from "./support/log-schemas";
 import { RenderedDir, renderToDir } from "./support/render";
+
+/** The messages `pulumi.log.warn` got while `run` ran (the CLI prints them at preview and up). */
+async function collectWarnings(run: () => Promise<void>): Promise<string[]> {
+    const warnings: string[] = [];
+    const log = pulumi.log as { warn: (msg: string, ...rest: unknown[]) => Promise<void> };
+    const original = log.warn;
+    log.warn = async (msg: string) => {
+        warnings.push(msg);
+    };
+    try {
+        await run();
+    } finally {
+        log.warn = original;
+    }
+    return warnings;
+}
 
 const load = (values: Record<string, unknown>) => loadConfig(objectConfigSource(values), "dev");
 const logs = (raw: unknown, platform: "docker" | "kubernetes" = "docker", secrets = {}) => readLogs(raw, platform, secrets);
@@ -26,13 +44,13 @@ function model(containers: ShipperModel["containers"], config: LogsConfig): Ship
 }
 
 const DOCKER = { kind: "docker", socketPath: "/var/run/docker.sock" } as const;
-const KUBERNETES = { kind: "kubernetes", podLogsDir: "/var/log/pods" } as const;
+const KUBERNETES = { kind: "kubernetes", podLogsDir: "/var/log/pods", nodeNameEnv: "NODE_NAME" } as const;
 
 describe("logs configuration (monitoring:logs)", () => {
-    it("turns Loki and Promtail on by default, keeping 7 days on Docker and 30 on Kubernetes", () => {
+    it("turns Loki and Alloy on by default, keeping 7 days on Docker and 30 on Kubernetes", () => {
         const dev = logs(undefined);
         assert.strictEqual(dev.enabled, true);
-        assert.strictEqual(dev.shipper, "promtail");
+        assert.strictEqual(dev.shipper, "alloy");
         assert.strictEqual(dev.retention, "7d");
         assert.strictEqual(logs(undefined, "kubernetes").retention, "30d");
         assert.deepStrictEqual(dev.limits, {
@@ -303,8 +321,13 @@ describe("Alloy config (renderAlloyConfig)", () => {
         assert.deepStrictEqual(find(docker, "loki.write", "default").blocks[0].attributes, { url: "http://loki:3100/loki/api/v1/push" });
     });
 
-    it("on Kubernetes discovers pods and tails /var/log/pods with the CRI stage", () => {
-        assert.deepStrictEqual(find(kubernetes, "discovery.kubernetes", "pods").attributes, { role: "pod" });
+    it("on Kubernetes discovers only its own node's pods and tails /var/log/pods with the CRI stage", () => {
+        const discovery = find(kubernetes, "discovery.kubernetes", "pods");
+        assert.deepStrictEqual(discovery.attributes, { role: "pod" });
+        // The field selector takes the node name the platform puts in NODE_NAME (spec.nodeName).
+        assert.deepStrictEqual(discovery.blocks.map((b) => [b.name, b.attributes]), [
+            ["selectors", { role: "pod", field: { concat: ["spec.nodeName=", { call: "sys.env", args: ["NODE_NAME"] }] } }],
+        ]);
         assert.deepStrictEqual(find(kubernetes, "local.file_match", "pods").attributes.path_targets, { ref: "discovery.relabel.pods.output" });
         assert.deepStrictEqual(find(kubernetes, "loki.process", "pods").blocks.map((b) => b.name), ["stage.cri"]);
         assert.ok(!kubernetes.some((b) => b.name === "loki.source.docker"));
@@ -314,32 +337,42 @@ describe("Alloy config (renderAlloyConfig)", () => {
 describe("logs in the rendered dev stack (Docker, under mocks)", () => {
     const containers = (r: RecordedResource[]) => r.filter((x) => x.type === "docker:index/container:Container");
     let plain: RenderedDir;
-    let alloy: RenderedDir;
+    let promtail: RenderedDir;
+    let promtailWarnings: string[];
     let s3: RenderedDir;
     const S3_SECRET = "FAKE-loki-S3-Secret-Qw9e";
     before(async () => {
         plain = await renderToDir("dev", { logs: { files: [{ job: "payflux", path: "/srv/payflux/logs/*.log", format: "json" }] } });
-        alloy = await renderToDir("dev", { logs: { shipper: "alloy" } });
+        promtailWarnings = await collectWarnings(async () => {
+            promtail = await renderToDir("dev", { logs: { shipper: "promtail" } });
+        });
         s3 = await renderToDir("dev", {
             logs: { s3: { endpoint: "http://minio.local:9000", bucket: "loki", accessKeyId: "FAKEACCESSKEYID" } },
             lokiS3SecretAccessKey: S3_SECRET,
         });
     });
 
-    it("runs Loki, Promtail and cAdvisor in the default dev stack (Pulumi.dev.yaml)", async () => {
-        const rendered = await renderStack("dev", "Pulumi.dev.yaml");
-        const names = containers(rendered.resources).map((c) => c.name);
-        for (const service of ["loki", "promtail", "cadvisor"]) assert.ok(names.includes(service), `no ${service} in ${names.join(", ")}`);
+    it("runs Loki, Alloy and cAdvisor in the default dev stack (Pulumi.dev.yaml), and warns about nothing", async () => {
+        let rendered: Awaited<ReturnType<typeof renderStack>> | undefined;
+        const warnings = await collectWarnings(async () => {
+            rendered = await renderStack("dev", "Pulumi.dev.yaml");
+        });
+        const names = containers(rendered!.resources).map((c) => c.name);
+        for (const service of ["loki", "alloy", "cadvisor"]) assert.ok(names.includes(service), `no ${service} in ${names.join(", ")}`);
+        assert.ok(!names.includes("promtail"));
+        assert.deepStrictEqual(warnings.filter((w) => /promtail/i.test(w)), []);
     });
 
-    it("runs Loki and Promtail by default, or Alloy when chosen", () => {
+    it("runs Loki and Alloy by default, or the deprecated Promtail when chosen, with a warning at every up", () => {
         const names = (out: RenderedDir) => containers(out.rendered.resources).map((c) => c.name);
-        assert.ok(names(plain).includes("loki") && names(plain).includes("promtail"));
-        assert.ok(names(alloy).includes("alloy") && !names(alloy).includes("promtail"));
+        assert.ok(names(plain).includes("loki") && names(plain).includes("alloy") && !names(plain).includes("promtail"));
+        assert.ok(names(promtail).includes("promtail") && !names(promtail).includes("alloy"));
+        assert.deepStrictEqual(promtailWarnings, [PROMTAIL_DEPRECATION]);
+        assert.match(PROMTAIL_DEPRECATION, /^monitoring:logs\.shipper: promtail is deprecated: it reached end of life on 2026-03-02/);
     });
 
     it("mounts the Docker socket read-only into the shipper", () => {
-        for (const [out, name] of [[plain, "promtail"], [alloy, "alloy"]] as const) {
+        for (const [out, name] of [[plain, "alloy"], [promtail, "promtail"]] as const) {
             const shipper = containers(out.rendered.resources).find((c) => c.name === name)!;
             const socket = (shipper.inputs.volumes as any[]).find((v) => v.hostPath === "/var/run/docker.sock");
             assert.deepStrictEqual(socket, { hostPath: "/var/run/docker.sock", containerPath: "/var/run/docker.sock", readOnly: true });
@@ -349,9 +382,11 @@ describe("logs in the rendered dev stack (Docker, under mocks)", () => {
 
     it("keeps positions on a named volume and publishes only Loki, on 127.0.0.1:13100", () => {
         const all = containers(plain.rendered.resources);
-        const promtail = all.find((c) => c.name === "promtail")!;
-        assert.ok((promtail.inputs.volumes as any[]).some((v) => v.containerPath === "/var/lib/promtail" && v.volumeName));
-        assert.deepStrictEqual(promtail.inputs.ports, []);
+        const alloy = all.find((c) => c.name === "alloy")!;
+        assert.ok((alloy.inputs.volumes as any[]).some((v) => v.containerPath === "/var/lib/alloy/data" && v.volumeName));
+        assert.deepStrictEqual(alloy.inputs.ports, []);
+        const promtailContainer = containers(promtail.rendered.resources).find((c) => c.name === "promtail")!;
+        assert.ok((promtailContainer.inputs.volumes as any[]).some((v) => v.containerPath === "/var/lib/promtail" && v.volumeName));
         assert.deepStrictEqual(all.find((c) => c.name === "loki")!.inputs.ports, [{ internal: 3100, external: 13100, ip: "127.0.0.1" }]);
     });
 
@@ -361,16 +396,16 @@ describe("logs in the rendered dev stack (Docker, under mocks)", () => {
         assert.deepStrictEqual([loki.uid, loki.url], ["loki", "http://loki:3100"]);
     });
 
-    it("has Prometheus scrape Loki (job loki) and the shipper (job promtail or alloy)", () => {
+    it("has Prometheus scrape Loki (job loki) and the shipper (job alloy, or promtail)", () => {
         const jobs = (out: RenderedDir) => (yaml.load(out.file("prometheus", "/etc/prometheus/prometheus.yml")) as any).scrape_configs.map((j: any) => j.job_name);
-        assert.ok(jobs(plain).includes("loki") && jobs(plain).includes("promtail"));
-        assert.ok(jobs(alloy).includes("alloy") && !jobs(alloy).includes("promtail"));
+        assert.ok(jobs(plain).includes("loki") && jobs(plain).includes("alloy") && !jobs(plain).includes("promtail"));
+        assert.ok(jobs(promtail).includes("promtail") && !jobs(promtail).includes("alloy"));
     });
 
     it("turns logs off entirely with logs.enabled: false", async () => {
         const off = await renderToDir("dev", { logs: { enabled: false } });
         const names = containers(off.rendered.resources).map((c) => c.name);
-        assert.ok(!names.includes("loki") && !names.includes("promtail"));
+        assert.ok(!names.includes("loki") && !names.includes("alloy") && !names.includes("promtail"));
         assert.doesNotMatch(off.file("grafana", "/etc/grafana/provisioning/datasources/datasources.yml"), /type: loki/);
     });
 

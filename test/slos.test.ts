@@ -44,7 +44,8 @@ describe("SLOs on any metric", () => {
         configError(slo({ sli: { total: "gateway_requests_total{", errors: "x" } }), "slos[0].sli.total", "is not valid PromQL");
         configError(slo({ sli: { total: "sum(gateway_requests_total)", errors: "x" } }), "slos[0].sli.total", "reads no counter");
         configError(slo({ sli: { total: "x", errors: "y", good: "z" } }), "slos[0].sli", "exactly one of errors");
-        configError(slo({ sli: { total: "x{job=\"$job\"}", good: "z" } }), "slos[0].sli.total", "variables are not PromQL");
+        configError(slo({ sli: { total: "x{job=$job}", good: "z" } }), "slos[0].sli.total", "is not valid PromQL");
+        load({ slos: [{ ...GATEWAY, sli: { total: 'x{path=~"/api/.*$"}', good: 'x{path=~"/api/.*$", code!~"5.."}' } }] });
         configError(slo({ latency: { histogram: "gateway_request_duration_ms_bucket", threshold: 50, objective: 0.9 } }), "slos[0].latency.histogram", "without _bucket");
         configError(slo({ latency: { histogram: "rate(x[5m])", threshold: 50, objective: 0.9 } }), "slos[0].latency.histogram", "not a histogram selector");
         configError(slo({ latency: { histogram: "x", thresholdSeconds: 0.05, objective: 0.9 } }), "slos[0].latency.thresholdSeconds", "own unit");

@@ -26,6 +26,9 @@ const WATCHED: ApiReadRule[] = [
     { apiGroups: ["coordination.k8s.io"], resources: ["leases"] },
 ];
 
+/** Object labels kube-state-metrics turns into `label_*` labels of its `kube_<object>_labels` series. */
+const KSM_LABELS = "nodes=[topology.kubernetes.io/zone,node.kubernetes.io/instance-type]";
+
 /** Cluster object state: deployments' replicas, pods' phases and restarts, nodes' conditions, jobs (Kubernetes only). */
 export const kubeStateMetrics: ExporterDefinition = {
     name: "kube-state-metrics",
@@ -35,7 +38,14 @@ export const kubeStateMetrics: ExporterDefinition = {
         name: "kube-state-metrics",
         image: IMAGES.kubeStateMetrics,
         kind: "deployment",
-        args: [`--port=${PORT}`, "--telemetry-port=8081", `--resources=${WATCHED.flatMap((r) => r.resources).sort().join(",")}`],
+        args: [
+            `--port=${PORT}`,
+            "--telemetry-port=8081",
+            `--resources=${WATCHED.flatMap((r) => r.resources).sort().join(",")}`,
+            // kube_node_labels with the zone and instance type (the cluster dashboard's nodes by zone);
+            // every other object's labels stay out of the series (cardinality).
+            `--metric-labels-allowlist=${KSM_LABELS}`,
+        ],
         ports: [{ name: "metrics", port: PORT }],
         health: { path: "/livez", port: PORT },
         user: "65534:65534",

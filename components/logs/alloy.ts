@@ -49,6 +49,7 @@ export function alloySpec(args: ShipperArgs, tls?: ServiceTls): ServiceSpec {
         user: "0:0",
         readOnlyRootFilesystem: true,
         discoversPods: model.containers?.kind === "kubernetes",
+        nodeNameEnv: model.containers?.kind === "kubernetes" ? model.containers.nodeNameEnv : undefined,
         resources: { cpuRequest: "50m", memoryRequest: "128Mi", cpuLimit: "500m", memoryLimit: "512Mi" },
     };
     // config.alloy names the certificate (its `http { tls { } }` block).

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { LogsConfig } from "../../config/logs";
+import { LogsConfig, PROMTAIL_END_OF_LIFE } from "../../config/logs";
 import { IMAGES } from "../images";
 import { Platform, ServiceSpec, ServiceTls } from "../platform/spec";
 import { PUSHES_TO_LOKI, SCRAPED_BY_PROMETHEUS } from "../flows";
@@ -19,13 +19,19 @@ export interface ShipperArgs {
     readonly lokiTlsServerName?: string;
 }
 
-/** Promtail on every host: container logs and the configured files, pushed to Loki. */
+/** Shown at every `pulumi preview`/`up` that still deploys Promtail. */
+export const PROMTAIL_DEPRECATION =
+    `monitoring:logs.shipper: promtail is deprecated: it reached end of life on ${PROMTAIL_END_OF_LIFE} and gets no more fixes. ` +
+    "Remove the key (Alloy is the default) or set it to alloy: the same sources and labels, and its own alerts and dashboard row.";
+
+/** Promtail (deprecated, `monitoring:logs.shipper: promtail`) on every host: container logs and the configured files, pushed to Loki. */
 export class Promtail extends pulumi.ComponentResource {
     /** The name Prometheus verifies its certificate against, when it serves TLS. */
     public readonly tlsServerName?: string;
 
     constructor(name: string, args: ShipperArgs, opts?: pulumi.ComponentResourceOptions) {
         super("monitoring:index:Promtail", name, {}, opts);
+        pulumi.log.warn(PROMTAIL_DEPRECATION, this);
         const tls = args.platform.serviceTls?.("promtail", "/etc/promtail/tls", this);
         args.platform.deploy(promtailSpec(args, tls), { parent: this });
         this.tlsServerName = tls?.serverName;

@@ -4,6 +4,7 @@ import * as random from "@pulumi/random";
 import { KubernetesConfig, ResourceOverride, TlsConfig } from "../../config";
 import type { ContainerLogs } from "../render/log-sources";
 import { DISCOVERY_READ, createServiceAccount, readRulesOf } from "./kubernetes/access";
+import { clusterMonitoring } from "./kubernetes/cluster";
 import { discoveryJobs, serviceScrapeTargets } from "./kubernetes/discovery";
 import { mountFiles } from "./kubernetes/files";
 import { headlessName, labelsOf } from "./kubernetes/labels";
@@ -12,10 +13,12 @@ import { createNamespace, needsHost } from "./kubernetes/pod-security";
 import { ClusterCa } from "./kubernetes/tls";
 import { createDisruptionBudget, createFileObjects, createIngress, createServices, createWorkload, KubeContext } from "./kubernetes/workload";
 import { RELOADER_RESOURCES, resourcesFor, withResourceOverrides } from "./resources";
-import { Addressing, DeployedService, Discovery, Platform, ScrapeTargets, ServiceSpec, ServiceTls } from "./spec";
+import { Addressing, ClusterMonitoring, DeployedService, Discovery, Platform, ScrapeTargets, ServiceSpec, ServiceTls } from "./spec";
 
 /** Where the kubelet writes every container's log, on every node. */
 export const POD_LOGS_DIR = "/var/log/pods";
+/** Each pod that reads container logs finds its node's name here (downward API `spec.nodeName`), to keep to that node's pods. */
+export const NODE_NAME_ENV = "NODE_NAME";
 
 /** The Secret the Ingress controller reads the stack's CA from (`proxy-ssl-secret`). */
 const BACKEND_CA_SECRET = "monitoring-backend-ca";
@@ -187,13 +190,18 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
 
     /** The kubelet's log files of every pod, read on each node. */
     containerLogs(): ContainerLogs {
-        return { kind: "kubernetes", podLogsDir: POD_LOGS_DIR };
+        return { kind: "kubernetes", podLogsDir: POD_LOGS_DIR, nodeNameEnv: NODE_NAME_ENV };
     }
 
     /** Annotated pods and services, where `discoveryNamespaces` says; the scraper lists them through the API and reaches those pods. */
     discovery(): Discovery {
         const namespaces = this.ctx.kubernetes.discoveryNamespaces;
         return { jobs: discoveryJobs(namespaces), clusterRead: DISCOVERY_READ, outbound: [{ pods: { namespaces }, why: "annotated workloads" }] };
+    }
+
+    clusterMonitoring(): ClusterMonitoring {
+        const { nodeCidrs, kubeletInsecureSkipVerify } = this.ctx.kubernetes;
+        return clusterMonitoring({ nodeCidrs, kubeletInsecureSkipVerify });
     }
 
     finalize(): void {

@@ -81,7 +81,11 @@ function containerSources(containers: ContainerLogs): string[] {
         ];
     }
     return [
-        ...block("discovery.kubernetes \"pods\"", ['  role = "pod"']),
+        ...block("discovery.kubernetes \"pods\"", [
+            '  role = "pod"',
+            "  // Only the pods of this node: each DaemonSet pod tails the files its own node holds.",
+            ...block("selectors", attributes({ role: str("pod"), field: `${str("spec.nodeName=")} + sys.env(${str(containers.nodeNameEnv)})` }, "    "), "  "),
+        ]),
         "",
         ...block("discovery.relabel \"pods\"", ["  targets = discovery.kubernetes.pods.targets", ...rules]),
         "",

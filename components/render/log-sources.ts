@@ -4,7 +4,12 @@ import { LogFormat } from "../../config/logs";
 /** Where container logs come from: the Docker daemon's API, or the kubelet's files under /var/log/pods. */
 export type ContainerLogs =
     | { readonly kind: "docker"; readonly socketPath: string }
-    | { readonly kind: "kubernetes"; readonly podLogsDir: string };
+    | {
+          readonly kind: "kubernetes";
+          readonly podLogsDir: string;
+          /** Environment variable holding the node's name: each DaemonSet pod discovers only its own node's pods. */
+          readonly nodeNameEnv: string;
+      };
 
 /** How a tailed file is parsed: the user's formats, plus PostgreSQL's stderr log. */
 export type FileFormat = LogFormat | "postgresql";

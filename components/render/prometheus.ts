@@ -12,7 +12,8 @@ export interface ScrapeConfig {
     readonly scheme?: "http" | "https";
     readonly params?: Record<string, string[]>;
     readonly basic_auth?: { readonly username: string; readonly password_file: string };
-    readonly authorization?: { readonly type: string; readonly credentials_file: string };
+    /** `Authorization` from a file: a bearer token (a target's, or a Kubernetes ServiceAccount token). */
+    readonly authorization?: { readonly type?: string; readonly credentials_file: string };
     readonly tls_config?: Record<string, unknown>;
     readonly static_configs?: { readonly targets: string[]; readonly labels?: Record<string, string> }[];
     readonly kubernetes_sd_configs?: Record<string, unknown>[];

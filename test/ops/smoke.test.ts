@@ -133,7 +133,7 @@ describe("ops: npm run smoke", function () {
     });
 
     it("tells stack jobs from the user's applications by job name", () => {
-        for (const job of ["prometheus", "alertmanager", "grafana", "node-exporter", "cadvisor", "loki", "promtail", "postgres-exporter", "blackbox-http"]) {
+        for (const job of ["prometheus", "alertmanager", "grafana", "node-exporter", "cadvisor", "loki", "alloy", "promtail", "postgres-exporter", "blackbox-http"]) {
             assert.ok(isStackJob(job), job);
         }
         for (const job of ["app", "payflux", "api-exporter-client", "checkout"]) assert.ok(!isStackJob(job), job);

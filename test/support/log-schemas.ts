@@ -174,6 +174,9 @@ export function promtailStageErrors(config: { scrape_configs: { job_name: string
 
 export type AlloyValue = string | number | boolean | { ref: string } | AlloyValue[] | { [k: string]: AlloyValue };
 
+/** Standard-library functions a config may call (Alloy 1.x reference, stdlib). */
+export const ALLOY_FUNCTIONS = ["sys.env", "coalesce"];
+
 export interface AlloyBlock {
     readonly name: string;
     readonly label?: string;
@@ -181,10 +184,13 @@ export interface AlloyBlock {
     readonly blocks: AlloyBlock[];
 }
 
-/** Parses the subset of Alloy's syntax a config file uses: blocks, attributes, literals, references. */
+/**
+ * Parses the subset of Alloy's syntax a config file uses: blocks, attributes, literals,
+ * references, calls (`{call, args}`) and string concatenation with `+` (`{concat}`).
+ */
 export function parseAlloy(text: string): AlloyBlock[] {
     const tokens: string[] = [];
-    const re = /\s+|\/\/[^\n]*|("(?:[^"\\\n]|\\.)*")|([A-Za-z_][A-Za-z0-9_.]*)|(-?\d+(?:\.\d+)?)|([{}[\](),=])|(.)/gy;
+    const re = /\s+|\/\/[^\n]*|("(?:[^"\\\n]|\\.)*")|([A-Za-z_][A-Za-z0-9_.]*)|(-?\d+(?:\.\d+)?)|([{}[\](),=+])|(.)/gy;
     for (let m = re.exec(text); m && m.index < text.length; m = re.exec(text)) {
         if (m[6] !== undefined) throw new Error(`unexpected character ${JSON.stringify(m[6])} at ${m.index}`);
         const token = m[1] ?? m[2] ?? m[3] ?? m[4];
@@ -200,6 +206,13 @@ export function parseAlloy(text: string): AlloyBlock[] {
     };
     const isIdent = (t: string | undefined) => t !== undefined && /^[A-Za-z_]/.test(t);
     const value = (): AlloyValue => {
+        const first = primary();
+        if (peek() !== "+") return first;
+        const parts = [first];
+        while (peek() === "+") parts.push((take("+"), primary()));
+        return { concat: parts };
+    };
+    const primary = (): AlloyValue => {
         const t = take();
         if (t.startsWith('"')) return JSON.parse(t) as string;
         if (/^-?\d/.test(t)) return Number(t);
@@ -222,6 +235,16 @@ export function parseAlloy(text: string): AlloyBlock[] {
             }
             take("}");
             return obj;
+        }
+        if (isIdent(t) && peek() === "(") {
+            take("(");
+            const args: AlloyValue[] = [];
+            while (peek() !== ")") {
+                args.push(value());
+                if (peek() === ",") take(",");
+            }
+            take(")");
+            return { call: t, args };
         }
         if (isIdent(t)) return { ref: t };
         throw new Error(`unexpected ${t}`);
@@ -265,7 +288,7 @@ export const ALLOY_COMPONENTS: Record<string, { args: string[]; blocks?: Record<
         labelled: true,
     },
     "discovery.docker": { args: ["host", "port", "refresh_interval", "host_networking_host"], labelled: true },
-    "discovery.kubernetes": { args: ["role", "api_server", "kubeconfig_file"], labelled: true },
+    "discovery.kubernetes": { args: ["role", "api_server", "kubeconfig_file"], blocks: { selectors: ["role", "field", "label"] }, labelled: true },
     "discovery.relabel": { args: ["targets"], blocks: { rule: ["source_labels", "separator", "regex", "modulus", "target_label", "replacement", "action"] }, labelled: true },
     "loki.source.docker": { args: ["host", "targets", "forward_to", "labels", "relabel_rules", "refresh_interval"], labelled: true },
     "local.file_match": { args: ["path_targets", "sync_period"], labelled: true },
@@ -325,9 +348,16 @@ export function alloyErrors(blocks: AlloyBlock[]): string[] {
     const refs: string[] = [];
     const collect = (v: AlloyValue): void => {
         if (Array.isArray(v)) v.forEach(collect);
-        else if (typeof v === "object" && v !== null) "ref" in v && typeof v.ref === "string" ? refs.push(v.ref) : Object.values(v).forEach(collect);
+        else if (typeof v === "object" && v !== null && "call" in v) {
+            if (!ALLOY_FUNCTIONS.includes(String(v.call))) errors.push(`unknown function ${String(v.call)}`);
+            collect(v.args);
+        } else if (typeof v === "object" && v !== null) "ref" in v && typeof v.ref === "string" ? refs.push(v.ref) : Object.values(v).forEach(collect);
     };
-    blocks.forEach((b) => Object.values(b.attributes).forEach(collect));
+    const inBlocks = (b: AlloyBlock): void => {
+        Object.values(b.attributes).forEach(collect);
+        b.blocks.forEach(inBlocks);
+    };
+    blocks.forEach(inBlocks);
     for (const ref of refs) {
         const parts = ref.split(".");
         const field = parts.pop()!;

@@ -19,8 +19,9 @@ export interface MetricSource {
 }
 
 const STACK_JOBS = [
-    "prometheus", "alertmanager", "grafana", "node-exporter", "cadvisor", "loki", "promtail",
+    "prometheus", "alertmanager", "grafana", "node-exporter", "cadvisor", "loki", "promtail", "alloy",
     "postgres-exporter", "redis-exporter", "kafka-exporter",
+    "kubelet", "kubelet-cadvisor", "apiserver", "coredns", "kube-state-metrics",
 ] as const;
 
 export const METRIC_SOURCES: Readonly<Record<string, MetricSource>> = {
@@ -150,6 +151,25 @@ export const METRIC_SOURCES: Readonly<Record<string, MetricSource>> = {
         ],
         histograms: ["promtail_request_duration_seconds"],
     },
+    alloy: {
+        jobs: ["alloy"],
+        reference: "grafana/alloy v1.18.1: internal/component/common/loki/client/metrics.go (loki.write), " +
+            "loki/source/file and loki/source/docker metrics.go, internal/runtime/internal/controller/metrics.go; " +
+            "component metrics carry component_id and component_path",
+        metrics: [
+            "loki_write_sent_bytes_total", "loki_write_dropped_bytes_total", "loki_write_sent_entries_total",
+            "loki_write_dropped_entries_total", "loki_write_batch_retries_total",
+            "loki_source_file_read_bytes_total", "loki_source_file_file_bytes_total", "loki_source_file_read_lines_total",
+            "loki_source_file_files_active_total", "loki_source_docker_target_entries_total",
+            "loki_source_docker_target_parsing_errors_total", "loki_process_dropped_lines_total",
+            "alloy_component_controller_running_components", "alloy_component_controller_evaluating",
+            "alloy_component_evaluation_queue_size", "alloy_build_info",
+        ],
+        histograms: [
+            "loki_write_request_duration_seconds", "loki_write_request_size_bytes", "loki_write_entry_propagation_latency_seconds",
+            "alloy_component_evaluation_seconds",
+        ],
+    },
     "node-exporter": {
         jobs: ["node-exporter"],
         reference: "node_exporter 1.11 collectors (cpu, meminfo, filesystem, diskstats, netdev, loadavg, pressure, timex, filefd, uname, stat)",
@@ -181,7 +201,8 @@ export const METRIC_SOURCES: Readonly<Record<string, MetricSource>> = {
         ],
     },
     cadvisor: {
-        jobs: ["cadvisor"],
+        // Docker's cAdvisor, and the one built into every kubelet (/metrics/cadvisor).
+        jobs: ["cadvisor", "kubelet-cadvisor"],
         reference: "https://github.com/google/cadvisor/blob/master/docs/storage/prometheus.md",
         metrics: [
             "cadvisor_version_info", "machine_cpu_cores", "machine_memory_bytes", "container_last_seen",
@@ -202,6 +223,88 @@ export const METRIC_SOURCES: Readonly<Record<string, MetricSource>> = {
             "container_blkio_device_usage_total", "container_processes", "container_threads",
             "container_file_descriptors", "container_sockets", "container_tasks_state",
         ],
+    },
+    "kube-state-metrics": {
+        jobs: ["kube-state-metrics"],
+        reference: "kube-state-metrics v2 docs/metrics/{workload,cluster,policy,storage}/*-metrics.md (checked at c92fe0c, 2026-08)",
+        metrics: [
+            "kube_pod_info", "kube_pod_owner", "kube_pod_status_phase", "kube_pod_status_ready", "kube_pod_status_reason",
+            "kube_pod_status_scheduled", "kube_pod_status_unschedulable", "kube_pod_start_time", "kube_pod_created",
+            "kube_pod_container_info", "kube_pod_container_status_ready", "kube_pod_container_status_running",
+            "kube_pod_container_status_waiting", "kube_pod_container_status_waiting_reason",
+            "kube_pod_container_status_terminated_reason", "kube_pod_container_status_last_terminated_reason",
+            "kube_pod_container_status_restarts_total", "kube_pod_container_resource_requests", "kube_pod_container_resource_limits",
+            "kube_pod_spec_volumes_persistentvolumeclaims_info",
+            "kube_deployment_spec_replicas", "kube_deployment_status_replicas", "kube_deployment_status_replicas_available",
+            "kube_deployment_status_replicas_unavailable", "kube_deployment_status_replicas_updated", "kube_deployment_status_replicas_ready",
+            "kube_deployment_status_observed_generation", "kube_deployment_metadata_generation", "kube_deployment_status_condition",
+            "kube_deployment_spec_paused", "kube_deployment_created",
+            "kube_statefulset_replicas", "kube_statefulset_status_replicas", "kube_statefulset_status_replicas_ready",
+            "kube_statefulset_status_replicas_available", "kube_statefulset_status_replicas_current", "kube_statefulset_status_replicas_updated",
+            "kube_statefulset_status_observed_generation", "kube_statefulset_metadata_generation",
+            "kube_statefulset_status_current_revision", "kube_statefulset_status_update_revision", "kube_statefulset_created",
+            "kube_daemonset_status_desired_number_scheduled", "kube_daemonset_status_current_number_scheduled",
+            "kube_daemonset_status_number_ready", "kube_daemonset_status_number_available", "kube_daemonset_status_number_unavailable",
+            "kube_daemonset_status_number_misscheduled", "kube_daemonset_status_updated_number_scheduled",
+            "kube_daemonset_status_observed_generation", "kube_daemonset_metadata_generation", "kube_daemonset_created",
+            "kube_replicaset_owner", "kube_replicaset_spec_replicas", "kube_replicaset_status_ready_replicas",
+            "kube_job_info", "kube_job_owner", "kube_job_status_active", "kube_job_status_succeeded", "kube_job_status_failed",
+            "kube_job_status_start_time", "kube_job_status_completion_time", "kube_job_complete", "kube_job_failed",
+            "kube_job_spec_completions", "kube_job_created",
+            "kube_cronjob_info", "kube_cronjob_spec_suspend", "kube_cronjob_next_schedule_time", "kube_cronjob_status_last_schedule_time",
+            "kube_cronjob_status_active",
+            "kube_horizontalpodautoscaler_spec_max_replicas", "kube_horizontalpodautoscaler_spec_min_replicas",
+            "kube_horizontalpodautoscaler_status_current_replicas", "kube_horizontalpodautoscaler_status_desired_replicas",
+            "kube_horizontalpodautoscaler_status_condition",
+            "kube_node_info", "kube_node_labels", "kube_node_role", "kube_node_created", "kube_node_spec_unschedulable",
+            "kube_node_spec_taint", "kube_node_status_condition", "kube_node_status_capacity", "kube_node_status_allocatable",
+            "kube_namespace_created", "kube_namespace_status_phase",
+            "kube_resourcequota", "kube_limitrange",
+            "kube_persistentvolume_info", "kube_persistentvolume_status_phase", "kube_persistentvolume_capacity_bytes",
+            "kube_persistentvolume_claim_ref",
+            "kube_persistentvolumeclaim_info", "kube_persistentvolumeclaim_status_phase",
+            "kube_persistentvolumeclaim_resource_requests_storage_bytes", "kube_persistentvolumeclaim_access_mode",
+            "kube_service_info",
+        ],
+    },
+    kubelet: {
+        jobs: ["kubelet"],
+        reference: "Kubernetes 1.33 kubelet /metrics (pkg/kubelet/metrics/metrics.go, component-base rest client and certificate metrics)",
+        metrics: [
+            "kubelet_node_name", "kubelet_running_pods", "kubelet_running_containers", "kubelet_started_pods_total",
+            "kubelet_started_pods_errors_total", "kubelet_runtime_operations_total", "kubelet_runtime_operations_errors_total",
+            "kubelet_evictions", "kubelet_certificate_manager_client_ttl_seconds", "kubelet_certificate_manager_server_ttl_seconds",
+            "kubelet_volume_stats_capacity_bytes", "kubelet_volume_stats_available_bytes", "kubelet_volume_stats_used_bytes",
+            "kubelet_volume_stats_inodes", "kubelet_volume_stats_inodes_free", "kubelet_volume_stats_inodes_used",
+            "kubelet_volume_stats_health_status_abnormal",
+            "rest_client_requests_total", "kubernetes_build_info",
+        ],
+        histograms: [
+            "kubelet_pleg_relist_duration_seconds", "kubelet_pleg_relist_interval_seconds", "kubelet_pod_start_duration_seconds",
+            "kubelet_pod_worker_duration_seconds", "kubelet_runtime_operations_duration_seconds", "storage_operation_duration_seconds",
+        ],
+    },
+    apiserver: {
+        jobs: ["apiserver"],
+        reference: "Kubernetes 1.33 kube-apiserver /metrics (apiserver/pkg/endpoints/metrics, authentication/request/x509, kube-aggregator)",
+        metrics: [
+            "apiserver_request_total", "apiserver_current_inflight_requests", "apiserver_longrunning_requests",
+            "apiserver_storage_objects", "apiserver_requested_deprecated_apis", "apiserver_request_terminations_total",
+            "apiserver_flowcontrol_rejected_requests_total", "apiserver_flowcontrol_current_inqueue_requests",
+            "aggregator_unavailable_apiservice", "kubernetes_build_info",
+        ],
+        histograms: ["apiserver_request_duration_seconds", "apiserver_client_certificate_expiration_seconds"],
+    },
+    coredns: {
+        jobs: ["coredns"],
+        reference: "CoreDNS 1.12 plugin/metrics, plugin/cache, plugin/forward README metrics sections",
+        metrics: [
+            "coredns_build_info", "coredns_dns_requests_total", "coredns_dns_responses_total", "coredns_panics_total",
+            "coredns_cache_entries", "coredns_cache_hits_total", "coredns_cache_misses_total", "coredns_cache_requests_total",
+            "coredns_forward_requests_total", "coredns_forward_responses_total", "coredns_forward_healthcheck_broken_total",
+            "coredns_forward_healthcheck_failures_total", "coredns_plugin_enabled",
+        ],
+        histograms: ["coredns_dns_request_duration_seconds", "coredns_dns_request_size_bytes", "coredns_dns_response_size_bytes", "coredns_forward_request_duration_seconds"],
     },
     "postgres-exporter": {
         jobs: ["postgres-exporter"],

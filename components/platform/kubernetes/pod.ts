@@ -116,6 +116,7 @@ function mainContainer(spec: ServiceSpec, mounts: VolumeMount[]): Container {
         env: [
             ...Object.entries(spec.env ?? {}).map(([name, value]) => ({ name, value })),
             ...(spec.replicaNameEnv ? [{ name: spec.replicaNameEnv, valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }] : []),
+            ...(spec.nodeNameEnv ? [{ name: spec.nodeNameEnv, valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }] : []),
         ],
         ports: spec.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: "TCP" })),
         volumeMounts: mounts,
@@ -176,6 +177,8 @@ export function podTemplate(spec: ServiceSpec, options: PodOptions): k8s.types.i
                 fsGroupChangePolicy: "OnRootMismatch",
                 seccompProfile: { type: "RuntimeDefault" },
             },
+            // The node's network and processes (node exporter); needs the namespace's Pod Security exception.
+            ...(spec.hostNamespaces ? { hostNetwork: true, hostPID: true, dnsPolicy: "ClusterFirstWithHostNet" } : {}),
             affinity: antiAffinity(spec, options.antiAffinity),
             // A node agent runs on every node, tainted ones included.
             tolerations: spec.kind === "daemonset" ? [{ operator: "Exists" }] : undefined,
