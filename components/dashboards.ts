@@ -8,12 +8,24 @@ const PART_DASHBOARDS: readonly { readonly on: (config: StackConfig) => boolean;
     { on: (config) => config.slos.length > 0, dashboards: ["services/slo"] },
 ];
 
+/** The folder of dashboards about the Kubernetes cluster the stack runs on. */
+export const KUBERNETES_DASHBOARDS = "kubernetes";
+
 /**
  * The built-in dashboards Grafana gets: those of the parts that run (an exporter's dashboards
  * only with the exporter), always the others, minus `monitoring:grafana.disabledDashboards`.
+ * `watchesCluster`: Prometheus watches the cluster the platform runs on, which brings the
+ * Kubernetes folder and the Containers dashboard (fed by the kubelet's cAdvisor).
  */
-export function selectBuiltInDashboards(config: StackConfig, exporters: readonly ExporterDefinition[]): BuiltInDashboard[] {
-    const owned = [...exporters.map((e) => ({ on: e.enabled, dashboards: e.dashboards ?? [] })), ...PART_DASHBOARDS];
+export function selectBuiltInDashboards(config: StackConfig, exporters: readonly ExporterDefinition[], watchesCluster = false): BuiltInDashboard[] {
+    const cluster = builtInDashboards()
+        .filter((d) => d.folder === KUBERNETES_DASHBOARDS)
+        .map((d) => d.name);
+    const owned = [
+        ...exporters.map((e) => ({ on: e.enabled, dashboards: e.dashboards ?? [] })),
+        ...PART_DASHBOARDS,
+        { on: () => watchesCluster, dashboards: [...cluster, "infrastructure/containers"] },
+    ];
     const conditional = new Set(owned.flatMap((o) => o.dashboards));
     const running = new Set(owned.filter((o) => o.on(config)).flatMap((o) => o.dashboards));
     return builtInDashboards().filter((d) => (!conditional.has(d.name) || running.has(d.name)) && !config.grafana.disabledDashboards.includes(d.name));

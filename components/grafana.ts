@@ -6,11 +6,13 @@ import { ALERTMANAGER_PORT } from "./alertmanager";
 import { GRAFANA_DATABASE_NAME, GRAFANA_DATABASE_SERVICE, GrafanaDatabase } from "./grafana-database";
 import { IMAGES } from "./images";
 import { generatePassword } from "./passwords";
-import { FileSpec, Platform, ServiceSpec, ServiceTls } from "./platform/spec";
+import { FileSpec, OutboundSpec, Platform, portOf, ServiceSpec, ServiceTls } from "./platform/spec";
 import { SCRAPED_BY_PROMETHEUS } from "./flows";
 import { PROMETHEUS_PORT } from "./prometheus";
 import { renderBuiltInDashboards, userDashboardDirs } from "./render/dashboards";
 import { renderDashboardProviders, renderGrafanaDatasources } from "./render/grafana";
+import { grafanaEnvironment, grafanaSettings, renderLdapToml } from "./render/grafana-settings";
+import { GRAFANA_SECRET_KEYS } from "../config/grafana";
 
 export const GRAFANA_PORT = 3000;
 const SECRETS_DIR = "/etc/grafana/secrets";
@@ -23,7 +25,15 @@ const SECRET_FILES = {
     alertmanagerPassword: `${SECRETS_DIR}/alertmanager_password`,
     databaseUrl: `${SECRETS_DIR}/database_url`,
     databasePassword: `${SECRETS_DIR}/database_password`,
+    metricsPassword: `${SECRETS_DIR}/metrics_password`,
+    smtpPassword: `${SECRETS_DIR}/smtp_password`,
+    genericOauthClientSecret: `${SECRETS_DIR}/generic_oauth_client_secret`,
+    githubClientSecret: `${SECRETS_DIR}/github_client_secret`,
+    googleClientSecret: `${SECRETS_DIR}/google_client_secret`,
+    azureadClientSecret: `${SECRETS_DIR}/azuread_client_secret`,
+    ldapBindPassword: `${SECRETS_DIR}/ldap_bind_password`,
 };
+const LDAP_CONFIG = "/etc/grafana/ldap/ldap.toml";
 
 export interface GrafanaArgs {
     readonly settings: GrafanaConfig;
@@ -32,6 +42,8 @@ export interface GrafanaArgs {
     /** Passwords of the datasources Grafana queries. */
     readonly prometheusPassword: pulumi.Output<string>;
     readonly alertmanagerPassword: pulumi.Output<string>;
+    /** Basic-auth password Prometheus scrapes Grafana's /metrics with (user `prometheus`). */
+    readonly metricsPassword: pulumi.Output<string>;
     /** Loki's `host:port` when logs are on; adds the Loki datasource. */
     readonly lokiAddress?: string;
     /** The built-in dashboards of what runs, and the user's folders (`monitoring:dashboards`). */
@@ -127,6 +139,31 @@ function ownDatabaseEnv(db: GrafanaDatabase, tls?: ServiceTls): Record<string, s
     };
 }
 
+/** Secret files Grafana reads (`__FILE` variables, `$__file{}` in ldap.toml): one per secret the settings need. */
+function settingsSecretFiles(args: GrafanaArgs): { path: string; content: pulumi.Output<string>; secret: true }[] {
+    const { smtp, auth } = args.settings;
+    const wanted: [boolean, string, pulumi.Output<string> | undefined][] = [
+        [Boolean(smtp?.user), SECRET_FILES.smtpPassword, args.secrets[GRAFANA_SECRET_KEYS.smtp]],
+        [Boolean(auth.genericOauth), SECRET_FILES.genericOauthClientSecret, args.secrets[GRAFANA_SECRET_KEYS.genericOauth]],
+        [Boolean(auth.github), SECRET_FILES.githubClientSecret, args.secrets[GRAFANA_SECRET_KEYS.github]],
+        [Boolean(auth.google), SECRET_FILES.googleClientSecret, args.secrets[GRAFANA_SECRET_KEYS.google]],
+        [Boolean(auth.azuread), SECRET_FILES.azureadClientSecret, args.secrets[GRAFANA_SECRET_KEYS.azuread]],
+        [Boolean(auth.ldap), SECRET_FILES.ldapBindPassword, args.secrets[GRAFANA_SECRET_KEYS.ldap]],
+    ];
+    return wanted.flatMap(([on, path, content]) => (on && content ? [{ path, content, secret: true as const }] : []));
+}
+
+/** Where Grafana's mail and sign-in settings connect to: SMTP, the OAuth providers (HTTPS), LDAP. */
+function settingsOutbound(settings: GrafanaArgs["settings"]): OutboundSpec[] {
+    const { smtp, auth } = settings;
+    const oauth = [auth.genericOauth, auth.github, auth.google, auth.azuread].some(Boolean);
+    return [
+        ...(smtp ? [{ port: portOf(smtp.host), external: true }] : []),
+        ...(oauth ? [{ port: 443, external: true }] : []),
+        ...(auth.ldap ? [{ port: auth.ldap.port }] : []),
+    ];
+}
+
 /**
  * Behind a TLS edge (the prod Ingress): links and redirects use the public URL, the session cookie
  * is sent over HTTPS only, and browsers are told to use nothing else (HSTS). Set first in the
@@ -146,6 +183,22 @@ function edgeSettings(publicUrl: string | undefined): Record<string, string> {
 function grafanaSpec(args: GrafanaArgs, adminPassword: pulumi.Output<string>, tls?: ServiceTls): ServiceSpec {
     const database = args.secrets.grafanaDatabaseUrl;
     const own = database ? undefined : args.ownDatabase;
+    const { smtp, auth } = args.settings;
+    const settings = grafanaSettings(
+        args.settings,
+        {
+            adminPassword: SECRET_FILES.adminPassword,
+            metricsPassword: SECRET_FILES.metricsPassword,
+            databaseUrl: database ? SECRET_FILES.databaseUrl : undefined,
+            smtpPassword: smtp?.user ? SECRET_FILES.smtpPassword : undefined,
+            genericOauthClientSecret: auth.genericOauth ? SECRET_FILES.genericOauthClientSecret : undefined,
+            githubClientSecret: auth.github ? SECRET_FILES.githubClientSecret : undefined,
+            googleClientSecret: auth.google ? SECRET_FILES.googleClientSecret : undefined,
+            azureadClientSecret: auth.azuread ? SECRET_FILES.azureadClientSecret : undefined,
+            ldapConfig: auth.ldap ? LDAP_CONFIG : undefined,
+        },
+        { tls },
+    );
     return {
         name: "grafana",
         image: IMAGES.grafana,
@@ -153,17 +206,8 @@ function grafanaSpec(args: GrafanaArgs, adminPassword: pulumi.Output<string>, tl
         replicas: args.settings.replicas,
         env: {
             ...edgeSettings(args.platform.publicUrl?.("grafana")),
-            GF_SECURITY_ADMIN_USER: "admin",
-            GF_SECURITY_ADMIN_PASSWORD__FILE: SECRET_FILES.adminPassword,
-            GF_AUTH_ANONYMOUS_ENABLED: "false",
-            GF_USERS_ALLOW_SIGN_UP: "false",
-            GF_SECURITY_DISABLE_GRAVATAR: "true",
-            GF_ANALYTICS_REPORTING_ENABLED: "false",
-            GF_ANALYTICS_CHECK_FOR_UPDATES: "false",
-            GF_PATHS_PROVISIONING: "/etc/grafana/provisioning",
-            ...(database ? { GF_DATABASE_URL__FILE: SECRET_FILES.databaseUrl } : {}),
+            ...grafanaEnvironment(settings),
             ...(own ? ownDatabaseEnv(own, tls) : {}),
-            ...(tls ? { GF_SERVER_PROTOCOL: "https", GF_SERVER_CERT_FILE: tls.certFile, GF_SERVER_CERT_KEY: tls.keyFile } : {}),
         },
         ports: [{ name: "http", port: GRAFANA_PORT, expose: { hostPort: args.hostPort }, tls: Boolean(tls) }],
         files: [
@@ -173,6 +217,9 @@ function grafanaSpec(args: GrafanaArgs, adminPassword: pulumi.Output<string>, tl
             { path: SECRET_FILES.alertmanagerPassword, content: args.alertmanagerPassword, secret: true },
             ...(database ? [{ path: SECRET_FILES.databaseUrl, content: database, secret: true }] : []),
             ...(own ? [{ path: SECRET_FILES.databasePassword, content: own.password, secret: true }] : []),
+            { path: SECRET_FILES.metricsPassword, content: args.metricsPassword, secret: true },
+            ...settingsSecretFiles(args),
+            ...(auth.ldap ? [{ path: LDAP_CONFIG, content: renderLdapToml(auth.ldap, SECRET_FILES.ldapBindPassword) }] : []),
             ...(tls?.files ?? []),
         ],
         inbound: [SCRAPED_BY_PROMETHEUS],
@@ -183,6 +230,7 @@ function grafanaSpec(args: GrafanaArgs, adminPassword: pulumi.Output<string>, tl
             { service: "loki", why: "datasource" },
             ...(own ? [{ service: GRAFANA_DATABASE_SERVICE, why: "Grafana's own database" }] : []),
             ...(database && args.settings.databasePort ? [{ port: args.settings.databasePort }] : []),
+            ...settingsOutbound(args.settings),
         ],
         data: { path: "/var/lib/grafana", size: args.settings.storageSize },
         health: { path: "/api/health", port: GRAFANA_PORT },

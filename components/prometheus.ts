@@ -3,14 +3,18 @@ import { StackConfig } from "../config";
 import { IMAGES } from "./images";
 import { BASIC_AUTH_USER, GeneratedPassword, generatePassword } from "./passwords";
 import { SCRAPED_BY_PROMETHEUS } from "./flows";
-import { FileSpec, OutboundSpec, Platform, ServiceSpec, ServiceTls, tlsPaths } from "./platform/spec";
-import { renderPrometheusConfig, renderProbeClientConfig, renderWebConfig, ScrapeConfig, staticJob } from "./render/prometheus";
+import { ClusterMonitoring, FileSpec, OutboundSpec, Platform, ServiceSpec, ServiceTls, tlsPaths } from "./platform/spec";
+import { renderPrometheusConfig, renderProbeClientConfig, renderWebConfig, ScrapeConfig, serviceJob, staticJob } from "./render/prometheus";
+import { GRAFANA_METRICS_USER } from "./render/grafana-settings";
+// Grafana's port, for its scrape job; a plain constant, read only when the job is built.
+import { GRAFANA_PORT } from "./grafana";
 import { renderRuleFiles } from "./render/rules";
 
 export const PROMETHEUS_PORT = 9090;
 const RULES_DIR = "/etc/prometheus/rules";
 const SECRETS_DIR = "/etc/prometheus/secrets";
 const TLS_DIR = "/etc/prometheus/tls";
+const TARGETS_DIR = "/etc/prometheus/targets";
 /** Client config of the health checks (names the password file, holds no secret). */
 const PROBE_CLIENT_FILE = "/etc/prometheus/probe.yml";
 /** Set by the platform to the replica's name, so each replica labels its series `replica="<pod>"`. */
@@ -20,6 +24,7 @@ export const PROMETHEUS_SECRET_FILES = {
     password: `${SECRETS_DIR}/password`,
     alertmanagerPassword: `${SECRETS_DIR}/alertmanager_password`,
     remoteWritePassword: `${SECRETS_DIR}/remote_write_password`,
+    grafanaMetricsPassword: `${SECRETS_DIR}/grafana_metrics_password`,
 };
 
 export interface PrometheusArgs {
@@ -31,8 +36,12 @@ export interface PrometheusArgs {
     readonly alertmanagerEndpoints: string[];
     /** Basic-auth password of Alertmanager, to send alerts and scrape it. */
     readonly alertmanagerPassword: pulumi.Output<string>;
+    /** Basic-auth password of Grafana's /metrics (user `prometheus`). */
+    readonly grafanaMetricsPassword: pulumi.Output<string>;
     /** Where the workload runs. */
     readonly platform: Platform;
+    /** The cluster the platform runs on, when it offers one to watch: its jobs, and rules/kubernetes-*.yml. */
+    readonly cluster?: ClusterMonitoring;
 }
 
 /** Prometheus: scrapes the stack and the user's applications, evaluates rules, alerts Alertmanager. */
@@ -52,17 +61,64 @@ export class Prometheus extends pulumi.ComponentResource {
     }
 }
 
-/** The scrape jobs for the user's applications (`monitoring:targets`). */
+/** Where a target's credentials and certificates are mounted: secrets beside the stack's, PEMs in their own folder. */
+function targetPaths(job: string) {
+    return {
+        password: `${SECRETS_DIR}/targets/${job}/password`,
+        token: `${SECRETS_DIR}/targets/${job}/token`,
+        key: `${SECRETS_DIR}/targets/${job}/client.key`,
+        ca: `${TARGETS_DIR}/${job}/ca.pem`,
+        cert: `${TARGETS_DIR}/${job}/client.pem`,
+    };
+}
+
+/** The scrape jobs for the user's applications (`monitoring:targets`), credentials as files. */
 export function applicationJobs(config: StackConfig): ScrapeConfig[] {
-    return config.targets.map((t) =>
-        staticJob(t.job, t.targets, {
+    return config.targets.map((t) => {
+        const files = targetPaths(t.job);
+        return staticJob(t.job, t.targets, {
             ...(t.interval ? { scrape_interval: t.interval } : {}),
             ...(t.timeout ? { scrape_timeout: t.timeout } : {}),
             metrics_path: t.metricsPath,
             scheme: t.scheme,
+            ...(t.basicAuth ? { basic_auth: { username: t.basicAuth.username, password_file: files.password } } : {}),
+            ...(t.bearerTokenSecret ? { authorization: { type: "Bearer", credentials_file: files.token } } : {}),
+            ...(t.tls
+                ? {
+                      tls_config: {
+                          ...(t.tls.ca ? { ca_file: files.ca } : {}),
+                          ...(t.tls.cert ? { cert_file: files.cert, key_file: files.key } : {}),
+                          ...(t.tls.serverName ? { server_name: t.tls.serverName } : {}),
+                          ...(t.tls.insecureSkipVerify ? { insecure_skip_verify: true } : {}),
+                      },
+                  }
+                : {}),
+            ...(t.relabelConfigs.length ? { relabel_configs: t.relabelConfigs } : {}),
+            ...(t.metricRelabelConfigs.length ? { metric_relabel_configs: t.metricRelabelConfigs } : {}),
             labels: t.labels,
-        }),
-    );
+        });
+    });
+}
+
+/** The files the user's scrape jobs read: CAs and client certificates, and the secrets from monitoring:targetSecrets. */
+function targetFiles(config: StackConfig): FileSpec[] {
+    const secret = (name: string): pulumi.Output<string> => {
+        const map = config.secrets.targets;
+        // Encrypted map in the offline render: a stand-in, never written out.
+        const value = map === "opaque" ? pulumi.secret("encrypted") : map?.get(name);
+        if (!value) throw new Error(`target secret ${name} is referenced but not set`);
+        return value;
+    };
+    return config.targets.flatMap((t) => {
+        const files = targetPaths(t.job);
+        return [
+            ...(t.basicAuth ? [{ path: files.password, content: secret(t.basicAuth.passwordSecret), secret: true }] : []),
+            ...(t.bearerTokenSecret ? [{ path: files.token, content: secret(t.bearerTokenSecret), secret: true }] : []),
+            ...(t.tls?.ca ? [{ path: files.ca, content: t.tls.ca }] : []),
+            ...(t.tls?.cert ? [{ path: files.cert, content: t.tls.cert }] : []),
+            ...(t.tls?.keySecret ? [{ path: files.key, content: secret(t.tls.keySecret), secret: true }] : []),
+        ];
+    });
 }
 
 /** The CA Prometheus verifies every service of the stack with, when they serve in-cluster TLS. */
@@ -82,8 +138,13 @@ function tlsClient(caFile?: string): Pick<ScrapeConfig, "scheme" | "tls_config">
     return caFile ? { scheme: "https", tls_config: { ca_file: caFile } } : {};
 }
 
-/** Prometheus' own job and Alertmanager's, both behind basic auth (and TLS when `caFile` is given). */
+/**
+ * Prometheus' own job, Alertmanager's and Grafana's, each behind basic auth (and TLS when `caFile`
+ * is given). Grafana runs as a Deployment: its pods are found through the platform and verified
+ * against the name its certificate carries, the host of its Service address.
+ */
 export function stackJobs(platform: Platform, replicas: number, alertmanagerEndpoints: string[], caFile?: string): ScrapeConfig[] {
+    const grafanaHost = platform.addressOf("grafana", GRAFANA_PORT).replace(/:\d+$/, "");
     return [
         staticJob("prometheus", platform.replicaAddresses("prometheus", replicas, PROMETHEUS_PORT), {
             ...tlsClient(caFile),
@@ -92,6 +153,10 @@ export function stackJobs(platform: Platform, replicas: number, alertmanagerEndp
         staticJob("alertmanager", alertmanagerEndpoints, {
             ...tlsClient(caFile),
             basic_auth: { username: BASIC_AUTH_USER, password_file: PROMETHEUS_SECRET_FILES.alertmanagerPassword },
+        }),
+        serviceJob("grafana", platform.scrapeTargets("grafana", GRAFANA_PORT), {
+            ...(caFile ? { scheme: "https", tls_config: { ca_file: caFile, server_name: grafanaHost } } : {}),
+            basic_auth: { username: GRAFANA_METRICS_USER, password_file: PROMETHEUS_SECRET_FILES.grafanaMetricsPassword },
         }),
     ];
 }
@@ -138,6 +203,7 @@ export function renderPrometheusFiles(args: PrometheusArgs, caFile?: string): { 
         scrapeConfigs: [
             ...stackJobs(platform, config.prometheus.replicas, args.alertmanagerEndpoints, caFile),
             ...args.scrapeConfigs,
+            ...(args.cluster?.jobs ?? []),
             ...(platform.discovery?.().jobs ?? []),
             ...applicationJobs(config),
         ],
@@ -148,7 +214,10 @@ export function renderPrometheusFiles(args: PrometheusArgs, caFile?: string): { 
             ...(rw.username ? { basicAuth: { username: rw.username, passwordFile: PROMETHEUS_SECRET_FILES.remoteWritePassword } } : {}),
         })),
     });
-    const rules = renderRuleFiles(config).map((rule) => ({ path: `${RULES_DIR}/${rule.name}`, content: rule.content }));
+    const rules = renderRuleFiles({ ...config, kubernetesRules: Boolean(args.cluster) }).map((rule) => ({
+        path: `${RULES_DIR}/${rule.name}`,
+        content: rule.content,
+    }));
     return [{ path: "/etc/prometheus/prometheus.yml", content: prometheusYml }, ...rules];
 }
 
@@ -187,6 +256,7 @@ function prometheusSpec(args: PrometheusArgs, auth: GeneratedPassword, tls?: Ser
         files: [
             ...renderPrometheusFiles(args, tls?.caFile).map((f) => ({ ...f, hotReload: true })),
             ...userRuleFiles(config),
+            ...targetFiles(config),
             {
                 path: "/etc/prometheus/web.yml",
                 content: auth.bcryptHash.apply((hash) => renderWebConfig({ [BASIC_AUTH_USER]: hash }, tls)),
@@ -194,6 +264,7 @@ function prometheusSpec(args: PrometheusArgs, auth: GeneratedPassword, tls?: Ser
             },
             { path: PROMETHEUS_SECRET_FILES.password, content: auth.password, secret: true },
             { path: PROMETHEUS_SECRET_FILES.alertmanagerPassword, content: args.alertmanagerPassword, secret: true },
+            { path: PROMETHEUS_SECRET_FILES.grafanaMetricsPassword, content: args.grafanaMetricsPassword, secret: true },
             ...(remoteWritePassword && config.remoteWrite.some((rw) => rw.username)
                 ? [{ path: PROMETHEUS_SECRET_FILES.remoteWritePassword, content: remoteWritePassword, secret: true }]
                 : []),
@@ -207,8 +278,10 @@ function prometheusSpec(args: PrometheusArgs, auth: GeneratedPassword, tls?: Ser
             { service: "alertmanager", why: "alerts" },
             ...outboundPorts(config),
             ...(discovery?.outbound ?? []),
+            ...(args.cluster?.outbound ?? []),
         ],
-        clusterRead: discovery?.clusterRead,
+        clusterRead: [...(discovery?.clusterRead ?? []), ...(args.cluster?.clusterRead ?? [])],
+        clusterReadUrls: args.cluster?.clusterReadUrls,
         data: { path: "/prometheus", size: prometheus.storageSize },
         health: {
             path: "/-/healthy",
@@ -217,6 +290,7 @@ function prometheusSpec(args: PrometheusArgs, auth: GeneratedPassword, tls?: Ser
             // promtool reads the password from the file its client config names: nothing secret in its arguments.
             execProbe: { live: promtoolCheck("healthy", tls), ready: promtoolCheck("ready", tls) },
         },
+        stickyClients: true,
         user: "65534:65534",
         readOnlyRootFilesystem: true,
         resources: { cpuRequest: "250m", memoryRequest: "1Gi", cpuLimit: "2", memoryLimit: "4Gi" },

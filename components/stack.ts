@@ -3,6 +3,8 @@ import { StackConfig } from "../config";
 import { Alertmanager } from "./alertmanager";
 import { EXPORTERS, Exporter } from "./exporters";
 import { selectBuiltInDashboards } from "./dashboards";
+import { generatePassword } from "./passwords";
+import { withScrapeSettings } from "./render/prometheus";
 import { Grafana } from "./grafana";
 import { GrafanaDatabase } from "./grafana-database";
 import { deployLogging } from "./logs";
@@ -40,7 +42,12 @@ export class MonitoringStack extends pulumi.ComponentResource {
         const exporterJobs: ScrapeConfig[] = [];
         for (const definition of EXPORTERS.filter((e) => e.enabled(config))) {
             const exporter = new Exporter(`${name}-${definition.name}`, { definition, config, platform }, { parent: this });
-            exporterJobs.push(...definition.scrapeConfigs(config, platform).map((job) => scrapeOverTls(job, exporter.tlsServerName)));
+            const scrape = config.exporters.scrape[definition.configKey];
+            exporterJobs.push(
+                ...definition
+                    .scrapeConfigs(config, platform)
+                    .map((job) => scrapeOverTls(withScrapeSettings(job, scrape, config.scrapeInterval), exporter.tlsServerName)),
+            );
         }
         const logging = deployLogging(name, config, platform, this);
 
@@ -49,14 +56,20 @@ export class MonitoringStack extends pulumi.ComponentResource {
             { alerting: config.alerting, settings: config.alertmanager, secrets: config.secrets, hostPort: config.ports.alertmanager, platform },
             { parent: this },
         );
+        // Prometheus scrapes Grafana's /metrics with it; Grafana checks it (metrics basic auth).
+        const grafanaMetrics = generatePassword(`${name}-grafana-metrics-password`, this);
+        // The cluster the platform runs on, if any: Prometheus scrapes it, Grafana shows its dashboards.
+        const cluster = platform.clusterMonitoring?.();
         const prometheus = new Prometheus(
             `${name}-prometheus`,
             {
                 config,
                 platform,
+                cluster,
                 scrapeConfigs: [...exporterJobs, ...(logging?.scrapeConfigs ?? [])],
                 alertmanagerEndpoints: alertmanager.endpoints,
                 alertmanagerPassword: alertmanager.password,
+                grafanaMetricsPassword: grafanaMetrics.password,
             },
             { parent: this },
         );
@@ -70,8 +83,9 @@ export class MonitoringStack extends pulumi.ComponentResource {
                 hostPort: config.ports.grafana,
                 prometheusPassword: prometheus.password,
                 alertmanagerPassword: alertmanager.password,
+                metricsPassword: grafanaMetrics.password,
                 lokiAddress: logging?.lokiAddress,
-                dashboards: { builtIn: selectBuiltInDashboards(config, EXPORTERS), user: config.dashboards },
+                dashboards: { builtIn: selectBuiltInDashboards(config, EXPORTERS, Boolean(cluster)), user: config.dashboards },
                 http: config.http,
                 scrapeInterval: config.scrapeInterval,
                 secrets: config.secrets,

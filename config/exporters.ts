@@ -1,5 +1,6 @@
 import { ConfigError } from "./errors";
 import { Secrets } from "./secrets";
+import { scrapeTimeout } from "./targets";
 import * as v from "./validate";
 
 export type ProbeModule = "http_2xx" | "tcp_connect" | "icmp";
@@ -27,13 +28,26 @@ export interface ExportersConfig {
     readonly blackbox?: { readonly probes: ProbeConfig[]; readonly timeout: string };
     /** Object state of the cluster: deployments, pods, nodes (Kubernetes only; on there by default). */
     readonly kubeStateMetrics: boolean;
+    /** Scrape interval and timeout of an exporter's jobs, by its key under monitoring:exporters. */
+    readonly scrape: Readonly<Record<string, ScrapeSettings>>;
 }
+
+/** `scrapeInterval` / `scrapeTimeout` of one exporter; absent: the global interval, Prometheus' timeout. */
+export interface ScrapeSettings {
+    readonly interval?: string;
+    readonly timeout?: string;
+}
+
+const SCRAPE_FIELDS = ["scrapeInterval", "scrapeTimeout"];
+const TOGGLES = ["node", "cadvisor", "kubeStateMetrics"] as const;
 
 export interface ExportersContext {
     readonly platform: "docker" | "kubernetes";
     readonly secrets: Secrets;
     /** Port of the database `postgresDsn` names. */
     readonly postgresPort?: number;
+    /** `monitoring:scrapeInterval`, which an exporter's timeout must not exceed unless it has its own interval. */
+    readonly scrapeInterval?: string;
 }
 
 /** `false`/absent turns an exporter off; `true` or a block turns it on. */
@@ -78,17 +92,22 @@ export function readExporters(raw: unknown, context: ExportersContext): Exporter
     const key = "exporters";
     const obj = v.fields(key, raw ?? {}, ["node", "cadvisor", "postgres", "redis", "kafka", "blackbox", "kubeStateMetrics"]);
 
-    const cadvisor = v.optional(obj.cadvisor, context.platform === "docker", (x) => v.boolean(`${key}.cadvisor`, x));
+    // node, cadvisor and kubeStateMetrics: true/false, or a block with their scrape settings.
+    const toggle = (name: (typeof TOGGLES)[number], fallback: boolean): boolean =>
+        typeof obj[name] === "object" && obj[name] !== null
+            ? Boolean(block(`${key}.${name}`, obj[name], SCRAPE_FIELDS))
+            : v.optional(obj[name], fallback, (x) => v.boolean(`${key}.${name}`, x));
+    const cadvisor = toggle("cadvisor", context.platform === "docker");
     if (cadvisor && context.platform !== "docker") {
         throw new ConfigError(`${key}.cadvisor`, "runs on Docker only; on Kubernetes the kubelet already serves container metrics (cAdvisor built in)");
     }
 
-    const kubeStateMetrics = v.optional(obj.kubeStateMetrics, context.platform === "kubernetes", (x) => v.boolean(`${key}.kubeStateMetrics`, x));
+    const kubeStateMetrics = toggle("kubeStateMetrics", context.platform === "kubernetes");
     if (kubeStateMetrics && context.platform !== "kubernetes") {
         throw new ConfigError(`${key}.kubeStateMetrics`, "runs on Kubernetes only: it reports the state of cluster objects");
     }
 
-    const pg = block(`${key}.postgres`, obj.postgres, ["autoDiscoverDatabases"]);
+    const pg = block(`${key}.postgres`, obj.postgres, ["autoDiscoverDatabases", ...SCRAPE_FIELDS]);
     if (pg && !context.secrets.postgresDsn) {
         throw new ConfigError(
             "postgresDsn",
@@ -96,17 +115,17 @@ export function readExporters(raw: unknown, context: ExportersContext): Exporter
         );
     }
 
-    const redisRaw = block(`${key}.redis`, obj.redis, ["address", "user"]);
+    const redisRaw = block(`${key}.redis`, obj.redis, ["address", "user", ...SCRAPE_FIELDS]);
     if (redisRaw && redisRaw.address === undefined) {
         throw new ConfigError(`${key}.redis.address`, "is missing; give the Redis host:port, e.g. host.docker.internal:6379");
     }
 
-    const kafkaRaw = block(`${key}.kafka`, obj.kafka, ["brokers", "version", "topicFilter", "groupFilter"]);
+    const kafkaRaw = block(`${key}.kafka`, obj.kafka, ["brokers", "version", "topicFilter", "groupFilter", ...SCRAPE_FIELDS]);
     if (kafkaRaw && kafkaRaw.brokers === undefined) {
         throw new ConfigError(`${key}.kafka.brokers`, "is missing; list the brokers as host:port");
     }
 
-    const blackboxRaw = block(`${key}.blackbox`, obj.blackbox, ["probes", "timeout"]);
+    const blackboxRaw = block(`${key}.blackbox`, obj.blackbox, ["probes", "timeout", ...SCRAPE_FIELDS]);
     const probes = blackboxRaw ? v.list(`${key}.blackbox.probes`, blackboxRaw.probes ?? [], readProbe, { nonEmpty: true }) : [];
     v.unique(
         `${key}.blackbox.probes`,
@@ -115,7 +134,7 @@ export function readExporters(raw: unknown, context: ExportersContext): Exporter
     );
 
     return {
-        node: v.optional(obj.node, true, (x) => v.boolean(`${key}.node`, x)),
+        node: toggle("node", true),
         cadvisor,
         postgres: pg
             ? {
@@ -144,5 +163,19 @@ export function readExporters(raw: unknown, context: ExportersContext): Exporter
             : undefined,
         blackbox: blackboxRaw ? { probes, timeout: v.optional(blackboxRaw.timeout, "5s", (x) => v.duration(`${key}.blackbox.timeout`, x)) } : undefined,
         kubeStateMetrics,
+        scrape: readScrapeSettings(key, obj, context.scrapeInterval ?? "15s"),
     };
+}
+
+/** Each exporter block's `scrapeInterval` and `scrapeTimeout`; a timeout above the interval it runs at is an error. */
+function readScrapeSettings(key: string, obj: Record<string, unknown>, globalInterval: string): Record<string, ScrapeSettings> {
+    const out: Record<string, ScrapeSettings> = {};
+    for (const [name, raw] of Object.entries(obj)) {
+        if (typeof raw !== "object" || raw === null || Array.isArray(raw)) continue;
+        const fields = raw as Record<string, unknown>;
+        const interval = v.optional(fields.scrapeInterval, undefined, (x) => v.duration(`${key}.${name}.scrapeInterval`, x));
+        const timeout = v.optional(fields.scrapeTimeout, undefined, (x) => scrapeTimeout(`${key}.${name}.scrapeTimeout`, x, interval ?? globalInterval));
+        if (interval || timeout) out[name] = { interval, timeout };
+    }
+    return out;
 }

@@ -24,6 +24,10 @@ export interface KubernetesConfig {
     readonly apiServerCidrs: string[];
     /** Pod and service CIDRs, kept out of the egress that reaches receivers on the internet. */
     readonly clusterCidrs: string[];
+    /** Where the nodes' addresses are: Prometheus reaches each kubelet (10250) and the host-network node exporter there. */
+    readonly nodeCidrs: string[];
+    /** The kubelets serve self-signed certificates (no serverTLSBootstrap): scrape them without verifying. */
+    readonly kubeletInsecureSkipVerify: boolean;
     /** Namespaces Prometheus discovers annotated pods and services in; empty means all. */
     readonly discoveryNamespaces: string[];
     /** How replicas of one workload avoid sharing a node. */
@@ -141,6 +145,8 @@ export function readKubernetes(raw: unknown): KubernetesConfig {
         "ingressNamespace",
         "apiServerCidrs",
         "clusterCidrs",
+        "nodeCidrs",
+        "kubeletInsecureSkipVerify",
         "discoveryNamespaces",
         "antiAffinity",
     ]);
@@ -161,6 +167,8 @@ export function readKubernetes(raw: unknown): KubernetesConfig {
         ingressNamespace: v.optional(obj.ingressNamespace, "ingress-nginx", (x) => dnsLabel(`${key}.ingressNamespace`, x)),
         apiServerCidrs: v.optional(obj.apiServerCidrs, ["0.0.0.0/0"], (x) => v.list(`${key}.apiServerCidrs`, x, v.cidr, { nonEmpty: true })),
         clusterCidrs: v.optional(obj.clusterCidrs, [] as string[], (x) => v.list(`${key}.clusterCidrs`, x, clusterCidr)),
+        nodeCidrs: v.optional(obj.nodeCidrs, ["0.0.0.0/0"], (x) => v.list(`${key}.nodeCidrs`, x, v.cidr, { nonEmpty: true })),
+        kubeletInsecureSkipVerify: v.optional(obj.kubeletInsecureSkipVerify, false, (x) => v.boolean(`${key}.kubeletInsecureSkipVerify`, x)),
         discoveryNamespaces: v.optional(obj.discoveryNamespaces, [] as string[], (x) => v.list(`${key}.discoveryNamespaces`, x, dnsLabel)),
         antiAffinity: v.optional(obj.antiAffinity, "preferred" as const, (x) => v.oneOf(`${key}.antiAffinity`, x, ["preferred", "required"] as const)),
     };

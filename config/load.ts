@@ -10,6 +10,9 @@ import { readThresholds } from "./thresholds";
 import { readHttp, readRunbookBaseUrl } from "./http";
 import { readSlos } from "./slos";
 import { builtInDashboards, DatasourceType, readUserDashboards } from "./dashboards";
+import { GRAFANA_SETTINGS_KEYS, readGrafanaSettings } from "./grafana";
+import { labels, readTarget, targetSecretNames } from "./targets";
+import { Secrets } from "./secrets";
 import { readRuleFiles } from "./rule-files";
 import { builtInGroupNames } from "./thresholds";
 import { PlatformName, ScrapeTarget, StackConfig } from "./types";
@@ -40,6 +43,7 @@ export const CONFIG_KEYS = [
     "remoteWrite",
     "logs",
     "dashboards",
+    "docker",
 ] as const;
 
 const PLATFORMS: readonly PlatformName[] = ["docker", "kubernetes"];
@@ -65,6 +69,7 @@ export const BUILT_IN_JOBS = [
     "blackbox-exporter",
     "kube-state-metrics",
     "kubelet",
+    "kubelet-cadvisor",
     "apiserver",
     "coredns",
 ] as const;
@@ -101,11 +106,24 @@ export function loadConfig(source: ConfigSource, stack: string): StackConfig {
     const retentionRaw = v.fields("retention", source.value("retention") ?? {}, ["time", "size"]);
     const promRaw = v.fields("prometheus", source.value("prometheus") ?? {}, ["replicas", "storageSize", "adminApi", "remoteWriteReceiver", "externalLabels"]);
     const amRaw = v.fields("alertmanager", source.value("alertmanager") ?? {}, ["replicas", "storageSize", "retention"]);
-    const grafanaRaw = v.fields("grafana", source.value("grafana") ?? {}, ["replicas", "storageSize", "database", "disabledDashboards"]);
+    const grafanaRaw = v.fields("grafana", source.value("grafana") ?? {}, [
+        "replicas",
+        "storageSize",
+        "database",
+        "disabledDashboards",
+        ...GRAFANA_SETTINGS_KEYS,
+    ]);
     const logs = readLogs(source.value("logs"), platform, secrets);
     const datasources: DatasourceType[] = ["prometheus", "alertmanager", ...(logs.enabled ? ["loki" as const] : [])];
 
-    const targets = v.optional(source.value("targets"), [] as ScrapeTarget[], (x) => v.list("targets", x, (key, t) => readTarget(key, t, scrapeInterval)));
+    const targets = v.optional(source.value("targets"), [] as ScrapeTarget[], (x) =>
+        v.list("targets", x, (key, t) => {
+            const target = readTarget(key, t, scrapeInterval);
+            userJobName(`${key}.job`, target.job);
+            return target;
+        }),
+    );
+    checkTargetSecrets(targets, secrets);
     v.unique(
         "targets",
         targets.map((t) => t.job),
@@ -152,12 +170,14 @@ export function loadConfig(source: ConfigSource, stack: string): StackConfig {
                 ),
             ),
             ownDatabase: readGrafanaOwnDatabase(grafanaRaw.database, platform, secrets),
+            ...readGrafanaSettings(grafanaRaw, secrets, platform),
         },
-        exporters: readExporters(source.value("exporters"), { platform, secrets, postgresPort: readDatabasePort(source, "postgresDsn") }),
+        exporters: readExporters(source.value("exporters"), { platform, secrets, postgresPort: readDatabasePort(source, "postgresDsn"), scrapeInterval }),
         logs,
         thresholds: readThresholds(source.value("thresholds")),
         slos: readSlos(source.value("slos")),
         http: readHttp(source.value("http")),
+        docker: readDocker(source.value("docker"), platform),
         dashboards: readUserDashboards(source.value("dashboards"), datasources, builtInDashboards()),
         runbookBaseUrl: readRunbookBaseUrl(source.value("runbookBaseUrl")),
         kubernetes: readKubernetes(source.value("kubernetes")),
@@ -176,15 +196,34 @@ export function loadConfig(source: ConfigSource, stack: string): StackConfig {
     return config;
 }
 
-function labels(key: string, raw: unknown): Record<string, string> {
-    const obj = v.object(key, raw);
-    for (const [name, value] of Object.entries(obj)) {
-        v.labelName(`${key}.${name}`, name);
-        // `__address__`, `__scheme__`, ... steer the scrape itself.
-        if (name.startsWith("__")) throw new ConfigError(`${key}.${name}`, "labels starting with __ are reserved for Prometheus itself");
-        v.string(`${key}.${name}`, value);
+/** `monitoring:docker`: existing networks the stack's scrapers join, to reach containers by name. */
+function readDocker(raw: unknown, platform: PlatformName): { networks: string[] } {
+    const obj = v.fields("docker", raw ?? {}, ["networks"]);
+    const networks = v.optional(obj.networks, [] as string[], (x) =>
+        v.list("docker.networks", x, (key, name) => {
+            const value = v.string(key, name);
+            if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(value)) throw new ConfigError(key, `${JSON.stringify(value)} is not a Docker network name`);
+            return value;
+        }),
+    );
+    v.unique("docker.networks", networks, "network");
+    if (networks.length > 0 && platform !== "docker") {
+        throw new ConfigError("docker.networks", "applies to Docker only; on Kubernetes Prometheus reaches services by their DNS names");
     }
-    return obj as Record<string, string>;
+    return { networks };
+}
+
+/** Every secret a target names must be in monitoring:targetSecrets (unreadable offline when encrypted). */
+function checkTargetSecrets(targets: readonly ScrapeTarget[], secrets: Secrets): void {
+    targets.forEach((t, i) => {
+        for (const name of targetSecretNames(t)) {
+            if (secrets.targets === "opaque" || secrets.targets?.has(name)) continue;
+            throw new ConfigError(
+                `targets[${i}]`,
+                `names the secret ${JSON.stringify(name)}, which monitoring:targetSecrets does not hold; run: pulumi config set --secret --path 'monitoring:targetSecrets.${name}' <value>`,
+            );
+        }
+    });
 }
 
 /** A job name of the user's, not one the stack runs itself. */
@@ -197,27 +236,4 @@ function userJobName(key: string, raw: unknown): string {
         );
     }
     return job;
-}
-
-function readTarget(key: string, raw: unknown, scrapeInterval: string): ScrapeTarget {
-    const obj = v.fields(key, raw, ["job", "targets", "interval", "timeout", "metricsPath", "scheme", "labels"]);
-    if (obj.job === undefined) throw new ConfigError(`${key}.job`, "is missing; every target needs a job name");
-    const interval = v.optional(obj.interval, undefined, (x) => v.duration(`${key}.interval`, x));
-    const timeout = v.optional(obj.timeout, undefined, (x) => v.duration(`${key}.timeout`, x));
-    // Prometheus refuses a scrape timeout longer than the scrape interval.
-    if (timeout && v.durationMs(timeout) > v.durationMs(interval ?? scrapeInterval)) {
-        throw new ConfigError(
-            `${key}.timeout`,
-            `${timeout} is longer than the job's scrape interval ${interval ?? scrapeInterval}; a scrape must end before the next starts`,
-        );
-    }
-    return {
-        job: userJobName(`${key}.job`, obj.job),
-        targets: v.list(`${key}.targets`, obj.targets, v.hostPort, { nonEmpty: true }),
-        interval,
-        ...(timeout ? { timeout } : {}),
-        metricsPath: v.optional(obj.metricsPath, "/metrics", (x) => v.urlPath(`${key}.metricsPath`, x)),
-        scheme: v.optional(obj.scheme, "http" as const, (x) => v.oneOf(`${key}.scheme`, x, ["http", "https"] as const)),
-        labels: v.optional(obj.labels, {}, (x) => labels(`${key}.labels`, x)),
-    };
 }

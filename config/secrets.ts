@@ -15,11 +15,18 @@ export const SECRET_KEYS = [
     "remoteWritePassword",
     "lokiS3SecretAccessKey",
     "receiverSecrets",
+    "targetSecrets",
+    "grafanaSmtpPassword",
+    "grafanaOauthClientSecret",
+    "grafanaGithubClientSecret",
+    "grafanaGoogleClientSecret",
+    "grafanaAzureAdClientSecret",
+    "grafanaLdapBindPassword",
 ] as const;
 
 export type SecretKey = (typeof SECRET_KEYS)[number];
 /** The secret keys holding one value; `receiverSecrets` is a map of named values. */
-export type SingleSecretKey = Exclude<SecretKey, "receiverSecrets">;
+export type SingleSecretKey = Exclude<SecretKey, "receiverSecrets" | "targetSecrets">;
 
 /**
  * Secret values as secret Outputs; a key that is not set is absent. `receivers` holds the values of
@@ -28,6 +35,8 @@ export type SingleSecretKey = Exclude<SecretKey, "receiverSecrets">;
  */
 export type Secrets = { readonly [K in SingleSecretKey]?: pulumi.Output<string> } & {
     readonly receivers?: ReadonlyMap<string, pulumi.Output<string>> | "opaque";
+    /** monitoring:targetSecrets by name: scrape credentials of the user's targets. */
+    readonly targets?: ReadonlyMap<string, pulumi.Output<string>> | "opaque";
 };
 
 /** What the offline render puts in place of an encrypted monitoring:receiverSecrets map. */
@@ -98,12 +107,19 @@ export const SECRET_STAND_INS: Record<SecretKey, string> = {
     remoteWritePassword: "encrypted",
     lokiS3SecretAccessKey: "encrypted",
     receiverSecrets: OPAQUE_SECRET_MAP,
+    targetSecrets: OPAQUE_SECRET_MAP,
+    grafanaSmtpPassword: "encrypted",
+    grafanaOauthClientSecret: "encrypted",
+    grafanaGithubClientSecret: "encrypted",
+    grafanaGoogleClientSecret: "encrypted",
+    grafanaAzureAdClientSecret: "encrypted",
+    grafanaLdapBindPassword: "encrypted",
 };
 
 export function readSecrets(source: ConfigSource): Secrets {
     const secrets: { [K in SingleSecretKey]?: pulumi.Output<string> } = {};
     for (const key of SECRET_KEYS) {
-        if (key === "receiverSecrets") continue;
+        if (key === "receiverSecrets" || key === "targetSecrets") continue;
         const text = source.secretText(key);
         if (text === undefined || text === "") continue;
         // Every secret ends up alone in a credential file: a line break would add lines to it.
@@ -117,19 +133,18 @@ export function readSecrets(source: ConfigSource): Secrets {
         if (key === "grafanaDatabaseUrl") parsePostgresUrl(key, text, { requireDatabase: true });
         secrets[key] = pulumi.secret(text);
     }
-    return { ...secrets, receivers: readReceiverSecrets(source) };
+    return { ...secrets, receivers: readSecretMap(source, "receiverSecrets"), targets: readSecretMap(source, "targetSecrets") };
 }
 
-/** monitoring:receiverSecrets: `{name: value}`, set with `pulumi config set --secret --path 'monitoring:receiverSecrets.<name>' <value>`. */
-function readReceiverSecrets(source: ConfigSource): Secrets["receivers"] {
-    const key = "receiverSecrets";
+/** A map of named secrets, `{name: value}`, set with `pulumi config set --secret --path 'monitoring:<key>.<name>' <value>`. */
+function readSecretMap(source: ConfigSource, key: "receiverSecrets" | "targetSecrets"): Secrets["receivers"] {
     const raw = source.value(key);
     if (raw === undefined || raw === null || raw === "") return undefined;
     if (raw === OPAQUE_SECRET_MAP) return "opaque";
     if (typeof raw !== "object" || Array.isArray(raw)) {
         throw new ConfigError(
             key,
-            "is not a map of names to secret values; set one with: pulumi config set --secret --path 'monitoring:receiverSecrets.<name>' <value>",
+            `is not a map of names to secret values; set one with: pulumi config set --secret --path 'monitoring:${key}.<name>' <value>`,
         );
     }
     const out = new Map<string, pulumi.Output<string>>();

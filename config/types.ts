@@ -6,6 +6,7 @@ import { ThresholdsConfig } from "./thresholds";
 import { SloConfig } from "./slos";
 import { HttpConfig } from "./http";
 import { DashboardFolder } from "./dashboards";
+import { GrafanaSettings } from "./grafana";
 import { UserRuleFile } from "./rule-files";
 import { RouteNode } from "./alert-routing";
 import { ReceiverModel } from "./receivers";
@@ -15,19 +16,8 @@ export type PlatformName = "docker" | "kubernetes";
 export type Severity = "critical" | "warning" | "info";
 export const SEVERITIES: readonly Severity[] = ["critical", "warning", "info"];
 
-/** One of the user's applications, scraped by Prometheus. */
-export interface ScrapeTarget {
-    readonly job: string;
-    /** `host:port` addresses; on Docker, `host.docker.internal:PORT` reaches the host. */
-    readonly targets: string[];
-    readonly interval?: string;
-    /** Scrape timeout, at most the interval (Prometheus' default: the global one, 10s, capped at the interval). */
-    readonly timeout?: string;
-    readonly metricsPath: string;
-    readonly scheme: "http" | "https";
-    /** Extra labels put on every series of the job (team, env, ...). */
-    readonly labels: Record<string, string>;
-}
+export type { ScrapeTarget } from "./targets";
+import type { ScrapeTarget } from "./targets";
 
 /** Receivers and the route tree, as alertmanager.yml will hold them (credentials still secret references). */
 export interface AlertingConfig {
@@ -64,7 +54,7 @@ export interface AlertmanagerConfig {
     readonly retention: string;
 }
 
-export interface GrafanaConfig {
+export interface GrafanaConfig extends GrafanaSettings {
     readonly replicas: number;
     readonly storageSize: string;
     /** Port of the PostgreSQL database in `monitoring:grafanaDatabaseUrl`, when one is set. */
@@ -101,6 +91,8 @@ export interface StackConfig {
     readonly slos: SloConfig[];
     /** Names of the user's HTTP metrics and labels: rules/http.yml, the RED dashboard and the SLO rules follow them. */
     readonly http: HttpConfig;
+    /** Docker only: existing networks to join (`monitoring:docker.networks`). */
+    readonly docker: { readonly networks: string[] };
     /** The user's dashboards (`monitoring:dashboards`), read, checked and mapped onto the stack's datasources. */
     readonly dashboards: DashboardFolder[];
     /** Base URL alerts' runbook_url links point under (ends with /). */

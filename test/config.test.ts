@@ -183,6 +183,8 @@ describe("config: receivers", () => {
             targets: ["host.docker.internal:8080"],
             interval: "10s",
             metricsPath: "/m",
+            relabelConfigs: [],
+            metricRelabelConfigs: [],
             scheme: "http",
             labels: {},
         });

@@ -21,7 +21,7 @@ import { cataloguedMetrics, METRIC_SOURCES } from "./support/metrics-catalogue";
 const ROOT = path.join(__dirname, "..");
 const DASHBOARDS = path.join(ROOT, "dashboards");
 const RULES = path.join(ROOT, "rules");
-const FOLDERS = ["stack", "services", "infrastructure", "datastores", "logs"];
+const FOLDERS = ["stack", "services", "infrastructure", "datastores", "logs", "kubernetes"];
 /** The datasources the Grafana component provisions, by fixed UID. */
 const DATASOURCES: Readonly<Record<string, string>> = { prometheus: "prometheus", alertmanager: "alertmanager", loki: "loki" };
 /** Labels the log shipper (Alloy or Promtail) attaches to log streams. */
@@ -41,6 +41,11 @@ const STACK_JOBS = new Set([
     "blackbox-http",
     "blackbox-tcp",
     "blackbox-icmp",
+    "kubelet",
+    "kubelet-cadvisor",
+    "apiserver",
+    "coredns",
+    "kube-state-metrics",
 ]);
 /** Dashboards that do not filter by instance, and why. */
 const NO_INSTANCE_VARIABLE: Readonly<Record<string, string>> = {
@@ -54,13 +59,21 @@ const REQUIRED_VIEWS: Readonly<Record<string, string>> = {
     "HTTP RED by route": "job_route:http_requests:rate5m",
     "SLO error budget": "job:slo_error_budget_remaining:ratio",
     host: "instance:node_cpu_utilisation:rate5m",
-    containers: "container_cpu_usage_seconds_total",
+    containers: "container:cpu_usage_seconds:rate5m",
     PostgreSQL: "pg_up",
     Redis: "redis_up",
     "Kafka consumer lag": "kafka_consumergroup_lag_sum",
     "probes and certificates": "probe_ssl_earliest_cert_expiry",
     Prometheus: "prometheus_tsdb_head_series",
     Alertmanager: "alertmanager_notifications_failed_total",
+    "Kubernetes cluster": "kube_node_info",
+    "Kubernetes namespace": "namespace:container_cpu_requests:sum",
+    "Kubernetes workload": "namespace_workload_pod:kube_pod_owner:relabel",
+    "Kubernetes pod": "kube_pod_container_status_waiting_reason",
+    "Kubernetes node": "kubelet_running_pods",
+    "persistent volumes": "kubelet_volume_stats_available_bytes",
+    "API server": "apiserver_request_duration_seconds_bucket",
+    CoreDNS: "coredns_dns_responses_total",
 };
 
 type Json = Record<string, unknown>;

@@ -72,7 +72,8 @@ describe("dev stack (Docker) under mocks", () => {
         assert.ok(secretFiles.length >= 10, `only ${secretFiles.length} secret files`);
         for (const u of secretFiles) assert.strictEqual(u.content, "[secret]", `${u.file} is not secret`);
         const passwords = out.rendered.resources.filter((r) => r.type === "random:index/randomPassword:RandomPassword");
-        assert.strictEqual(passwords.length, 3);
+        // Grafana admin, Prometheus and Alertmanager basic auth, Grafana's /metrics basic auth.
+        assert.strictEqual(passwords.length, 4);
     });
 
     it("writes no secret value into any file or resources.json", () => {

@@ -37,8 +37,8 @@ describe("prod stack (Kubernetes): NetworkPolicies and the real tools", () => {
 
         it("let Prometheus reach every scrape target port, and Alertmanager", () => {
             const egress = policy(resources, "prometheus").egress;
+            // node-exporter runs on the host network: reached on the node CIDRs (test/kubernetes-cluster.test.ts).
             const targets: [string, string][] = [
-                ["node-exporter", "9100"],
                 ["kube-state-metrics", "8080"],
                 ["alloy", "12345"],
                 ["loki", "3100"],
@@ -117,7 +117,11 @@ describe("prod stack (Kubernetes): NetworkPolicies and the real tools", () => {
 
         it("promtool check config accepts the prod prometheus.yml with Kubernetes SD, TLS and its rule files", function () {
             const promtool = requireTool(this, "promtool");
-            const { root } = relocate(out, "prometheus", ["/etc/prometheus"]);
+            const serviceAccount = "/var/run/secrets/kubernetes.io/serviceaccount";
+            const { root } = relocate(out, "prometheus", ["/etc/prometheus", serviceAccount]);
+            // The kubelet, API server jobs read the pod's ServiceAccount token and the cluster CA.
+            fs.mkdirSync(path.join(root, serviceAccount), { recursive: true });
+            fs.writeFileSync(path.join(root, serviceAccount, "token"), "dummy\n");
             for (const file of ["password", "alertmanager_password", "remote_write_password"]) {
                 fs.mkdirSync(path.join(root, "etc/prometheus/secrets"), { recursive: true });
                 fs.writeFileSync(path.join(root, "etc/prometheus/secrets", file), "dummy\n");
@@ -143,6 +147,7 @@ describe("prod stack (Kubernetes): NetworkPolicies and the real tools", () => {
                 ],
                 { stdio: "ignore" },
             );
+            fs.copyFileSync(path.join(tlsDir, "ca.crt"), path.join(root, serviceAccount, "ca.crt"));
             const output = run(promtool, ["check", "config", path.join(root, "etc/prometheus/prometheus.yml")]);
             assert.match(output, /SUCCESS/);
             assert.doesNotMatch(output, /FAILED/);

@@ -282,9 +282,17 @@ describe("prod stack (Kubernetes) under mocks", () => {
 
     it("discovers annotated pods and services with a read-only ClusterRole of its own", () => {
         const role = one(resources, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "prometheus");
-        const resourcesRead = role.rules.flatMap((r: any) => r.resources).sort();
-        assert.deepStrictEqual(resourcesRead, ["endpoints", "endpointslices", "nodes", "pods", "services"]);
-        for (const rule of role.rules) assert.deepStrictEqual(rule.verbs, ["get", "list", "watch"]);
+        const listed = role.rules
+            .filter((r: any) => r.verbs.join() === "get,list,watch")
+            .flatMap((r: any) => r.resources)
+            .sort();
+        assert.deepStrictEqual(listed, ["endpoints", "endpointslices", "nodes", "pods", "services"]);
+        // The kubelet's and the API server's metrics: get only, and nothing else.
+        const others = role.rules.filter((r: any) => r.verbs.join() !== "get,list,watch");
+        assert.deepStrictEqual(others, [
+            { apiGroups: [""], resources: ["nodes/metrics"], verbs: ["get"] },
+            { nonResourceURLs: ["/metrics"], verbs: ["get"] },
+        ]);
         const binding = one(resources, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "prometheus");
         assert.deepStrictEqual(binding.subjects, [{ kind: "ServiceAccount", name: "prometheus", namespace: "monitoring" }]);
         const ksm = one(resources, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "kube-state-metrics");

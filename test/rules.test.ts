@@ -17,8 +17,20 @@ import {
     THRESHOLDS,
 } from "../components/render/rules";
 import { SLO_ALERTS } from "../config/thresholds";
-import { adaptUnitTest, alertCases, promtool, stackRuleOptions, UnitTestFile, unitTestSources, writeRuleFiles, writeUnitTests } from "./support/promtool";
+import {
+    adaptUnitTest,
+    alertCases,
+    promtool,
+    stackRuleOptions,
+    testsFor,
+    UnitTestFile,
+    unitTestSources,
+    writeRuleFiles,
+    writeUnitTests,
+} from "./support/promtool";
 import { requireTool } from "./support/tools";
+import { readPromql } from "./support/dashboard-queries";
+import { cataloguedMetrics } from "./support/metrics-catalogue";
 
 interface Rule {
     alert?: string;
@@ -140,6 +152,18 @@ describe("alert and recording rules", function () {
                 `${name}: runbook_url ${link}`,
             );
         }
+    });
+
+    it("reads only metrics in the metrics catalogue or recorded by a rule", function () {
+        const catalogue = cataloguedMetrics();
+        const recorded = new Set(onDisk.map((r) => r.rule.record).filter((r): r is string => Boolean(r)));
+        const problems: string[] = [];
+        for (const { file, rule } of onDisk) {
+            for (const m of readPromql(rule.expr).metrics) {
+                if (!catalogue.has(m) && !recorded.has(m)) problems.push(`${file}: ${rule.alert ?? rule.record} reads ${m}`);
+            }
+        }
+        assert.deepStrictEqual(problems, [], "add the metric to test/support/metrics-catalogue.ts with its source, or fix the name");
     });
 
     it("locates every rule's expression in the text exactly as YAML reads it", function () {
@@ -322,8 +346,14 @@ describe("alert and recording rules", function () {
 
             it("passes the promtool unit tests in rules/tests", function () {
                 const bin = requireTool(this, "promtool");
-                writeRuleFiles(dir, renderRuleFiles(options));
-                const tests = unitTestSources().map(({ name, test }) => ({ name, test: adaptUnitTest(test, options) }));
+                const rendered = renderRuleFiles(options);
+                writeRuleFiles(dir, rendered);
+                const tests = testsFor(unitTestSources(), rendered).map(({ name, test }) => ({ name, test: adaptUnitTest(test, options) }));
+                assert.strictEqual(
+                    tests.some((t) => t.name.startsWith("kubernetes-")),
+                    Boolean(options.kubernetesRules),
+                    "Kubernetes rule tests run where the rules load",
+                );
                 const files = writeUnitTests(dir, tests);
                 const run = promtool(bin, ["test", "rules", ...files]);
                 assert.ok(run.ok, run.output);

@@ -181,6 +181,7 @@ describe(`the example ${EXAMPLE}, rendered for dev`, () => {
             .filter((f) => f.startsWith("/etc/grafana/dashboards/"))
             .map((f) => f.replace(/^\/etc\/grafana\/dashboards\/|\.json$/g, ""));
         assert.deepEqual(names.sort(), [
+            "datastores/kafka",
             "infrastructure/host",
             "logs/logs",
             "services/http-red",

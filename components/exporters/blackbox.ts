@@ -10,6 +10,7 @@ const CONFIG_FILE = "/etc/blackbox_exporter/blackbox.yml";
 /** Probes from outside: HTTP status and latency, TCP connect, ICMP, TLS certificate expiry. */
 export const blackboxExporter: ExporterDefinition = {
     name: "blackbox-exporter",
+    configKey: "blackbox",
     enabled: (config) => config.exporters.blackbox !== undefined,
     dashboards: ["services/probes"],
     spec: (config) => ({

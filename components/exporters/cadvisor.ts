@@ -23,6 +23,7 @@ const DISABLED_METRICS = [
 /** Container CPU, memory, network and disk I/O, per Docker container (Docker only: the kubelet has it built in). */
 export const cadvisor: ExporterDefinition = {
     name: "cadvisor",
+    configKey: "cadvisor",
     enabled: (config) => config.exporters.cadvisor,
     dashboards: ["infrastructure/containers"],
     spec: () => ({

@@ -13,6 +13,8 @@ import type { ServiceTls } from "../platform/spec";
 export interface ExporterDefinition {
     /** Service name and scrape job name. */
     readonly name: string;
+    /** Its key under monitoring:exporters (`kafka`), where its scrapeInterval and scrapeTimeout live. */
+    readonly configKey: string;
     /** Whether the stack configuration turns it on. */
     enabled(config: StackConfig): boolean;
     /** Built-in dashboards (paths under dashboards/ without .json) that show its metrics: shipped only while it runs. */

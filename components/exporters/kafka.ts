@@ -8,6 +8,7 @@ const PORT = 9308;
 /** Kafka: brokers, topics, partitions, under-replication, and consumer-group lag (kafka_consumergroup_lag). */
 export const kafkaExporter: ExporterDefinition = {
     name: "kafka-exporter",
+    configKey: "kafka",
     enabled: (config) => config.exporters.kafka !== undefined,
     dashboards: ["datastores/kafka"],
     spec: (config) => {

@@ -36,9 +36,13 @@ const WATCHED: ApiReadRule[] = [
     { apiGroups: ["coordination.k8s.io"], resources: ["leases"] },
 ];
 
+/** Object labels kube-state-metrics turns into `label_*` labels of its `kube_<object>_labels` series. */
+const KSM_LABELS = "nodes=[topology.kubernetes.io/zone,node.kubernetes.io/instance-type]";
+
 /** Cluster object state: deployments' replicas, pods' phases and restarts, nodes' conditions, jobs (Kubernetes only). */
 export const kubeStateMetrics: ExporterDefinition = {
     name: "kube-state-metrics",
+    configKey: "kubeStateMetrics",
     enabled: (config) => config.exporters.kubeStateMetrics,
     spec: () => ({
         name: "kube-state-metrics",
@@ -50,6 +54,9 @@ export const kubeStateMetrics: ExporterDefinition = {
             `--resources=${WATCHED.flatMap((r) => r.resources)
                 .sort()
                 .join(",")}`,
+            // kube_node_labels with the zone and instance type (the cluster dashboard's nodes by zone);
+            // every other object's labels stay out of the series (cardinality).
+            `--metric-labels-allowlist=${KSM_LABELS}`,
         ],
         ports: [{ name: "metrics", port: PORT }],
         health: { path: "/livez", port: PORT },

@@ -8,6 +8,7 @@ const PORT = 9100;
 /** Host metrics: CPU, memory, disks, filesystems, network, load, clock. */
 export const nodeExporter: ExporterDefinition = {
     name: "node-exporter",
+    configKey: "node",
     enabled: (config) => config.exporters.node,
     dashboards: ["infrastructure/host"],
     spec: () => ({
@@ -20,7 +21,13 @@ export const nodeExporter: ExporterDefinition = {
             "--path.rootfs=/host/root",
             `--web.listen-address=:${PORT}`,
             "--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run|var/lib/docker/.+|var/lib/kubelet/.+)($|/)",
+            // In the host's network namespace every pod's veth pair is an interface: not host traffic.
+            "--collector.netdev.device-exclude=^(veth.*|cali.*|lxc.*|[a-f0-9]{15})$",
+            "--collector.netclass.ignored-devices=^(veth.*|cali.*|lxc.*|[a-f0-9]{15})$",
         ],
+        // The node's interfaces, conntrack table and processes, not the pod's own. It then holds port
+        // 9100 on every node: nothing else there (another node exporter) may listen on it.
+        hostNamespaces: true,
         ports: [{ name: "metrics", port: PORT }],
         hostMounts: [
             { hostPath: "/proc", path: "/host/proc", readOnly: true },

@@ -32,6 +32,7 @@ export function splitPostgresDsn(dsn: string): PostgresDsnParts {
 /** PostgreSQL: connections, transactions, locks, replication, database sizes, settings. */
 export const postgresExporter: ExporterDefinition = {
     name: "postgres-exporter",
+    configKey: "postgres",
     enabled: (config) => config.exporters.postgres !== undefined,
     dashboards: ["datastores/postgresql"],
     spec: (config) => {

@@ -18,6 +18,7 @@ export function renderRedisPasswordFile(redisUri: string, password: string): str
 /** Redis: memory, clients, keyspace, hit ratio, evictions, replication, command latency. */
 export const redisExporter: ExporterDefinition = {
     name: "redis-exporter",
+    configKey: "redis",
     enabled: (config) => config.exporters.redis !== undefined,
     dashboards: ["datastores/redis"],
     spec: (config) => {

@@ -16,6 +16,11 @@ export interface DockerPlatformArgs {
     readonly bindAddress: string;
     /** `monitoring:resources`: limits by service name, over each service's defaults. */
     readonly resources?: Record<string, ResourceOverride>;
+    /**
+     * Existing Docker networks (`monitoring:docker.networks`) the services that connect beyond the
+     * stack join, so they reach the user's containers by name.
+     */
+    readonly networks?: readonly string[];
 }
 
 /** Resolves services by their alias on the stack's Docker network. */
@@ -67,6 +72,11 @@ export function healthcheckCommand(health: HealthSpec): string {
             `printf '${BASIC_AUTH_USER}:%s' "$pw" | base64 -w 0; printf '\\r\\n\\r\\n'; }` +
             ` | nc 127.0.0.1 ${health.port} | head -n 1 | grep -q ' 200 ' || exit 1`,
     ].join("; ");
+}
+
+/** The service opens connections to something that is not a service of the stack (a port, not a `service` flow). */
+function connectsBeyondStack(spec: ServiceSpec): boolean {
+    return (spec.outbound ?? []).some((o) => o.service === undefined && o.pods === undefined && o.port !== undefined);
 }
 
 /** Local Docker: one network, pinned images, ports on the bind address, data on named volumes. */
@@ -145,7 +155,11 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
                     ...(volume && spec.data ? [{ volumeName: volume.name, containerPath: spec.data.path }] : []),
                     ...(spec.hostMounts ?? []).map((m) => ({ hostPath: m.hostPath, containerPath: m.path, readOnly: m.readOnly })),
                 ],
-                networksAdvanced: [{ name: this.network.name, aliases: [name] }],
+                networksAdvanced: [
+                    { name: this.network.name, aliases: [name] },
+                    // Joined by name: the network belongs to the application, not to this stack.
+                    ...(connectsBeyondStack(spec) ? (this.args.networks ?? []).map((network) => ({ name: network })) : []),
+                ],
                 // Lets Prometheus scrape the user's applications running on the host.
                 hosts: [{ host: "host.docker.internal", ip: "host-gateway" }],
                 restart: "unless-stopped",

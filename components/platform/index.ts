@@ -12,7 +12,11 @@ export * from "./spec";
 export function createPlatform(config: StackConfig, name: string, opts?: pulumi.ComponentResourceOptions): Platform {
     switch (config.platform) {
         case "docker":
-            return new DockerPlatform(name, { stack: config.stack, bindAddress: config.bindAddress, resources: config.resources }, opts);
+            return new DockerPlatform(
+                name,
+                { stack: config.stack, bindAddress: config.bindAddress, resources: config.resources, networks: config.docker.networks },
+                opts,
+            );
         case "kubernetes":
             return new KubernetesPlatform(name, { kubernetes: config.kubernetes, tls: config.tls, resources: config.resources }, opts);
     }

@@ -4,6 +4,7 @@ import * as random from "@pulumi/random";
 import { KubernetesConfig, ResourceOverride, TlsConfig } from "../../config";
 import type { ContainerLogs } from "../render/log-sources";
 import { DISCOVERY_READ, createServiceAccount, readRulesOf } from "./kubernetes/access";
+import { clusterMonitoring } from "./kubernetes/cluster";
 import { discoveryJobs, serviceScrapeTargets } from "./kubernetes/discovery";
 import { mountFiles } from "./kubernetes/files";
 import { headlessName, labelsOf } from "./kubernetes/labels";
@@ -12,7 +13,7 @@ import { createNamespace, needsHost } from "./kubernetes/pod-security";
 import { ClusterCa } from "./kubernetes/tls";
 import { createDisruptionBudget, createFileObjects, createIngress, createServices, createWorkload, KubeContext } from "./kubernetes/workload";
 import { RELOADER_RESOURCES, resourcesFor, withResourceOverrides } from "./resources";
-import { Addressing, DeployedService, Discovery, Platform, ScrapeTargets, ServiceSpec, ServiceTls } from "./spec";
+import { Addressing, ClusterMonitoring, DeployedService, Discovery, Platform, ScrapeTargets, ServiceSpec, ServiceTls } from "./spec";
 
 /** Where the kubelet writes every container's log, on every node. */
 export const POD_LOGS_DIR = "/var/log/pods";
@@ -203,6 +204,11 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
     discovery(): Discovery {
         const namespaces = this.ctx.kubernetes.discoveryNamespaces;
         return { jobs: discoveryJobs(namespaces), clusterRead: DISCOVERY_READ, outbound: [{ pods: { namespaces }, why: "annotated workloads" }] };
+    }
+
+    clusterMonitoring(): ClusterMonitoring {
+        const { nodeCidrs, kubeletInsecureSkipVerify } = this.ctx.kubernetes;
+        return clusterMonitoring({ nodeCidrs, kubeletInsecureSkipVerify });
     }
 
     finalize(): void {

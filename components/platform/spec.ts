@@ -115,6 +115,16 @@ export interface ServiceSpec {
     readonly outbound?: OutboundSpec[];
     /** Read-only access (get, list, watch) to the platform's API: a ClusterRole on Kubernetes (kube-state-metrics). */
     readonly clusterRead?: ApiReadRule[];
+    /** Non-resource URLs of the platform's API the process reads with GET (`/metrics`). */
+    readonly clusterReadUrls?: string[];
+    /**
+     * Runs in the node's network and PID namespaces (Kubernetes), so host metrics (network
+     * interfaces, conntrack, processes) are the node's and not the pod's. The port is then taken on
+     * every node. Docker keeps the service on the stack network, where Prometheus finds it by alias.
+     */
+    readonly hostNamespaces?: boolean;
+    /** Each client sticks to one replica (a Service with client-IP affinity on Kubernetes), so graphs do not jump between replicas. */
+    readonly stickyClients?: boolean;
 }
 
 /** A service of the stack that connects to this one. A flow takes effect when both services are deployed. */
@@ -138,6 +148,8 @@ export interface OutboundSpec {
     readonly protocol?: "TCP" | "UDP";
     /** Only destinations outside the cluster (receivers on the internet), never a pod. */
     readonly external?: boolean;
+    /** Only these address blocks (the cluster's nodes, for the kubelet). */
+    readonly cidrs?: readonly string[];
     /** Why the connection exists, for the reader. */
     readonly why?: string;
 }
@@ -165,6 +177,17 @@ export interface ApiReadRule {
     /** `""` is the core group. */
     readonly apiGroups: string[];
     readonly resources: string[];
+    /** Fewer verbs than get, list and watch (a subresource such as `nodes/metrics` only needs get). */
+    readonly verbs?: ("get" | "list" | "watch")[];
+}
+
+/**
+ * What a platform lets Prometheus watch of the cluster it runs on: the jobs, and the API access
+ * and connections they need, as data the Prometheus spec adds to its own.
+ */
+export interface ClusterMonitoring extends Discovery {
+    /** Non-resource URLs read with GET (the API server's `/metrics`). */
+    readonly clusterReadUrls: string[];
 }
 
 /** Where a service's certificate files sit under the directory it asks for: every platform lays them out so. */
@@ -243,6 +266,8 @@ export interface Platform extends Addressing {
     publicUrl?(service: string): string | undefined;
     /** Service discovery of the cluster's annotated workloads. Pure: calling it twice gives the same data and changes nothing. */
     discovery?(): Discovery;
+    /** The cluster the platform runs on, watched by Prometheus (kubelet, cAdvisor, API server, DNS); absent on Docker. Pure, like `discovery`. */
+    clusterMonitoring?(): ClusterMonitoring;
     /** Called once after every service is deployed, for what spans services (NetworkPolicies). */
     finalize?(): void;
 }

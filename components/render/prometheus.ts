@@ -1,5 +1,7 @@
 import { ScrapeTargets } from "../platform/spec";
 import { toYaml, GENERATED } from "./yaml";
+import { durationMs } from "../../config/validate";
+import type { ScrapeSettings } from "../../config/exporters";
 
 /** One `scrape_configs` entry, in Prometheus' own field names so it reads like a hand-written file. */
 export interface ScrapeConfig {
@@ -10,6 +12,8 @@ export interface ScrapeConfig {
     readonly scheme?: "http" | "https";
     readonly params?: Record<string, string[]>;
     readonly basic_auth?: { readonly username: string; readonly password_file: string };
+    /** `Authorization` from a file: a bearer token (a target's, or a Kubernetes ServiceAccount token). */
+    readonly authorization?: { readonly type?: string; readonly credentials_file: string };
     readonly tls_config?: Record<string, unknown>;
     readonly static_configs?: { readonly targets: string[]; readonly labels?: Record<string, string> }[];
     readonly kubernetes_sd_configs?: Record<string, unknown>[];
@@ -107,6 +111,23 @@ export function renderWebConfig(users: Record<string, string>, tls?: { certFile:
         ...(tls ? { tls_server_config: { cert_file: tls.certFile, key_file: tls.keyFile } } : {}),
         basic_auth_users: users,
     });
+}
+
+/**
+ * A job with an exporter's own scrape interval and timeout (monitoring:exporters.<name>). A
+ * timeout the job brings itself (Kafka's 10s) never exceeds the interval it ends up with.
+ */
+export function withScrapeSettings(job: ScrapeConfig, settings: ScrapeSettings | undefined, globalInterval: string): ScrapeConfig {
+    const { job_name, scrape_interval, scrape_timeout, ...rest } = job;
+    const interval = settings?.interval ?? scrape_interval;
+    let timeout = settings?.timeout ?? scrape_timeout;
+    if (timeout && durationMs(timeout) > durationMs(interval ?? globalInterval)) timeout = interval ?? globalInterval;
+    return {
+        job_name,
+        ...(interval ? { scrape_interval: interval } : {}),
+        ...(timeout ? { scrape_timeout: timeout } : {}),
+        ...rest,
+    };
 }
 
 /**

@@ -26,7 +26,12 @@ export interface RenderRulesOptions {
     readonly http: HttpConfig;
     /** Prefix of the on-disk `runbook_url: "RUNBOOK.md#..."`; ends with /. */
     readonly runbookBaseUrl: string;
+    /** Prometheus watches a Kubernetes cluster: load rules/kubernetes-*.yml too (they read its jobs only). */
+    readonly kubernetesRules?: boolean;
 }
+
+/** Rule files that read the Kubernetes cluster's jobs: loaded only where Prometheus watches a cluster. */
+export const KUBERNETES_RULE_FILE = /^kubernetes-.*\.yml$/;
 
 /** Files written with the default HTTP names, rewritten to follow monitoring:http. */
 export const HTTP_RULE_FILES = ["http.yml", "slo.yml"];
@@ -50,10 +55,12 @@ export function ruleSources(): RuleFile[] {
 
 /** Every rule file with the stack's thresholds, overrides, label names and runbook links applied. */
 export function renderRuleFiles(opts: RenderRulesOptions): RuleFile[] {
-    const files = ruleSources().flatMap((file) => {
-        const content = renderRuleFile(file, opts);
-        return content === undefined ? [] : [{ name: file.name, content }];
-    });
+    const files = ruleSources()
+        .filter((file) => opts.kubernetesRules || !KUBERNETES_RULE_FILE.test(file.name))
+        .flatMap((file) => {
+            const content = renderRuleFile(file, opts);
+            return content === undefined ? [] : [{ name: file.name, content }];
+        });
     if (opts.slos.length > 0) files.push({ name: "slos.yml", content: renderSloRules(opts) });
     return files;
 }

@@ -95,6 +95,7 @@ export class StandIns {
             for (const port of service.spec.ports) {
                 const loopback = this.stack.platform.portOf(service.spec.name, port.port, service.replica);
                 if (service.spec.name === "grafana") {
+                    this.grafana.metricsPassword = service.file("/etc/grafana/secrets/metrics_password").trim();
                     await this.grafana.start(loopback);
                     continue;
                 }

@@ -21,6 +21,8 @@ export class GrafanaStandIn {
     public readonly folders = new Map<string, string>();
     public datasources: Record<string, unknown>[] = [];
     public readonly requests: RecordedRequest[] = [];
+    /** Password of Grafana's /metrics (user `prometheus`), as the stack mounts it; unset: /metrics is 404. */
+    public metricsPassword?: string;
     /** Answer 500 to POST /api/dashboards/db while true. */
     public refuseSaves = false;
     private server?: http.Server;
@@ -37,6 +39,12 @@ export class GrafanaStandIn {
                 const text = Buffer.concat(chunks).toString("utf8");
                 const body = text ? (JSON.parse(text) as unknown) : undefined;
                 this.requests.push({ method: req.method ?? "GET", url: req.url ?? "/", body });
+                if (req.url === "/metrics" && this.metricsPassword !== undefined) {
+                    // Grafana's [metrics] basic auth, as Prometheus scrapes it.
+                    const ok = req.headers.authorization === `Basic ${Buffer.from(`prometheus:${this.metricsPassword}`).toString("base64")}`;
+                    res.writeHead(ok ? 200 : 401, { "content-type": "text/plain" }).end(ok ? 'grafana_build_info{version="13.2.3"} 1\n' : "Unauthorized\n");
+                    return;
+                }
                 const [status, answer] = this.handle(req, body);
                 res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(answer));
             });

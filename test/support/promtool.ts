@@ -75,7 +75,14 @@ export function stackRuleOptions(stack: string): { options: RenderRulesOptions; 
     }
     const values = monitoringValues(readStackFile(file));
     const picked = Object.fromEntries(Object.entries(values).filter(([k]) => RULE_KEYS.includes(k)));
-    return { options: loadConfig(objectConfigSource(picked), stack) };
+    // As the Prometheus component does: the Kubernetes platform offers its cluster to watch.
+    return { options: { ...loadConfig(objectConfigSource(picked), stack), kubernetesRules: values.platform === "kubernetes" } };
+}
+
+/** The unit tests whose rule files are all among `files` (the Kubernetes ones need rules/kubernetes-*.yml). */
+export function testsFor<T extends { test: UnitTestFile }>(tests: readonly T[], files: readonly RuleFile[]): T[] {
+    const names = new Set(files.map((f) => f.name));
+    return tests.filter(({ test }) => test.rule_files.every((f) => names.has(path.basename(f))));
 }
 
 export function writeRuleFiles(dir: string, files: readonly RuleFile[]): string[] {

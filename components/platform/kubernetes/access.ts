@@ -13,9 +13,15 @@ export const DISCOVERY_READ: ApiReadRule[] = [
 /** What a log shipper's pod discovery lists and watches (ServiceSpec.discoversPods). */
 export const POD_DISCOVERY_READ: ApiReadRule[] = [{ apiGroups: [""], resources: ["pods", "nodes", "namespaces"] }];
 
-/** Every read rule a service needs, from its spec. */
+/** Every read rule a service needs, from its spec: one per API group and verbs, each resource named once. */
 export function readRulesOf(spec: ServiceSpec): ApiReadRule[] {
-    return [...(spec.discoversPods ? POD_DISCOVERY_READ : []), ...(spec.clusterRead ?? [])];
+    const merged = new Map<string, ApiReadRule>();
+    for (const rule of [...(spec.discoversPods ? POD_DISCOVERY_READ : []), ...(spec.clusterRead ?? [])]) {
+        const key = JSON.stringify([rule.apiGroups, rule.verbs ?? null]);
+        const resources = [...new Set([...(merged.get(key)?.resources ?? []), ...rule.resources])];
+        merged.set(key, { ...rule, resources });
+    }
+    return [...merged.values()];
 }
 
 /**
@@ -36,7 +42,10 @@ export function createServiceAccount(ctx: KubeContext, spec: ServiceSpec, rules:
             spec.name,
             {
                 metadata: { name, labels },
-                rules: rules.map((r) => ({ apiGroups: r.apiGroups, resources: r.resources, verbs: ["get", "list", "watch"] })),
+                rules: [
+                    ...rules.map((r) => ({ apiGroups: r.apiGroups, resources: r.resources, verbs: r.verbs ?? ["get", "list", "watch"] })),
+                    ...(spec.clusterReadUrls?.length ? [{ nonResourceURLs: spec.clusterReadUrls, verbs: ["get"] }] : []),
+                ],
             },
             opts,
         );

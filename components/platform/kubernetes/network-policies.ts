@@ -80,6 +80,11 @@ function outside(ctx: KubeContext) {
     return [{ ipBlock: { cidr: "0.0.0.0/0", ...(except.length ? { except } : {}) } }];
 }
 
+/** The nodes' addresses (`monitoring:kubernetes.nodeCidrs`). */
+function nodes(ctx: KubeContext) {
+    return ctx.kubernetes.nodeCidrs.map((cidr) => ({ ipBlock: { cidr } }));
+}
+
 function ingressRules(ctx: KubeContext, spec: ServiceSpec, inputs: NetworkPolicyInputs, connections: Connection[]): IngressRule[] {
     const rules: IngressRule[] = [];
     const exposed = spec.ports.find((p) => p.expose);
@@ -96,20 +101,25 @@ function ingressRules(ctx: KubeContext, spec: ServiceSpec, inputs: NetworkPolicy
 }
 
 function egressRules(ctx: KubeContext, spec: ServiceSpec, inputs: NetworkPolicyInputs, connections: Connection[]): EgressRule[] {
-    const rules: EgressRule[] = connections.filter((c) => c.from === spec.name).map((c) => ({ to: [peerOf(inputs, spec.name, c.to)], ports: c.ports }));
+    const onHost = new Set(inputs.specs.filter((s) => s.hostNamespaces).map((s) => s.name));
+    const rules: EgressRule[] = connections
+        .filter((c) => c.from === spec.name)
+        // A host-network pod answers on its node's address, which no pod or namespace selector matches.
+        .map((c) => ({ to: onHost.has(c.to) ? nodes(ctx) : [peerOf(inputs, spec.name, c.to)], ports: c.ports }));
     for (const out of spec.outbound ?? []) {
         if (out.service !== undefined) continue;
+        const ports = out.port === undefined ? undefined : [{ port: out.port, protocol: out.protocol ?? "TCP" }];
         if (out.pods) {
-            // Discovered pods pick their own port: any port, but pods only, and only where discovery looks.
+            // Pods only, and only in those namespaces; discovered pods pick their own port, so without `port` any.
             const names = out.pods.namespaces;
             const namespaceSelector = names.length ? { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: names }] } : {};
-            rules.push({ to: [{ namespaceSelector, podSelector: {} }] });
+            rules.push({ to: [{ namespaceSelector, podSelector: {} }], ...(ports ? { ports } : {}) });
             continue;
         }
-        if (out.port === undefined) continue;
-        const ports = [{ port: out.port, protocol: out.protocol ?? "TCP" }];
+        if (!ports) continue;
+        if (out.cidrs) rules.push({ to: out.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports });
         // Without `to`, the port is open toward any address, in the cluster or not (the user's targets).
-        rules.push(out.external ? { to: outside(ctx), ports } : { ports });
+        else rules.push(out.external ? { to: outside(ctx), ports } : { ports });
     }
     if (inputs.apiReaders.has(spec.name)) {
         rules.push({

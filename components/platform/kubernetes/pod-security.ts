@@ -8,9 +8,7 @@ import { labelsOf } from "./labels";
  * namespace. Pod Security `restricted` (and `baseline`) forbid all of these.
  */
 export function needsHost(spec: ServiceSpec): boolean {
-    // `hostNamespaces`: the node's network and PID namespaces (the node exporter, issue 14).
-    const host = spec as ServiceSpec & { hostNamespaces?: boolean };
-    return Boolean((spec.hostMounts ?? []).length || (spec.devices ?? []).length || spec.privileged || host.hostNamespaces);
+    return Boolean((spec.hostMounts ?? []).length || (spec.devices ?? []).length || spec.privileged || spec.hostNamespaces);
 }
 
 export type PodSecurityLevel = "restricted" | "privileged";

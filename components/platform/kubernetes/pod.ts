@@ -177,6 +177,8 @@ export function podTemplate(spec: ServiceSpec, options: PodOptions): k8s.types.i
                 fsGroupChangePolicy: "OnRootMismatch",
                 seccompProfile: { type: "RuntimeDefault" },
             },
+            // The node's network and processes (node exporter); needs the namespace's Pod Security exception.
+            ...(spec.hostNamespaces ? { hostNetwork: true, hostPID: true, dnsPolicy: "ClusterFirstWithHostNet" } : {}),
             affinity: antiAffinity(spec, options.antiAffinity),
             // A node agent runs on every node, tainted ones included.
             tolerations: spec.kind === "daemonset" ? [{ operator: "Exists" }] : undefined,

@@ -120,7 +120,9 @@ export function createWorkload(ctx: KubeContext, spec: ServiceSpec, pod: Omit<Po
 export function createServices(ctx: KubeContext, spec: ServiceSpec, opts: pulumi.CustomResourceOptions): void {
     const ports = spec.ports.filter((p) => p.port !== spec.peerPort).map((p) => ({ name: p.name, port: p.port, targetPort: p.port, protocol: "TCP" }));
     if (ports.length > 0) {
-        new k8s.core.v1.Service(spec.name, { metadata: meta(ctx, spec.name, spec.name), spec: { selector: selectorOf(spec.name), ports } }, opts);
+        // Client-IP affinity keeps each client (a Grafana pod) on one replica, so its graphs do not jump between two TSDBs.
+        const affinity = spec.stickyClients && (spec.replicas ?? 1) > 1 ? { sessionAffinity: "ClientIP" } : {};
+        new k8s.core.v1.Service(spec.name, { metadata: meta(ctx, spec.name, spec.name), spec: { selector: selectorOf(spec.name), ports, ...affinity } }, opts);
     }
     if (spec.kind === "statefulset") {
         // Alertmanager gossips over TCP and UDP on the same port (TCP alone over TLS).
