@@ -39,6 +39,7 @@ export interface ScrapeSettings {
 }
 
 const SCRAPE_FIELDS = ["scrapeInterval", "scrapeTimeout"];
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- the list is read as a type only
 const TOGGLES = ["node", "cadvisor", "kubeStateMetrics"] as const;
 
 export interface ExportersContext {
