@@ -10,6 +10,7 @@ import { builtInDashboards, promqlQueries, STACK_DATASOURCES } from "../config/d
 import { promqlError } from "../config/promql";
 import { readStackFile } from "../scripts/lib/stack-file";
 import { renderToDir, RenderedDir } from "./support/render";
+import { DEPLOYMENT, one, prodValues } from "./support/prod";
 
 const EXAMPLE = "examples/own-dashboards.yaml";
 const load = (values: Record<string, unknown>, stack = "dev") => loadConfig(objectConfigSource(values), stack);
@@ -248,6 +249,30 @@ describe("built-in dashboards follow the exporters", () => {
             ]);
         } finally {
             fs.rmSync(path.dirname(out.dir), { recursive: true, force: true });
+        }
+    });
+});
+
+describe("user dashboards on Kubernetes", () => {
+    it("reach Grafana by a ConfigMap directory volume and an edit changes no pod-template annotation (hot reload)", async () => {
+        const f = fixture({ "team/a.json": dashboard("hot-a", "up") });
+        const render = () => renderToDir("prod", prodValues({ dashboards: [{ folder: "Team", path: path.join(f.dir, "team") }] }));
+        try {
+            const before = await render();
+            fs.writeFileSync(path.join(f.dir, "team/a.json"), JSON.stringify(dashboard("hot-a", "sum(up)")));
+            const after = await render();
+            const grafana = (r: RenderedDir) => one(r.rendered.resources, DEPLOYMENT, "grafana");
+            const template = (r: RenderedDir) => grafana(r).spec.template;
+            assert.deepEqual(template(after).metadata.annotations, template(before).metadata.annotations, "a dashboard edit would restart Grafana");
+            const configMaps = (r: RenderedDir) => r.rendered.resources.filter((x) => x.type === "kubernetes:core/v1:ConfigMap" && JSON.stringify(x.inputs.data ?? {}).includes("hot-a"));
+            assert.equal(configMaps(before).length, 1, "the dashboard is in one ConfigMap");
+            assert.notDeepEqual(configMaps(after)[0].inputs.data, configMaps(before)[0].inputs.data, "the ConfigMap carries the edit");
+            const mounts = template(before).spec.containers[0].volumeMounts as { mountPath: string; subPath?: string }[];
+            const mount = mounts.find((m) => m.mountPath.startsWith("/etc/grafana/user-dashboards"));
+            assert.ok(mount && !mount.subPath, "mounted as a directory (a subPath mount never sees an update)");
+            for (const r of [before, after]) fs.rmSync(path.dirname(r.dir), { recursive: true, force: true });
+        } finally {
+            f.done();
         }
     });
 });

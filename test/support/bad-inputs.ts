@@ -156,4 +156,12 @@ export const BAD_INPUTS: BadInput[] = [
     y("tab indentation", "config:\n  monitoring:retention:\n\ttime: 15d\n", "line 3"),
     y("config that is a list", "config:\n  - monitoring:platform\n", "config"),
     y("unknown top-level key", "config:\n  monitoring:retension:\n    time: 30d\n", "monitoring:retension"),
+    // Issue 12: dashboards, Grafana settings, targets' scrape settings, networks.
+    c("dashboards and Grafana")("a dashboard path that does not exist", { dashboards: [{ folder: "Team", path: "no/such/dashboards" }] }, "dashboards[0].path"),
+    c("dashboards and Grafana")("Grafana root URL without a trailing slash", { grafana: { rootUrl: "https://grafana.example.com" } }, "grafana.rootUrl"),
+    c("dashboards and Grafana")("GitHub sign-in without its client secret", { grafana: { rootUrl: "https://grafana.example.com/", auth: { github: { clientId: "x" } } } }, "grafanaGithubClientSecret"),
+    cross("target timeout above its interval", { targets: [{ job: "app", targets: ["app:8080"], interval: "10s", timeout: "30s" }] }, "targets[0].timeout"),
+    cross("exporter timeout above the global interval", { exporters: { node: { scrapeTimeout: "1m" } } }, "exporters.node.scrapeTimeout"),
+    re2("relabel regex with lookahead", { targets: [{ job: "app", targets: ["app:8080"], relabelConfigs: [{ regex: "(?=x)", target_label: "y" }] }] }, "targets[0].relabelConfigs[0].regex"),
+    name("Docker network name with a space", { docker: { networks: ["my net"] } }, "docker.networks[0]"),
 ];
