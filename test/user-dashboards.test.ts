@@ -264,7 +264,8 @@ describe("user dashboards on Kubernetes", () => {
             const grafana = (r: RenderedDir) => one(r.rendered.resources, DEPLOYMENT, "grafana");
             const template = (r: RenderedDir) => grafana(r).spec.template;
             assert.deepEqual(template(after).metadata.annotations, template(before).metadata.annotations, "a dashboard edit would restart Grafana");
-            const configMaps = (r: RenderedDir) => r.rendered.resources.filter((x) => x.type === "kubernetes:core/v1:ConfigMap" && JSON.stringify(x.inputs.data ?? {}).includes("hot-a"));
+            const configMaps = (r: RenderedDir) =>
+                r.rendered.resources.filter((x) => x.type === "kubernetes:core/v1:ConfigMap" && JSON.stringify(x.inputs.data ?? {}).includes("hot-a"));
             assert.equal(configMaps(before).length, 1, "the dashboard is in one ConfigMap");
             assert.notDeepEqual(configMaps(after)[0].inputs.data, configMaps(before)[0].inputs.data, "the ConfigMap carries the edit");
             const mounts = template(before).spec.containers[0].volumeMounts as { mountPath: string; subPath?: string }[];
