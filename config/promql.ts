@@ -27,7 +27,7 @@ export function applyEdits(content: string, edits: readonly Edit[]): string {
 }
 
 /** Grafana's built-in variables, with a value of the kind PromQL expects in their place. */
-const BUILTIN_VALUES: Readonly<Record<string, string>> = {
+export const BUILTIN_VALUES: Readonly<Record<string, string>> = {
     __rate_interval: "5m",
     __interval: "1m",
     __range: "1h",

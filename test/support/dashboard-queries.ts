@@ -1,6 +1,7 @@
 // Finds every query a dashboard runs (panel targets, query variables, annotations) and reads
 // PromQL with the parser the Prometheus UI uses, @prometheus-io/lezer-promql.
 import type * as LezerPromql from "@prometheus-io/lezer-promql" with { "resolution-mode": "import" };
+import { BUILTIN_VALUES } from "../../config/promql";
 
 // The package is ESM-only in its types but ships a CommonJS build, which is what mocha loads.
 
@@ -70,17 +71,6 @@ export function variableExpression(query: string): string {
     return queryResult ? queryResult[1].trim() : q;
 }
 
-/** Grafana's built-in variables, with a value of the kind PromQL expects in their place. */
-const BUILTIN_VALUES: Readonly<Record<string, string>> = {
-    __rate_interval: "5m",
-    __interval: "1m",
-    __range: "1h",
-    __auto: "1m",
-    __rate_interval_ms: "300000",
-    __interval_ms: "60000",
-    __range_s: "3600",
-    __range_ms: "3600000",
-};
 export const GRAFANA_BUILTINS = new Set([...Object.keys(BUILTIN_VALUES), "__from", "__to", "__all", "__dashboard", "__org", "__user", "__name", "__timezone"]);
 const VARIABLE = /\$\{([A-Za-z_]\w*)(?::[^}]*)?\}|\$([A-Za-z_]\w*)|\[\[([A-Za-z_]\w*)(?::[^\]]*)?\]\]/g;
 
