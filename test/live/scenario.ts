@@ -90,7 +90,14 @@ export class Scenario {
                 env: { alertmanager: { SSL_CERT_FILE: tls.certFile } },
                 args: {
                     ...(options.fastResend ? { prometheus: [`--rules.alert.resend-delay=${TIMINGS.alertResendDelay}`] } : {}),
-                    ...(clustered(options) ? { alertmanager: [`--cluster.peer-timeout=${TIMINGS.cluster.peerTimeoutMs}ms`, `--cluster.gossip-interval=${TIMINGS.cluster.gossipInterval}`] } : {}),
+                    ...(clustered(options)
+                        ? {
+                              alertmanager: [
+                                  `--cluster.peer-timeout=${TIMINGS.cluster.peerTimeoutMs}ms`,
+                                  `--cluster.gossip-interval=${TIMINGS.cluster.gossipInterval}`,
+                              ],
+                          }
+                        : {}),
                 },
             });
             partial.stack = stack;
