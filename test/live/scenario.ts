@@ -41,6 +41,9 @@ export const TIMINGS = {
     cluster: { peerTimeoutMs: 3000, groupInterval: "6s", gossipInterval: "100ms" },
 } as const;
 
+/** Alertmanager's flags for `TIMINGS.cluster`, in a stack with more than one Alertmanager. */
+export const CLUSTER_FLAGS = [`--cluster.peer-timeout=${TIMINGS.cluster.peerTimeoutMs}ms`, `--cluster.gossip-interval=${TIMINGS.cluster.gossipInterval}`];
+
 export const CHANNELS = { critical: "#live-critical", warning: "#live-warnings", info: "#live-info" } as const;
 
 export const SCENARIO_RULES = path.join(__dirname, "rules", "live-scenarios.yml");
@@ -90,14 +93,7 @@ export class Scenario {
                 env: { alertmanager: { SSL_CERT_FILE: tls.certFile } },
                 args: {
                     ...(options.fastResend ? { prometheus: [`--rules.alert.resend-delay=${TIMINGS.alertResendDelay}`] } : {}),
-                    ...(clustered(options)
-                        ? {
-                              alertmanager: [
-                                  `--cluster.peer-timeout=${TIMINGS.cluster.peerTimeoutMs}ms`,
-                                  `--cluster.gossip-interval=${TIMINGS.cluster.gossipInterval}`,
-                              ],
-                          }
-                        : {}),
+                    ...(clustered(options) ? { alertmanager: CLUSTER_FLAGS } : {}),
                 },
             });
             partial.stack = stack;
