@@ -77,7 +77,7 @@ function secretValue(secret: SecretId, secrets: Secrets): pulumi.Output<string> 
     const [scope, name] = secret.split(/:(.*)/s);
     const value =
         scope === "stack"
-            ? secrets[name as keyof Omit<Secrets, "receivers" | "targets">]
+            ? secrets[name as keyof Omit<Secrets, "receivers" | "targets" | "exporters">]
             : secrets.receivers === "opaque"
               ? pulumi.secret("encrypted")
               : secrets.receivers?.get(name);

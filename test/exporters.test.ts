@@ -4,10 +4,15 @@ import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
 import * as yaml from "js-yaml";
+import * as pulumi from "@pulumi/pulumi";
 import { loadConfig, objectConfigSource } from "../config";
-import { readExporters } from "../config/exporters";
+import { readExporters, settingsOf } from "../config/exporters";
+import { EXPORTERS } from "../components/exporters";
+import { blackboxExporter } from "../components/exporters/blackbox";
+import { kafkaExporter } from "../components/exporters/kafka";
+import { postgresExporter } from "../components/exporters/postgres";
 import { splitPostgresDsn } from "../components/exporters/postgres";
-import { renderRedisPasswordFile } from "../components/exporters/redis";
+import { redisExporter, renderRedisPasswordFile } from "../components/exporters/redis";
 import { blackboxScrapeConfigs } from "../components/render/blackbox";
 import { RecordedResource } from "../scripts/lib/mock-runtime";
 import { renderStack, writeRender } from "../scripts/lib/render-stack";
@@ -22,12 +27,9 @@ const DSN = "postgresql://monitor:pw@db:5432/app?sslmode=disable";
 
 describe("exporters configuration (monitoring:exporters)", () => {
     it("runs node exporter everywhere and cAdvisor on Docker by default, nothing else", () => {
-        const dev = load({}).exporters;
-        assert.deepStrictEqual(
-            [dev.node, dev.cadvisor, dev.postgres, dev.redis, dev.kafka, dev.blackbox],
-            [true, true, undefined, undefined, undefined, undefined],
-        );
-        assert.strictEqual(readExporters(undefined, { platform: "kubernetes", secrets: {} }).cadvisor, false);
+        assert.deepStrictEqual([...load({}).exporters.running.keys()], ["node", "cadvisor"]);
+        const prod = readExporters(undefined, EXPORTERS, { platform: "kubernetes", scrapeInterval: "15s", secret: () => undefined });
+        assert.deepStrictEqual([...prod.running.keys()], ["node", "kubeStateMetrics"]);
     });
 
     it("reads every exporter's block with its defaults", () => {
@@ -40,10 +42,12 @@ describe("exporters configuration (monitoring:exporters)", () => {
                 blackbox: { probes: [{ url: "https://api.example.com/health/ready" }, { name: "db", url: "db:5432", module: "tcp_connect" }] },
             },
         }).exporters;
-        assert.deepStrictEqual(config.postgres, { autoDiscoverDatabases: false, port: 5432 });
-        assert.deepStrictEqual(config.redis, { address: "cache:6379", user: undefined });
-        assert.deepStrictEqual(config.kafka, { brokers: ["k1:9092", "k2:9092"], version: undefined, topicFilter: ".*", groupFilter: ".*" });
-        assert.deepStrictEqual(config.blackbox, {
+        const { dsn, ...postgres } = settingsOf(config, postgresExporter)!;
+        assert.ok(pulumi.Output.isInstance(dsn), "the DSN stays a secret Output");
+        assert.deepStrictEqual(postgres, { autoDiscoverDatabases: false, port: 5432 });
+        assert.deepStrictEqual(settingsOf(config, redisExporter), { address: "cache:6379", port: 6379, user: undefined, password: undefined });
+        assert.deepStrictEqual(settingsOf(config, kafkaExporter), { brokers: ["k1:9092", "k2:9092"], version: undefined, topicFilter: ".*", groupFilter: ".*" });
+        assert.deepStrictEqual(settingsOf(config, blackboxExporter), {
             probes: [
                 { name: undefined, url: "https://api.example.com/health/ready", module: "http_2xx" },
                 { name: "db", url: "db:5432", module: "tcp_connect" },
