@@ -90,7 +90,12 @@ describe("exporters configuration (monitoring:exporters)", () => {
             "monitoring:exporters.blackbox.probes[0].module",
         ],
         ["no probes", { exporters: { blackbox: { probes: [] } } }, "monitoring:exporters.blackbox.probes"],
-        ["an unknown exporter", { exporters: { mysql: true } }, "monitoring:exporters.mysql"],
+        ["an unknown exporter", { exporters: { mongodb: true } }, "monitoring:exporters.mongodb"],
+        ["mysql without its DSN", { exporters: { mysql: true } }, "monitoring:mysqlDsn"],
+        ["a MySQL DSN of PostgreSQL", { mysqlDsn: DSN, exporters: { mysql: true } }, "monitoring:mysqlDsn"],
+        ["a MySQL password with a $ (mysqld_exporter expands it)", { mysqlDsn: "mysql://exporter:pa$$word@db:3306", exporters: { mysql: true } }, "monitoring:mysqlDsn"],
+        ["a MySQL DSN with parameters", { mysqlDsn: "mysql://exporter:pw@db:3306/?tls=true", exporters: { mysql: true } }, "monitoring:mysqlDsn"],
+        ["mysql with a field it does not have", { mysqlDsn: "mysql://exporter:pw@db:3306", exporters: { mysql: { address: "db:3306" } } }, "monitoring:exporters.mysql.address"],
     ];
     for (const [what, values, key] of errors) {
         it(`names the key for ${what}`, () => {
