@@ -51,7 +51,7 @@ export const kubeStateMetrics = defineExporter({
     read: () => ({}),
     image: IMAGES.kubeStateMetrics,
     ruleFile: "kubernetes-apps.yml",
-    docs: "kube-state-metrics",
+    docs: "kube-state-metrics-exporterskubestatemetrics-kubernetes-only",
     spec: () => ({
         kind: "deployment",
         args: [

@@ -17,7 +17,7 @@ export const nodeExporter = defineExporter({
     image: IMAGES.nodeExporter,
     ruleFile: "host.yml",
     dashboards: ["infrastructure/host"],
-    docs: "node-exporter",
+    docs: "node-exporter-exportersnode",
     spec: () => ({
         kind: "daemonset",
         args: [
