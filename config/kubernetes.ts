@@ -77,7 +77,16 @@ const RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node
  * Every service whose requests and limits `monitoring:resources.<service>` can set (the reloader
  * is the Kubernetes sidecar of Prometheus and Alertmanager). A test checks it against the render.
  */
-export const RESOURCE_SERVICES: readonly string[] = ["prometheus", "alertmanager", "grafana", "loki", "promtail", "alloy", "reloader", ...EXPORTERS.map((e) => e.name)];
+export const RESOURCE_SERVICES: readonly string[] = [
+    "prometheus",
+    "alertmanager",
+    "grafana",
+    "loki",
+    "promtail",
+    "alloy",
+    "reloader",
+    ...EXPORTERS.map((e) => e.name),
+];
 
 /** A DNS-1123 label (namespaces, names of one part): at most 63 lowercase letters, digits and -. */
 function dnsLabel(key: string, value: unknown): string {

@@ -61,7 +61,8 @@ describe("exporter plug-ins (components/exporters/registry.ts)", () => {
         const description = project.config["monitoring:exporters"]?.description ?? "";
         const problems = problemsOf((problem) => {
             for (const e of EXPORTERS) {
-                if (!new RegExp(`\\b${e.configKey}\\b`).test(description)) problem(`${e.name}: monitoring:exporters' description does not name "${e.configKey}"`);
+                if (!new RegExp(`\\b${e.configKey}\\b`).test(description))
+                    problem(`${e.name}: monitoring:exporters' description does not name "${e.configKey}"`);
                 for (const s of e.secrets ?? []) {
                     const declared = project.config[`monitoring:${s.key}`];
                     if (!declared?.secret) problem(`${e.name}: Pulumi.yaml does not declare monitoring:${s.key} as a secret`);
@@ -90,7 +91,8 @@ describe("exporter plug-ins (components/exporters/registry.ts)", () => {
                     problem(`${e.name}: rules/${e.ruleFile} does not exist`);
                     continue;
                 }
-                if (!fs.existsSync(path.join(ROOT, "rules", "tests", e.ruleFile))) problem(`${e.name}: rules/tests/${e.ruleFile} (promtool unit tests) does not exist`);
+                if (!fs.existsSync(path.join(ROOT, "rules", "tests", e.ruleFile)))
+                    problem(`${e.name}: rules/tests/${e.ruleFile} (promtool unit tests) does not exist`);
                 const rules = yaml.load(read(`rules/${e.ruleFile}`)) as { groups: { rules: { alert?: string; expr: string }[] }[] };
                 const alerts = rules.groups.flatMap((g) => g.rules).filter((r) => r.alert);
                 const tested = read(`rules/tests/${e.ruleFile}`);
@@ -108,7 +110,9 @@ describe("exporter plug-ins (components/exporters/registry.ts)", () => {
             for (const e of EXPORTERS) {
                 // The blackbox exporter is scraped under its probe jobs (blackbox-http, ...).
                 const family = `${e.name.replace(/-exporter$/, "")}-`;
-                const own = Object.entries(METRIC_SOURCES).filter(([name, s]) => name !== "go-runtime" && s.jobs.some((j) => j === e.name || j.startsWith(family)));
+                const own = Object.entries(METRIC_SOURCES).filter(
+                    ([name, s]) => name !== "go-runtime" && s.jobs.some((j) => j === e.name || j.startsWith(family)),
+                );
                 if (own.length === 0) problem(`${e.name}: no entry in test/support/metrics-catalogue.ts lists its job`);
             }
         });

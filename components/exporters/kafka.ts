@@ -30,7 +30,8 @@ export const kafkaExporter = defineExporter<KafkaSettings>({
             brokers: v.list(`${key}.brokers`, block.brokers, v.hostPort, { nonEmpty: true }),
             version: v.optional(block.version, undefined, (x) => {
                 const version = v.string(`${key}.version`, x);
-                if (!/^\d+\.\d+\.\d+$/.test(version)) throw new ConfigError(`${key}.version`, `${JSON.stringify(version)} is not a Kafka version; use e.g. 3.6.0`);
+                if (!/^\d+\.\d+\.\d+$/.test(version))
+                    throw new ConfigError(`${key}.version`, `${JSON.stringify(version)} is not a Kafka version; use e.g. 3.6.0`);
                 return version;
             }),
             topicFilter: v.optional(block.topicFilter, ".*", (x) => v.regex(`${key}.topicFilter`, x)),

@@ -19,7 +19,10 @@ export const MYSQL_OPTION_FILE = "/etc/mysql-exporter/secrets/my.cnf";
 function checkMysqlDsn(key: string, text: string): DatabaseUrl {
     const dsn = databaseUrl(key, text, MYSQL_URL);
     if (dsn.user.includes("$") || dsn.password.includes("$")) {
-        throw new ConfigError(key, "the user or password in the secret value holds a $, which mysqld_exporter expands as an environment variable; pick a password without $");
+        throw new ConfigError(
+            key,
+            "the user or password in the secret value holds a $, which mysqld_exporter expands as an environment variable; pick a password without $",
+        );
     }
     if (dsn.query) throw new ConfigError(key, "the secret value has ?parameters; mysqld_exporter takes none from it (write mysql://user:password@host:3306)");
     return dsn;
