@@ -15,14 +15,18 @@ export interface ExporterSecret {
     readonly key: string;
     /** One line: what it holds, for Pulumi.yaml's declaration and docs. */
     readonly description: string;
-    /** A value of the right shape, shown in the error when it is missing. */
+    /** A value of the right shape, shown in the error when a reader requires it and it is missing. */
     readonly example: string;
-    /** Whether the exporter cannot run without it. */
-    readonly required: boolean;
     /** Checks the value's shape without ever showing it; throws a ConfigError naming `key`. */
     readonly check?: (key: string, text: string) => void;
     /** What the offline render uses when the stack file holds the value encrypted. */
     readonly standIn: string;
+}
+
+/** A secret as a reader gets it: plain text for shape and port checks only, and the secret Output the exporter uses. */
+export interface SecretValue {
+    readonly text: string;
+    readonly value: pulumi.Output<string>;
 }
 
 /** What a reader gets besides its block. */
@@ -30,8 +34,10 @@ export interface ExporterReadContext {
     /** `exporters.<configKey>`, for error messages. */
     readonly key: string;
     readonly platform: PlatformName;
-    /** One of the exporter's own secrets: its plain text (for shape and port checks only) and its secret Output. */
-    secret(key: string): { readonly text: string; readonly value: pulumi.Output<string> } | undefined;
+    /** One of the exporter's own secrets, when it is set. */
+    secret(key: string): SecretValue | undefined;
+    /** One of its own secrets that it cannot run without: a ConfigError saying how to set it when missing. */
+    requiredSecret(key: string): SecretValue;
 }
 
 /** The part of an exporter plug-in that config/ reads. */
@@ -71,8 +77,8 @@ const SCRAPE_FIELDS = ["scrapeInterval", "scrapeTimeout"];
 
 export interface ExportersContext {
     readonly platform: PlatformName;
-    /** Secret values by key: plain text for checks, the secret Output for the exporter. */
-    secret(key: string): { readonly text: string; readonly value: pulumi.Output<string> } | undefined;
+    /** The exporters' secrets that are set, by key. */
+    secret(key: string): SecretValue | undefined;
     /** `monitoring:scrapeInterval`, which an exporter's timeout must not exceed unless it has its own interval. */
     readonly scrapeInterval: string;
 }
@@ -96,26 +102,21 @@ export function readExporters(raw: unknown, registry: readonly ExporterConfigPar
         const block = readBlock(blockKey, obj[exporter.configKey], exporter, context.platform);
         if (!block) continue;
         if (exporter.platforms && exporter.platforms.only !== context.platform) throw new ConfigError(blockKey, exporter.platforms.why);
-        for (const secret of exporter.secrets ?? []) {
-            if (secret.required && !context.secret(secret.key)) {
-                throw new ConfigError(
-                    secret.key,
-                    `is required when monitoring:${blockKey} is set; run: pulumi config set --secret monitoring:${secret.key} ${secret.example}`,
-                );
-            }
-        }
-        const own = new Set((exporter.secrets ?? []).map((s) => s.key));
-        running.set(
-            exporter.configKey,
-            exporter.read(block, {
-                key: blockKey,
-                platform: context.platform,
-                secret: (name) => {
-                    if (!own.has(name)) throw new Error(`internal: exporter ${exporter.name} reads the secret ${name} it does not declare`);
-                    return context.secret(name);
-                },
-            }),
-        );
+        const own = (name: string): ExporterSecret => {
+            const declared = exporter.secrets?.find((s) => s.key === name);
+            if (!declared) throw new Error(`internal: exporter ${exporter.name} reads the secret ${name} it does not declare`);
+            return declared;
+        };
+        const secret = (name: string) => context.secret(own(name).key);
+        const requiredSecret = (name: string): SecretValue => {
+            const value = secret(name);
+            if (value) return value;
+            throw new ConfigError(
+                name,
+                `is required when monitoring:${blockKey} is set; run: pulumi config set --secret monitoring:${name} ${own(name).example}`,
+            );
+        };
+        running.set(exporter.configKey, exporter.read(block, { key: blockKey, platform: context.platform, secret, requiredSecret }));
     }
     return { running, scrape: readScrapeSettings(key, obj, context.scrapeInterval) };
 }

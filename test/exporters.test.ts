@@ -180,7 +180,14 @@ describe(`the worked example (${EXAMPLE}), rendered for dev`, () => {
         const config = readStackFile(EXAMPLE).config;
         const dsn = String(config["monitoring:postgresDsn"]);
         const parts = splitPostgresDsn(dsn);
-        return { dsn, password: parts.password, redis: String(config["monitoring:redisPassword"]) };
+        const mysql = String(config["monitoring:mysqlDsn"]);
+        return {
+            dsn,
+            password: parts.password,
+            redis: String(config["monitoring:redisPassword"]),
+            mysql,
+            mysqlPassword: decodeURIComponent(new URL(mysql).password),
+        };
     };
     let out: RenderedDir;
     before(async () => {
@@ -192,14 +199,15 @@ describe(`the worked example (${EXAMPLE}), rendered for dev`, () => {
 
     it("lists its secrets in a comment, with fake values that look fake", () => {
         const text = fs.readFileSync(EXAMPLE, "utf8");
-        for (const key of ["monitoring:postgresDsn", "monitoring:redisPassword"]) assert.match(text, new RegExp(`^#.*${key}`, "m"));
-        const { password, redis } = secrets();
-        for (const value of [password, redis]) assert.match(value, /^FAKE-/);
+        for (const key of ["monitoring:postgresDsn", "monitoring:mysqlDsn", "monitoring:redisPassword"]) assert.match(text, new RegExp(`^#.*${key}`, "m"));
+        const { password, redis, mysqlPassword } = secrets();
+        for (const value of [password, redis, mysqlPassword]) assert.match(value, /^FAKE-/);
     });
 
-    it("runs Loki, Alloy, cAdvisor and the four exporters as containers", () => {
+    it("runs Loki, Alloy and every exporter of the registry that runs on Docker as containers", () => {
         const names = containers(out.rendered.resources).map((c) => c.name);
-        for (const service of ["loki", "alloy", "cadvisor", "postgres-exporter", "redis-exporter", "kafka-exporter", "blackbox-exporter", "node-exporter"]) {
+        const dockerExporters = EXPORTERS.filter((e) => (e.platforms?.only ?? "docker") === "docker").map((e) => e.name);
+        for (const service of ["loki", "alloy", ...dockerExporters]) {
             assert.ok(names.includes(service), `no container ${service} in ${names.join(", ")}`);
         }
     });
@@ -210,6 +218,7 @@ describe(`the worked example (${EXAMPLE}), rendered for dev`, () => {
         for (const job of [
             "cadvisor",
             "postgres-exporter",
+            "mysql-exporter",
             "redis-exporter",
             "kafka-exporter",
             "blackbox-http",
@@ -245,12 +254,13 @@ describe(`the worked example (${EXAMPLE}), rendered for dev`, () => {
     });
 
     it("writes no DSN or password into any file or resources.json", () => {
-        const { dsn, password, redis } = secrets();
+        const { dsn, password, redis, mysql, mysqlPassword } = secrets();
         const files = walk(out.dir);
         assert.ok(files.some((f) => f.endsWith("resources.json")));
         for (const file of files) {
             const text = fs.readFileSync(file, "utf8");
-            for (const needle of [dsn, password, redis]) assert.ok(!text.includes(needle), `${path.relative(out.dir, file)} holds a secret`);
+            for (const needle of [dsn, password, redis, mysql, mysqlPassword])
+                assert.ok(!text.includes(needle), `${path.relative(out.dir, file)} holds a secret`);
         }
     });
 
@@ -265,6 +275,10 @@ describe(`the worked example (${EXAMPLE}), rendered for dev`, () => {
         const redis = container("redis-exporter");
         assert.ok((redis.inputs.command as string[]).includes("--redis.password-file=/etc/redis-exporter/secrets/passwords.json"));
         assert.deepStrictEqual(redis.inputs.uploads, [{ file: "/etc/redis-exporter/secrets/passwords.json", content: "[secret]" }]);
+        const mysql = container("mysql-exporter");
+        assert.deepStrictEqual(mysql.inputs.command, ["--config.my-cnf=/etc/mysql-exporter/secrets/my.cnf", "--web.listen-address=:9104"]);
+        assert.deepStrictEqual(mysql.inputs.envs, []);
+        assert.deepStrictEqual(mysql.inputs.uploads, [{ file: "/etc/mysql-exporter/secrets/my.cnf", content: "[secret]" }]);
     });
 
     it("runs cAdvisor privileged with /dev/kmsg and read-only host mounts", () => {

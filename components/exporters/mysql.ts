@@ -59,13 +59,12 @@ export const mysqlExporter = defineExporter<MysqlSettings>({
             key: DSN_KEY,
             description: "MySQL/MariaDB URL the mysqld exporter connects with: mysql://user:password@host:3306.",
             example: "mysql://exporter:password@host:3306",
-            required: true,
             check: (key, text) => void checkMysqlDsn(key, text),
             standIn: "mysql://encrypted:encrypted@mysql:3306",
         },
     ],
     read: (_block, context) => {
-        const dsn = context.secret(DSN_KEY)!;
+        const dsn = context.requiredSecret(DSN_KEY);
         return { dsn: dsn.value, port: checkMysqlDsn(DSN_KEY, dsn.text).port };
     },
     image: IMAGES.mysqlExporter,

@@ -50,13 +50,12 @@ export const postgresExporter = defineExporter<PostgresSettings>({
             key: DSN_KEY,
             description: "PostgreSQL URL the postgres exporter connects with: postgresql://user:password@host:5432/db?sslmode=...",
             example: "postgresql://user:password@host:5432/db?sslmode=disable",
-            required: true,
             check: (key, text) => void databaseUrl(key, text, POSTGRES_URL),
             standIn: "postgresql://encrypted:encrypted@postgres:5432/postgres?sslmode=disable",
         },
     ],
     read: (block, context) => {
-        const dsn = context.secret(DSN_KEY)!;
+        const dsn = context.requiredSecret(DSN_KEY);
         return {
             autoDiscoverDatabases: v.optional(block.autoDiscoverDatabases, false, (x) => v.boolean(`${context.key}.autoDiscoverDatabases`, x)),
             dsn: dsn.value,

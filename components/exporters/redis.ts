@@ -39,7 +39,6 @@ export const redisExporter = defineExporter<RedisSettings>({
             key: PASSWORD_KEY,
             description: "Password the Redis exporter authenticates with (optional).",
             example: "'...'",
-            required: false,
             standIn: "encrypted",
         },
     ],
