@@ -2,6 +2,7 @@ import { readAlerting } from "./alerting";
 import { checkAlertDelivery, raisableAlerts } from "./alert-delivery";
 import { ConfigError } from "./errors";
 import { readDatabasePort, readGrafanaOwnDatabase, readGrafanaReplicas, readKubernetes, readRemoteWrite, readResources, readTls } from "./kubernetes";
+import { EXPORTERS } from "../components/exporters/registry";
 import { readExporters } from "./exporters";
 import { readLogs } from "./logs";
 import { readSecrets, SECRET_KEYS } from "./secrets";
@@ -9,12 +10,13 @@ import { ConfigSource } from "./source";
 import { readThresholds } from "./thresholds";
 import { readHttp, readRunbookBaseUrl } from "./http";
 import { readSlos } from "./slos";
-import { builtInDashboards, DatasourceType, readUserDashboards } from "./dashboards";
+import { DatasourceType, readUserDashboards } from "./dashboards";
 import { GRAFANA_SETTINGS_KEYS, readGrafanaSettings } from "./grafana";
 import { labels, readTarget, targetSecretNames } from "./targets";
 import { Secrets } from "./secrets";
 import { readRuleFiles } from "./rule-files";
 import { builtInGroupNames } from "./thresholds";
+import { ShippedFiles, shippedFiles } from "./shipped-files";
 import { PlatformName, ScrapeTarget, StackConfig } from "./types";
 import * as v from "./validate";
 
@@ -53,39 +55,32 @@ const PLATFORMS: readonly PlatformName[] = ["docker", "kubernetes"];
  * scrape config with the same name, which Prometheus refuses. A test checks this list against the
  * jobs of full renders on both platforms.
  */
-export const BUILT_IN_JOBS = [
+export const BUILT_IN_JOBS: readonly string[] = [
     "prometheus",
     "alertmanager",
     "grafana",
     "loki",
     "promtail",
     "alloy",
-    "node-exporter",
-    "cadvisor",
-    "postgres-exporter",
-    "redis-exporter",
-    "kafka-exporter",
-    "mysql-exporter",
-    "blackbox-exporter",
-    "kube-state-metrics",
+    ...EXPORTERS.map((e) => e.name),
     "kubelet",
     "kubelet-cadvisor",
     "apiserver",
     "coredns",
-] as const;
+];
 /** Prefixes of built-in job families (blackbox-http, kubernetes-pods, ...). */
 const BUILT_IN_JOB_PREFIXES = ["blackbox-", "kubernetes-", "kube-"];
 
 /** Whether a scrape job name is, or could be, one of the stack's own. */
 export function isBuiltInJob(job: string): boolean {
-    return (BUILT_IN_JOBS as readonly string[]).includes(job) || BUILT_IN_JOB_PREFIXES.some((p) => job.startsWith(p));
+    return BUILT_IN_JOBS.includes(job) || BUILT_IN_JOB_PREFIXES.some((p) => job.startsWith(p));
 }
 
 /**
  * Reads and validates the stack configuration. Throws a ConfigError naming the key on the
- * first mistake, before any resource exists.
+ * first mistake, before any resource exists. `shipped`: the program's own rules/ and dashboards/.
  */
-export function loadConfig(source: ConfigSource, stack: string): StackConfig {
+export function loadConfig(source: ConfigSource, stack: string, shipped: ShippedFiles = shippedFiles()): StackConfig {
     const known: readonly string[] = [...CONFIG_KEYS, ...SECRET_KEYS];
     for (const key of source.keys()) {
         if (!known.includes(key)) throw new ConfigError(key, "unknown key; see docs/configuration.md");
@@ -142,7 +137,7 @@ export function loadConfig(source: ConfigSource, stack: string): StackConfig {
             size: v.optional(retentionRaw.size, "10GB", (x) => v.size("retention.size", x)),
         },
         targets,
-        ruleFiles: readRuleFiles(source.value("ruleFiles"), builtInGroupNames()),
+        ruleFiles: readRuleFiles(source.value("ruleFiles"), builtInGroupNames(shipped.rules)),
         alerting: readAlerting(source.value("alerting"), secrets),
         prometheus: {
             replicas: v.optional(promRaw.replicas, 1, (x) => v.number("prometheus.replicas", x, { min: 1, max: 10, integer: true })),
@@ -165,26 +160,34 @@ export function loadConfig(source: ConfigSource, stack: string): StackConfig {
                     v.oneOf(
                         key,
                         name,
-                        builtInDashboards().map((d) => d.name),
+                        shipped.dashboards.map((d) => d.name),
                     ),
                 ),
             ),
             ownDatabase: readGrafanaOwnDatabase(grafanaRaw.database, platform, secrets),
             ...readGrafanaSettings(grafanaRaw, secrets, platform),
         },
-        exporters: readExporters(source.value("exporters"), { platform, secrets, postgresPort: readDatabasePort(source, "postgresDsn"), scrapeInterval }),
+        exporters: readExporters(source.value("exporters"), EXPORTERS, {
+            platform,
+            scrapeInterval,
+            secret: (key) => {
+                const value = secrets.exporters.get(key);
+                return value ? { text: source.secretText(key)!, value } : undefined;
+            },
+        }),
         logs,
-        thresholds: readThresholds(source.value("thresholds")),
+        thresholds: readThresholds(source.value("thresholds"), shipped.rules),
         slos: readSlos(source.value("slos")),
         http: readHttp(source.value("http")),
         docker: readDocker(source.value("docker"), platform),
-        dashboards: readUserDashboards(source.value("dashboards"), datasources, builtInDashboards()),
+        dashboards: readUserDashboards(source.value("dashboards"), datasources, shipped.dashboards),
         runbookBaseUrl: readRunbookBaseUrl(source.value("runbookBaseUrl")),
         kubernetes: readKubernetes(source.value("kubernetes")),
         tls: readTls(source.value("tls"), platform),
         resources: readResources(source.value("resources")),
         remoteWrite: readRemoteWrite(source.value("remoteWrite"), secrets),
         secrets,
+        shipped,
     };
     checkAlertDelivery(
         config.alerting,
