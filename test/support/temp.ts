@@ -56,6 +56,8 @@ export function startRunTempRoot(): string {
     }
     const root = path.join(base, `monitoring-test-${process.pid}`);
     fs.mkdirSync(root, { recursive: true });
+    // As /tmp: tools that drop root (PostgreSQL, MariaDB) write their own temp files here too.
+    fs.chmodSync(root, 0o1777);
     process.env[SYSTEM_TMPDIR] = system;
     process.env.TMPDIR = root;
     return root;
