@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AlertmanagerConfig, AlertingConfig, Secrets } from "../config";
 import { goDuration } from "../config/units";
+import { portOf } from "../config/endpoints";
 import { IMAGES } from "./images";
 import { BASIC_AUTH_USER, GeneratedPassword, generatePassword } from "./passwords";
 import { FileSpec, OutboundSpec, Platform, ServiceSpec, ServiceTls } from "./platform/spec";
@@ -77,7 +78,7 @@ function secretValue(secret: SecretId, secrets: Secrets): pulumi.Output<string> 
     const [scope, name] = secret.split(/:(.*)/s);
     const value =
         scope === "stack"
-            ? secrets[name as keyof Omit<Secrets, "receivers" | "targets">]
+            ? secrets[name as keyof Omit<Secrets, "receivers" | "targets" | "exporters">]
             : secrets.receivers === "opaque"
               ? pulumi.secret("encrypted")
               : secrets.receivers?.get(name);
@@ -91,8 +92,7 @@ function receiverPorts(alerting: AlertingConfig): OutboundSpec[] {
     const smarthosts = alerting.receivers
         .flatMap((r) => r.integrations)
         .filter((i) => i.kind === "email")
-        .map((i) => String(i.fields.smarthost))
-        .map((host) => Number(host.slice(host.lastIndexOf(":") + 1)));
+        .map((i) => portOf(String(i.fields.smarthost)));
     const ports = [...new Set([443, 587, 25, ...smarthosts])];
     return ports.map((port) => ({ port, external: true }));
 }

@@ -1,6 +1,6 @@
 import { StackConfig } from "../config";
 import { BuiltInDashboard, builtInDashboards } from "../config/dashboards";
-import { ExporterDefinition } from "./exporters";
+import type { RegisteredExporter } from "./exporters";
 
 /** Built-in dashboards of parts that are not exporters: shipped only while that part is on. */
 const PART_DASHBOARDS: readonly { readonly on: (config: StackConfig) => boolean; readonly dashboards: readonly string[] }[] = [
@@ -17,12 +17,12 @@ export const KUBERNETES_DASHBOARDS = "kubernetes";
  * `watchesCluster`: Prometheus watches the cluster the platform runs on, which brings the
  * Kubernetes folder and the Containers dashboard (fed by the kubelet's cAdvisor).
  */
-export function selectBuiltInDashboards(config: StackConfig, exporters: readonly ExporterDefinition[], watchesCluster = false): BuiltInDashboard[] {
+export function selectBuiltInDashboards(config: StackConfig, exporters: readonly RegisteredExporter[], watchesCluster = false): BuiltInDashboard[] {
     const cluster = builtInDashboards()
         .filter((d) => d.folder === KUBERNETES_DASHBOARDS)
         .map((d) => d.name);
     const owned = [
-        ...exporters.map((e) => ({ on: e.enabled, dashboards: e.dashboards ?? [] })),
+        ...exporters.map((e) => ({ on: (config: StackConfig) => config.exporters.running.has(e.configKey), dashboards: e.dashboards ?? [] })),
         ...PART_DASHBOARDS,
         { on: () => watchesCluster, dashboards: [...cluster, "infrastructure/containers"] },
     ];

@@ -28,6 +28,8 @@ export const IMAGES = {
     cadvisor: "ghcr.io/google/cadvisor:0.60.5",
     // Tested: Debian sid prometheus-postgres-exporter 0.19.1.
     postgresExporter: "prometheuscommunity/postgres-exporter:v0.19.1",
+    // Tested: Debian sid prometheus-mysqld-exporter 0.19.0, against the machine's MariaDB.
+    mysqlExporter: "prom/mysqld-exporter:v0.19.0",
     // Tested: Debian sid prometheus-redis-exporter 1.86.0. The -alpine variant has wget for the
     // Docker healthcheck; the default one is FROM scratch.
     redisExporter: "oliver006/redis_exporter:v1.86.0-alpine",

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../config";
+import { portOf } from "../config/endpoints";
 import { IMAGES } from "./images";
 import { BASIC_AUTH_USER, GeneratedPassword, generatePassword } from "./passwords";
 import { SCRAPED_BY_PROMETHEUS } from "./flows";
@@ -164,11 +165,7 @@ export function stackJobs(platform: Platform, replicas: number, alertmanagerEndp
 /** Ports Prometheus opens beyond the stack: the user's targets and the remote_write stores. */
 function outboundPorts(config: StackConfig): OutboundSpec[] {
     const ports = new Set<number>();
-    for (const target of config.targets.flatMap((t) => t.targets)) ports.add(Number(target.slice(target.lastIndexOf(":") + 1)));
-    for (const rw of config.remoteWrite) {
-        const url = new URL(rw.url);
-        ports.add(url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80);
-    }
+    for (const address of [...config.targets.flatMap((t) => t.targets), ...config.remoteWrite.map((rw) => rw.url)]) ports.add(portOf(address));
     return [...ports].sort((a, b) => a - b).map((port) => ({ port }));
 }
 

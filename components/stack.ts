@@ -40,12 +40,14 @@ export class MonitoringStack extends pulumi.ComponentResource {
         const platform = makePlatform(name, args, this);
 
         const exporterJobs: ScrapeConfig[] = [];
-        for (const definition of EXPORTERS.filter((e) => e.enabled(config))) {
-            const exporter = new Exporter(`${name}-${definition.name}`, { definition, config, platform }, { parent: this });
+        for (const definition of EXPORTERS) {
+            const settings = config.exporters.running.get(definition.configKey);
+            if (settings === undefined) continue;
+            const exporter = new Exporter(`${name}-${definition.name}`, { definition, settings, platform }, { parent: this });
             const scrape = config.exporters.scrape[definition.configKey];
             exporterJobs.push(
                 ...definition
-                    .scrapeConfigs(config, platform)
+                    .scrapeConfigs(settings, platform)
                     .map((job) => scrapeOverTls(withScrapeSettings(job, scrape, config.scrapeInterval), exporter.tlsServerName)),
             );
         }

@@ -1,5 +1,7 @@
 import { ConfigError } from "./errors";
-import { parsePostgresUrl, Secrets } from "./secrets";
+import { EXPORTERS } from "../components/exporters/registry";
+import { databaseUrl, POSTGRES_URL } from "./endpoints";
+import { Secrets } from "./secrets";
 import { ConfigSource } from "./source";
 import { PlatformName } from "./types";
 import { parseCidr } from "./formats";
@@ -75,7 +77,7 @@ const RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node
  * Every service whose requests and limits `monitoring:resources.<service>` can set (the reloader
  * is the Kubernetes sidecar of Prometheus and Alertmanager). A test checks it against the render.
  */
-export const RESOURCE_SERVICES = [
+export const RESOURCE_SERVICES: readonly string[] = [
     "prometheus",
     "alertmanager",
     "grafana",
@@ -83,15 +85,8 @@ export const RESOURCE_SERVICES = [
     "promtail",
     "alloy",
     "reloader",
-    "node-exporter",
-    "cadvisor",
-    "postgres-exporter",
-    "redis-exporter",
-    "kafka-exporter",
-    "blackbox-exporter",
-    "kube-state-metrics",
-    "mysql-exporter",
-] as const;
+    ...EXPORTERS.map((e) => e.name),
+];
 
 /** A DNS-1123 label (namespaces, names of one part): at most 63 lowercase letters, digits and -. */
 function dnsLabel(key: string, value: unknown): string {
@@ -313,8 +308,8 @@ export function readGrafanaOwnDatabase(raw: unknown, platform: PlatformName, sec
 }
 
 /** The port of the database a secret URL names, for NetworkPolicies (a port is not a secret). */
-export function readDatabasePort(source: ConfigSource, key: "grafanaDatabaseUrl" | "postgresDsn"): number | undefined {
+export function readDatabasePort(source: ConfigSource, key: "grafanaDatabaseUrl"): number | undefined {
     const url = source.secretText(key);
     if (!url) return undefined;
-    return parsePostgresUrl(key, url).port;
+    return databaseUrl(key, url, POSTGRES_URL).port;
 }

@@ -2,6 +2,7 @@ import { readAlerting } from "./alerting";
 import { checkAlertDelivery, raisableAlerts } from "./alert-delivery";
 import { ConfigError } from "./errors";
 import { readDatabasePort, readGrafanaOwnDatabase, readGrafanaReplicas, readKubernetes, readRemoteWrite, readResources, readTls } from "./kubernetes";
+import { EXPORTERS } from "../components/exporters/registry";
 import { readExporters } from "./exporters";
 import { readLogs } from "./logs";
 import { readSecrets, SECRET_KEYS } from "./secrets";
@@ -53,32 +54,25 @@ const PLATFORMS: readonly PlatformName[] = ["docker", "kubernetes"];
  * scrape config with the same name, which Prometheus refuses. A test checks this list against the
  * jobs of full renders on both platforms.
  */
-export const BUILT_IN_JOBS = [
+export const BUILT_IN_JOBS: readonly string[] = [
     "prometheus",
     "alertmanager",
     "grafana",
     "loki",
     "promtail",
     "alloy",
-    "node-exporter",
-    "cadvisor",
-    "postgres-exporter",
-    "redis-exporter",
-    "kafka-exporter",
-    "mysql-exporter",
-    "blackbox-exporter",
-    "kube-state-metrics",
+    ...EXPORTERS.map((e) => e.name),
     "kubelet",
     "kubelet-cadvisor",
     "apiserver",
     "coredns",
-] as const;
+];
 /** Prefixes of built-in job families (blackbox-http, kubernetes-pods, ...). */
 const BUILT_IN_JOB_PREFIXES = ["blackbox-", "kubernetes-", "kube-"];
 
 /** Whether a scrape job name is, or could be, one of the stack's own. */
 export function isBuiltInJob(job: string): boolean {
-    return (BUILT_IN_JOBS as readonly string[]).includes(job) || BUILT_IN_JOB_PREFIXES.some((p) => job.startsWith(p));
+    return BUILT_IN_JOBS.includes(job) || BUILT_IN_JOB_PREFIXES.some((p) => job.startsWith(p));
 }
 
 /**
@@ -172,7 +166,14 @@ export function loadConfig(source: ConfigSource, stack: string): StackConfig {
             ownDatabase: readGrafanaOwnDatabase(grafanaRaw.database, platform, secrets),
             ...readGrafanaSettings(grafanaRaw, secrets, platform),
         },
-        exporters: readExporters(source.value("exporters"), { platform, secrets, postgresPort: readDatabasePort(source, "postgresDsn"), scrapeInterval }),
+        exporters: readExporters(source.value("exporters"), EXPORTERS, {
+            platform,
+            scrapeInterval,
+            secret: (key) => {
+                const value = secrets.exporters.get(key);
+                return value ? { text: source.secretText(key)!, value } : undefined;
+            },
+        }),
         logs,
         thresholds: readThresholds(source.value("thresholds")),
         slos: readSlos(source.value("slos")),

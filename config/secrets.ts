@@ -1,16 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
+// The exporter plug-ins declare their own secrets (a DSN, a password): the one place config/ reads them.
+import { EXPORTERS } from "../components/exporters/registry";
+import { databaseUrl, POSTGRES_URL } from "./endpoints";
 import { ConfigError } from "./errors";
+import type { ExporterSecret } from "./exporters";
 import { singleLine } from "./formats";
 import { ConfigSource } from "./source";
 
-/** Every key set with `pulumi config set --secret`. Pulumi.yaml declares the same list as secret. */
-export const SECRET_KEYS = [
+/** The stack's own secret keys; each exporter declares its own besides (EXPORTER_SECRETS). */
+export const STACK_SECRET_KEYS = [
     "slackWebhookUrl",
     "smtpPassword",
     "pagerdutyRoutingKey",
     "webhookUrl",
-    "postgresDsn",
-    "redisPassword",
     "grafanaDatabaseUrl",
     "remoteWritePassword",
     "lokiS3SecretAccessKey",
@@ -24,7 +26,13 @@ export const SECRET_KEYS = [
     "grafanaLdapBindPassword",
 ] as const;
 
-export type SecretKey = (typeof SECRET_KEYS)[number];
+/** The secrets the exporters in the registry read, by key. */
+export const EXPORTER_SECRETS: readonly ExporterSecret[] = EXPORTERS.flatMap((e) => e.secrets ?? []);
+
+/** Every key set with `pulumi config set --secret`. Pulumi.yaml declares the same list as secret (a test checks). */
+export const SECRET_KEYS: readonly string[] = [...STACK_SECRET_KEYS, ...EXPORTER_SECRETS.map((s) => s.key)];
+
+export type SecretKey = (typeof STACK_SECRET_KEYS)[number];
 /** The secret keys holding one value; `receiverSecrets` is a map of named values. */
 export type SingleSecretKey = Exclude<SecretKey, "receiverSecrets" | "targetSecrets">;
 
@@ -37,6 +45,8 @@ export type Secrets = { readonly [K in SingleSecretKey]?: pulumi.Output<string> 
     readonly receivers?: ReadonlyMap<string, pulumi.Output<string>> | "opaque";
     /** monitoring:targetSecrets by name: scrape credentials of the user's targets. */
     readonly targets?: ReadonlyMap<string, pulumi.Output<string>> | "opaque";
+    /** The exporters' secrets that are set, by key. */
+    readonly exporters: ReadonlyMap<string, pulumi.Output<string>>;
 };
 
 /** What the offline render puts in place of an encrypted monitoring:receiverSecrets map. */
@@ -49,60 +59,15 @@ const SHAPES: Partial<Record<SecretKey, { test: (v: string) => boolean; expected
     pagerdutyRoutingKey: { test: (v) => /^[A-Za-z0-9]{20,64}$/.test(v), expected: "a 32-character PagerDuty Events v2 routing key" },
 };
 
-/** The parts of a `postgres://user:password@host:port/db?params` URL, percent-decoded where the consumer decodes them. */
-export interface PostgresUrl {
-    readonly user: string;
-    readonly password: string;
-    /** `host:port/db?params` as written, without scheme or credentials. */
-    readonly uri: string;
-    readonly port: number;
-    readonly database?: string;
-}
-
-const POSTGRES_URL =
-    /^postgres(?:ql)?:\/\/([^:@/?#\s]+)(?::([^@/?#\s]*))?@((?:\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?)(?:\/([^?#\s]*))?(\?[^#\s]*)?$/;
-
-/**
- * Parses a PostgreSQL URL as libpq and Go's database drivers do. Throws a ConfigError naming `key`
- * that never shows the value (it holds a password).
- */
-export function parsePostgresUrl(key: SecretKey, text: string, opts: { requireDatabase?: boolean } = {}): PostgresUrl {
-    const example = "postgresql://user:password@host:5432/db?sslmode=disable";
-    const match = POSTGRES_URL.exec(text);
-    if (!match) throw new ConfigError(key, `the secret value is not a URL like ${example} (a user is required; percent-encode @, : and / in the password)`);
-    const [, user, password, hostPort, port, database, query] = match;
-    const decode = (part: string | undefined, what: string): string | undefined => {
-        if (part === undefined) return undefined;
-        try {
-            return decodeURIComponent(part);
-        } catch {
-            throw new ConfigError(key, `the ${what} in the secret value holds a % that does not start a percent-encoded byte; write a literal % as %25`);
-        }
-    };
-    const portNumber = port === undefined ? 5432 : Number(port);
-    if (portNumber < 1 || portNumber > 65535) throw new ConfigError(key, "the port in the secret value is not between 1 and 65535");
-    const db = decode(database, "database name");
-    if (opts.requireDatabase && !db) throw new ConfigError(key, `the secret value names no database; use e.g. ${example}`);
-    return {
-        user: decode(user, "user")!,
-        password: decode(password, "password") ?? "",
-        uri: `${hostPort}${database !== undefined ? `/${database}` : ""}${query ?? ""}`,
-        port: portNumber,
-        database: db,
-    };
-}
-
 /**
  * Stand-ins of the right shape for secrets stored encrypted in a stack file: the offline render
  * cannot decrypt them, but must build the same stack (their files are never written).
  */
-export const SECRET_STAND_INS: Record<SecretKey, string> = {
+export const SECRET_STAND_INS: Readonly<Record<string, string>> = {
     slackWebhookUrl: "https://hooks.slack.com/services/ENCRYPTED",
     smtpPassword: "encrypted",
     pagerdutyRoutingKey: "encryptedencryptedencryptedencr",
     webhookUrl: "https://webhook.invalid/encrypted",
-    postgresDsn: "postgresql://encrypted:encrypted@postgres:5432/postgres?sslmode=disable",
-    redisPassword: "encrypted",
     grafanaDatabaseUrl: "postgres://grafana:encrypted@postgres:5432/grafana",
     remoteWritePassword: "encrypted",
     lokiS3SecretAccessKey: "encrypted",
@@ -114,26 +79,39 @@ export const SECRET_STAND_INS: Record<SecretKey, string> = {
     grafanaGoogleClientSecret: "encrypted",
     grafanaAzureAdClientSecret: "encrypted",
     grafanaLdapBindPassword: "encrypted",
-};
+    ...Object.fromEntries(EXPORTER_SECRETS.map((s) => [s.key, s.standIn])),
+} satisfies Record<SecretKey, string>;
 
 export function readSecrets(source: ConfigSource): Secrets {
     const secrets: { [K in SingleSecretKey]?: pulumi.Output<string> } = {};
-    for (const key of SECRET_KEYS) {
+    for (const key of STACK_SECRET_KEYS) {
         if (key === "receiverSecrets" || key === "targetSecrets") continue;
-        const text = source.secretText(key);
-        if (text === undefined || text === "") continue;
-        // Every secret ends up alone in a credential file: a line break would add lines to it.
-        singleLine(key, text, "secret value");
+        const text = singleSecretText(source, key);
+        if (text === undefined) continue;
         const shape = SHAPES[key];
         if (shape && !shape.test(text)) {
             // The value itself stays out of the message: it is a secret.
             throw new ConfigError(key, `the secret value is not ${shape.expected}`);
         }
-        if (key === "postgresDsn") parsePostgresUrl(key, text);
-        if (key === "grafanaDatabaseUrl") parsePostgresUrl(key, text, { requireDatabase: true });
+        if (key === "grafanaDatabaseUrl") databaseUrl(key, text, { ...POSTGRES_URL, requireDatabase: true });
         secrets[key] = pulumi.secret(text);
     }
-    return { ...secrets, receivers: readSecretMap(source, "receiverSecrets"), targets: readSecretMap(source, "targetSecrets") };
+    const exporters = new Map<string, pulumi.Output<string>>();
+    for (const secret of EXPORTER_SECRETS) {
+        const text = singleSecretText(source, secret.key);
+        if (text === undefined) continue;
+        secret.check?.(secret.key, text);
+        exporters.set(secret.key, pulumi.secret(text));
+    }
+    return { ...secrets, receivers: readSecretMap(source, "receiverSecrets"), targets: readSecretMap(source, "targetSecrets"), exporters };
+}
+
+/** A secret key's text when it is set; every secret ends up alone in a credential file, so a line break would add lines to it. */
+function singleSecretText(source: ConfigSource, key: string): string | undefined {
+    const text = source.secretText(key);
+    if (text === undefined || text === "") return undefined;
+    singleLine(key, text, "secret value");
+    return text;
 }
 
 /** A map of named secrets, `{name: value}`, set with `pulumi config set --secret --path 'monitoring:<key>.<name>' <value>`. */

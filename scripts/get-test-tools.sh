@@ -8,7 +8,7 @@
 #   only when not already installed. They are not started; tests start their own instances
 #   on 127.0.0.1 with their own data dirs.
 # - .tools/bin/ gets stable names: prometheus promtool alertmanager amtool node_exporter
-#   postgres_exporter redis_exporter blackbox_exporter postgres initdb pg_ctl psql redis-server.
+#   postgres_exporter redis_exporter blackbox_exporter postgres initdb pg_ctl psql redis-server mysqld_exporter mariadbd mariadb-install-db.
 #
 # PostgreSQL refuses to run as root. When the tests run as root they must run initdb /
 # postgres / pg_ctl as the `postgres` system user (created by the package):
@@ -54,12 +54,14 @@ declare -A DEB_BIN=(
   [postgres_exporter]=usr/bin/prometheus-postgres-exporter
   [redis_exporter]=usr/bin/prometheus-redis-exporter
   [blackbox_exporter]=usr/bin/prometheus-blackbox-exporter
+  [mysqld_exporter]=usr/bin/prometheus-mysqld-exporter
   [kafka_exporter]=usr/bin/prometheus-kafka-exporter
 )
 DEB_ORDER=(prometheus promtool alertmanager amtool node_exporter postgres_exporter
-  redis_exporter blackbox_exporter)
+  redis_exporter blackbox_exporter mysqld_exporter)
 PACKAGES=(prometheus promtool prometheus-alertmanager prometheus-node-exporter
-  prometheus-postgres-exporter prometheus-redis-exporter prometheus-blackbox-exporter)
+  prometheus-postgres-exporter prometheus-redis-exporter prometheus-blackbox-exporter
+  prometheus-mysqld-exporter)
 KAFKA_PACKAGE=prometheus-kafka-exporter
 
 runs() { "$1" --version >/dev/null 2>&1; }
@@ -234,7 +236,7 @@ apt_install_system() {
 port_busy() { ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
 
 ensure_servers() {
-  local installed_pg=0 installed_redis=0
+  local installed_pg=0 installed_redis=0 installed_mariadb=0
   if ! pg_bindir >/dev/null; then
     log "installing postgresql from the system suite"
     apt_install_system postgresql && installed_pg=1
@@ -242,6 +244,10 @@ ensure_servers() {
   if ! command -v redis-server >/dev/null; then
     log "installing redis-server from the system suite"
     apt_install_system redis-server && installed_redis=1
+  fi
+  if ! command -v mariadbd >/dev/null; then
+    log "installing mariadb-server from the system suite"
+    apt_install_system mariadb-server && installed_mariadb=1
   fi
   # The packages may start a system service; tests start their own instances.
   if ((installed_pg)) && command -v pg_lsclusters >/dev/null; then
@@ -258,6 +264,13 @@ ensure_servers() {
       "${SUDO[@]}" service redis-server stop >/dev/null 2>&1 || true
     fi
     if port_busy 6379; then problem "something still listens on 6379 after stopping the package's redis"; fi
+  fi
+  if ((installed_mariadb)); then
+    if pgrep -x mariadbd >/dev/null; then
+      log "stopping the mariadb service started by the package"
+      "${SUDO[@]}" service mariadb stop >/dev/null 2>&1 || true
+    fi
+    if port_busy 3306; then problem "something still listens on 3306 after stopping the package's mariadb"; fi
   fi
 
   mkdir -p "$BIN"
@@ -277,6 +290,15 @@ ensure_servers() {
   else
     problem "redis-server not available"
   fi
+  if command -v mariadbd >/dev/null && command -v mariadb-install-db >/dev/null; then
+    ln -sfn "$(command -v mariadbd)" "$BIN/mariadbd"
+    ln -sfn "$(command -v mariadb-install-db)" "$BIN/mariadb-install-db"
+    if [[ $EUID -eq 0 ]] && ! id mysql >/dev/null 2>&1; then
+      problem "no 'mysql' system user: mariadbd cannot be started as root"
+    fi
+  else
+    problem "MariaDB server not available (mariadbd, mariadb-install-db)"
+  fi
 }
 
 version_of() {
@@ -286,6 +308,7 @@ version_of() {
     redis_exporter) sed -nE 's/.*Exporter ([^ ]+).*/\1/p' <<<"$out" ;;
     postgres|initdb|pg_ctl|psql) awk '{print $3}' <<<"$out" ;;
     redis-server) sed -nE 's/.* v=([^ ]+).*/\1/p' <<<"$out" ;;
+    mariadbd) awk '{print $3}' <<<"$out" ;;
     *) sed -nE 's/.*version ([^ ]+).*/\1/p' <<<"$out" ;;
   esac
 }
@@ -394,7 +417,7 @@ fi
 ensure_servers
 ((CHECK)) && live_check
 
-for name in "${DEB_ORDER[@]}" postgres initdb pg_ctl psql redis-server; do
+for name in "${DEB_ORDER[@]}" postgres initdb pg_ctl psql redis-server mariadbd; do
   if [[ -x "$BIN/$name" ]] && v="$(version_of "$name")" && [[ -n "$v" ]]; then
     echo "$name $v"
   else

@@ -17,6 +17,8 @@ import {
     variablesIn,
 } from "./support/dashboard-queries";
 import { cataloguedMetrics, METRIC_SOURCES } from "./support/metrics-catalogue";
+import { BUILT_IN_JOBS } from "../config/load";
+import { PROBE_JOBS } from "../components/render/blackbox";
 
 const ROOT = path.join(__dirname, "..");
 const DASHBOARDS = path.join(ROOT, "dashboards");
@@ -26,27 +28,8 @@ const FOLDERS = ["stack", "services", "infrastructure", "datastores", "logs", "k
 const DATASOURCES: Readonly<Record<string, string>> = { prometheus: "prometheus", alertmanager: "alertmanager", loki: "loki" };
 /** Labels the log shipper (Alloy or Promtail) attaches to log streams. */
 const LOG_LABELS = new Set(["container", "service", "stack", "job", "level", "filename"]);
-const STACK_JOBS = new Set([
-    "prometheus",
-    "alertmanager",
-    "grafana",
-    "node-exporter",
-    "cadvisor",
-    "loki",
-    "promtail",
-    "alloy",
-    "postgres-exporter",
-    "redis-exporter",
-    "kafka-exporter",
-    "blackbox-http",
-    "blackbox-tcp",
-    "blackbox-icmp",
-    "kubelet",
-    "kubelet-cadvisor",
-    "apiserver",
-    "coredns",
-    "kube-state-metrics",
-]);
+/** Every scrape job of the stack: its own and each exporter's in the registry (config/load.ts), plus the probe jobs. */
+const STACK_JOBS = new Set([...BUILT_IN_JOBS, ...Object.values(PROBE_JOBS)]);
 /** Dashboards that do not filter by instance, and why. */
 const NO_INSTANCE_VARIABLE: Readonly<Record<string, string>> = {
     "mon-slo": "SLO recording rules aggregate each job over all its instances",

@@ -7,6 +7,7 @@ import * as yaml from "js-yaml";
 import { IMAGES } from "../components/images";
 import { CONFIG_KEYS, SECRET_KEYS } from "../config";
 import { THRESHOLDS } from "../config/thresholds";
+import { headingAnchors } from "./support/markdown";
 
 const ROOT = path.resolve(__dirname, "..");
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");
@@ -18,27 +19,6 @@ const DOC_FILES = [
         .filter((f) => f.endsWith(".md"))
         .map((f) => `docs/${f}`),
 ];
-
-/** GitHub's heading anchors: lower-cased, punctuation dropped, spaces to dashes, repeats numbered. */
-export function headingAnchors(markdown: string): Set<string> {
-    const anchors = new Set<string>();
-    const seen = new Map<string, number>();
-    let fenced = false;
-    for (const line of markdown.split("\n")) {
-        if (line.startsWith("```")) fenced = !fenced;
-        const heading = !fenced && /^#{1,6} +(.*)$/.exec(line);
-        if (!heading) continue;
-        const slug = heading[1]
-            .trim()
-            .toLowerCase()
-            .replace(/[^\p{L}\p{N} _-]/gu, "")
-            .replace(/ /g, "-");
-        const n = seen.get(slug) ?? 0;
-        seen.set(slug, n + 1);
-        anchors.add(n === 0 ? slug : `${slug}-${n}`);
-    }
-    return anchors;
-}
 
 /** Relative links `[text](target)` outside code fences and code spans. */
 export function relativeLinks(markdown: string): string[] {

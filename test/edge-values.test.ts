@@ -2,6 +2,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import { loadConfig, objectConfigSource } from "../config";
+import { settingsOf } from "../config/exporters";
+import { postgresExporter } from "../components/exporters/postgres";
 import { checkWithRealTools } from "./support/check-render";
 import { FAKE_SECRETS, RenderedDir, renderToDir } from "./support/render";
 import { requireTool } from "./support/tools";
@@ -44,7 +46,7 @@ const EDGE_VALUES = {
 describe("accepted edge values", () => {
     it("are accepted by the configuration", () => {
         const config = loadConfig(objectConfigSource(EDGE_VALUES), "dev");
-        assert.strictEqual(config.exporters.postgres?.port, 6543, "the DSN's port, though it names no database");
+        assert.strictEqual(settingsOf(config.exporters, postgresExporter)?.port, 6543, "the DSN's port, though it names no database");
         assert.strictEqual(config.alertmanager.retention, "7d");
     });
 

@@ -4,16 +4,23 @@ import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
 import * as yaml from "js-yaml";
+import * as pulumi from "@pulumi/pulumi";
 import { loadConfig, objectConfigSource } from "../config";
-import { readExporters } from "../config/exporters";
+import { readExporters, settingsOf } from "../config/exporters";
+import { EXPORTERS } from "../components/exporters";
+import { blackboxExporter } from "../components/exporters/blackbox";
+import { kafkaExporter } from "../components/exporters/kafka";
+import { postgresExporter } from "../components/exporters/postgres";
 import { splitPostgresDsn } from "../components/exporters/postgres";
-import { renderRedisPasswordFile } from "../components/exporters/redis";
+import { redisExporter, renderRedisPasswordFile } from "../components/exporters/redis";
+import { renderMysqlOptionFile } from "../components/exporters/mysql";
+import { METRIC_SOURCES } from "./support/metrics-catalogue";
 import { blackboxScrapeConfigs } from "../components/render/blackbox";
 import { RecordedResource } from "../scripts/lib/mock-runtime";
 import { renderStack, writeRender } from "../scripts/lib/render-stack";
 import { readStackFile } from "../scripts/lib/stack-file";
 import { relocate, RenderedDir, walk } from "./support/render";
-import { postgresOwn, postgresRunAs, requireTool } from "./support/tools";
+import { mariadbOwn, mariadbRunAs, postgresOwn, postgresRunAs, requireTool } from "./support/tools";
 import { tempDir } from "./support/temp";
 import { withinStack } from "./support/stack-names";
 
@@ -23,12 +30,9 @@ const DSN = "postgresql://monitor:pw@db:5432/app?sslmode=disable";
 
 describe("exporters configuration (monitoring:exporters)", () => {
     it("runs node exporter everywhere and cAdvisor on Docker by default, nothing else", () => {
-        const dev = load({}).exporters;
-        assert.deepStrictEqual(
-            [dev.node, dev.cadvisor, dev.postgres, dev.redis, dev.kafka, dev.blackbox],
-            [true, true, undefined, undefined, undefined, undefined],
-        );
-        assert.strictEqual(readExporters(undefined, { platform: "kubernetes", secrets: {} }).cadvisor, false);
+        assert.deepStrictEqual([...load({}).exporters.running.keys()], ["node", "cadvisor"]);
+        const prod = readExporters(undefined, EXPORTERS, { platform: "kubernetes", scrapeInterval: "15s", secret: () => undefined });
+        assert.deepStrictEqual([...prod.running.keys()], ["node", "kubeStateMetrics"]);
     });
 
     it("reads every exporter's block with its defaults", () => {
@@ -41,10 +45,17 @@ describe("exporters configuration (monitoring:exporters)", () => {
                 blackbox: { probes: [{ url: "https://api.example.com/health/ready" }, { name: "db", url: "db:5432", module: "tcp_connect" }] },
             },
         }).exporters;
-        assert.deepStrictEqual(config.postgres, { autoDiscoverDatabases: false, port: 5432 });
-        assert.deepStrictEqual(config.redis, { address: "cache:6379", user: undefined });
-        assert.deepStrictEqual(config.kafka, { brokers: ["k1:9092", "k2:9092"], version: undefined, topicFilter: ".*", groupFilter: ".*" });
-        assert.deepStrictEqual(config.blackbox, {
+        const { dsn, ...postgres } = settingsOf(config, postgresExporter)!;
+        assert.ok(pulumi.Output.isInstance(dsn), "the DSN stays a secret Output");
+        assert.deepStrictEqual(postgres, { autoDiscoverDatabases: false, port: 5432 });
+        assert.deepStrictEqual(settingsOf(config, redisExporter), { address: "cache:6379", port: 6379, user: undefined, password: undefined });
+        assert.deepStrictEqual(settingsOf(config, kafkaExporter), {
+            brokers: ["k1:9092", "k2:9092"],
+            version: undefined,
+            topicFilter: ".*",
+            groupFilter: ".*",
+        });
+        assert.deepStrictEqual(settingsOf(config, blackboxExporter), {
             probes: [
                 { name: undefined, url: "https://api.example.com/health/ready", module: "http_2xx" },
                 { name: "db", url: "db:5432", module: "tcp_connect" },
@@ -87,7 +98,20 @@ describe("exporters configuration (monitoring:exporters)", () => {
             "monitoring:exporters.blackbox.probes[0].module",
         ],
         ["no probes", { exporters: { blackbox: { probes: [] } } }, "monitoring:exporters.blackbox.probes"],
-        ["an unknown exporter", { exporters: { mysql: true } }, "monitoring:exporters.mysql"],
+        ["an unknown exporter", { exporters: { mongodb: true } }, "monitoring:exporters.mongodb"],
+        ["mysql without its DSN", { exporters: { mysql: true } }, "monitoring:mysqlDsn"],
+        ["a MySQL DSN of PostgreSQL", { mysqlDsn: DSN, exporters: { mysql: true } }, "monitoring:mysqlDsn"],
+        [
+            "a MySQL password with a $ (mysqld_exporter expands it)",
+            { mysqlDsn: "mysql://exporter:pa$$word@db:3306", exporters: { mysql: true } },
+            "monitoring:mysqlDsn",
+        ],
+        ["a MySQL DSN with parameters", { mysqlDsn: "mysql://exporter:pw@db:3306/?tls=true", exporters: { mysql: true } }, "monitoring:mysqlDsn"],
+        [
+            "mysql with a field it does not have",
+            { mysqlDsn: "mysql://exporter:pw@db:3306", exporters: { mysql: { address: "db:3306" } } },
+            "monitoring:exporters.mysql.address",
+        ],
     ];
     for (const [what, values, key] of errors) {
         it(`names the key for ${what}`, () => {
@@ -157,7 +181,14 @@ describe(`the worked example (${EXAMPLE}), rendered for dev`, () => {
         const config = readStackFile(EXAMPLE).config;
         const dsn = String(config["monitoring:postgresDsn"]);
         const parts = splitPostgresDsn(dsn);
-        return { dsn, password: parts.password, redis: String(config["monitoring:redisPassword"]) };
+        const mysql = String(config["monitoring:mysqlDsn"]);
+        return {
+            dsn,
+            password: parts.password,
+            redis: String(config["monitoring:redisPassword"]),
+            mysql,
+            mysqlPassword: decodeURIComponent(new URL(mysql).password),
+        };
     };
     let out: RenderedDir;
     before(async () => {
@@ -169,14 +200,15 @@ describe(`the worked example (${EXAMPLE}), rendered for dev`, () => {
 
     it("lists its secrets in a comment, with fake values that look fake", () => {
         const text = fs.readFileSync(EXAMPLE, "utf8");
-        for (const key of ["monitoring:postgresDsn", "monitoring:redisPassword"]) assert.match(text, new RegExp(`^#.*${key}`, "m"));
-        const { password, redis } = secrets();
-        for (const value of [password, redis]) assert.match(value, /^FAKE-/);
+        for (const key of ["monitoring:postgresDsn", "monitoring:mysqlDsn", "monitoring:redisPassword"]) assert.match(text, new RegExp(`^#.*${key}`, "m"));
+        const { password, redis, mysqlPassword } = secrets();
+        for (const value of [password, redis, mysqlPassword]) assert.match(value, /^FAKE-/);
     });
 
-    it("runs Loki, Alloy, cAdvisor and the four exporters as containers", () => {
+    it("runs Loki, Alloy and every exporter of the registry that runs on Docker as containers", () => {
         const names = containers(out.rendered.resources).map(withinStack);
-        for (const service of ["loki", "alloy", "cadvisor", "postgres-exporter", "redis-exporter", "kafka-exporter", "blackbox-exporter", "node-exporter"]) {
+        const dockerExporters = EXPORTERS.filter((e) => (e.platforms?.only ?? "docker") === "docker").map((e) => e.name);
+        for (const service of ["loki", "alloy", ...dockerExporters]) {
             assert.ok(names.includes(service), `no container ${service} in ${names.join(", ")}`);
         }
     });
@@ -187,6 +219,7 @@ describe(`the worked example (${EXAMPLE}), rendered for dev`, () => {
         for (const job of [
             "cadvisor",
             "postgres-exporter",
+            "mysql-exporter",
             "redis-exporter",
             "kafka-exporter",
             "blackbox-http",
@@ -222,12 +255,13 @@ describe(`the worked example (${EXAMPLE}), rendered for dev`, () => {
     });
 
     it("writes no DSN or password into any file or resources.json", () => {
-        const { dsn, password, redis } = secrets();
+        const { dsn, password, redis, mysql, mysqlPassword } = secrets();
         const files = walk(out.dir);
         assert.ok(files.some((f) => f.endsWith("resources.json")));
         for (const file of files) {
             const text = fs.readFileSync(file, "utf8");
-            for (const needle of [dsn, password, redis]) assert.ok(!text.includes(needle), `${path.relative(out.dir, file)} holds a secret`);
+            for (const needle of [dsn, password, redis, mysql, mysqlPassword])
+                assert.ok(!text.includes(needle), `${path.relative(out.dir, file)} holds a secret`);
         }
     });
 
@@ -242,6 +276,10 @@ describe(`the worked example (${EXAMPLE}), rendered for dev`, () => {
         const redis = container("redis-exporter");
         assert.ok((redis.inputs.command as string[]).includes("--redis.password-file=/etc/redis-exporter/secrets/passwords.json"));
         assert.deepStrictEqual(redis.inputs.uploads, [{ file: "/etc/redis-exporter/secrets/passwords.json", content: "[secret]" }]);
+        const mysql = container("mysql-exporter");
+        assert.deepStrictEqual(mysql.inputs.command, ["--config.my-cnf=/etc/mysql-exporter/secrets/my.cnf", "--web.listen-address=:9104"]);
+        assert.deepStrictEqual(mysql.inputs.envs, []);
+        assert.deepStrictEqual(mysql.inputs.uploads, [{ file: "/etc/mysql-exporter/secrets/my.cnf", content: "[secret]" }]);
     });
 
     it("runs cAdvisor privileged with /dev/kmsg and read-only host mounts", () => {
@@ -340,5 +378,67 @@ describe("exporters reading the rendered secret files (real binaries)", () => {
             if (up !== "1") await new Promise((r) => setTimeout(r, 300));
         }
         assert.strictEqual(up, "1");
+    });
+
+    it("mysqld_exporter logs in to MariaDB with the rendered option file, and reads every catalogued metric", async function () {
+        const exporter = requireTool(this, "mysqld_exporter");
+        const installDb = requireTool(this, "mariadb-install-db");
+        const mariadbd = requireTool(this, "mariadbd");
+        const [dbPort, exporterPort, wrongPort] = [await freePort(), await freePort(), await freePort()];
+        const dbRoot = path.join(dir, "mariadb");
+        fs.mkdirSync(dbRoot);
+        mariadbOwn(dbRoot);
+        // Every character the option file must keep literal: comment starts, quotes, a backtick.
+        const password = "p#a;s`s\"w'd\\x";
+        const sqlString = (text: string) => `'${text.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`;
+        const initSql = path.join(dbRoot, "init.sql");
+        fs.writeFileSync(
+            initSql,
+            [
+                `CREATE USER 'exporter'@'127.0.0.1' IDENTIFIED BY ${sqlString(password)} WITH MAX_USER_CONNECTIONS 3;`,
+                "GRANT PROCESS, REPLICATION CLIENT, SLAVE MONITOR, SELECT ON *.* TO 'exporter'@'127.0.0.1';",
+            ].join("\n"),
+        );
+        mariadbOwn(initSql);
+        const data = path.join(dbRoot, "data");
+        execFileSync(installDb, ["--no-defaults", ...mariadbRunAs(), `--datadir=${data}`, "--skip-test-db", "--auth-root-authentication-method=socket"], {
+            stdio: "ignore",
+        });
+        start(mariadbd, [
+            "--no-defaults",
+            ...mariadbRunAs(),
+            `--datadir=${data}`,
+            "--bind-address=127.0.0.1",
+            `--port=${dbPort}`,
+            `--socket=${path.join(dbRoot, "sock")}`,
+            `--pid-file=${path.join(dbRoot, "pid")}`,
+            `--init-file=${initSql}`,
+            "--innodb-buffer-pool-size=16M",
+            "--skip-log-bin",
+        ]);
+        const optionFile = (file: string, pw: string) => {
+            fs.writeFileSync(file, renderMysqlOptionFile(`mysql://exporter:${encodeURIComponent(pw)}@127.0.0.1:${dbPort}`), { mode: 0o600 });
+            return file;
+        };
+        start(exporter, [`--config.my-cnf=${optionFile(path.join(dir, "my.cnf"), password)}`, `--web.listen-address=127.0.0.1:${exporterPort}`]);
+        // The same file with another password must fail: the exporter reads its credentials from it.
+        start(exporter, [`--config.my-cnf=${optionFile(path.join(dir, "wrong.cnf"), `${password}x`)}`, `--web.listen-address=127.0.0.1:${wrongPort}`]);
+        let up: string | undefined;
+        for (let i = 0; i < 50 && up !== "1"; i++) {
+            up = await metric(`http://127.0.0.1:${exporterPort}/metrics`, "mysql_up");
+            if (up !== "1") await new Promise((r) => setTimeout(r, 300));
+        }
+        assert.strictEqual(up, "1");
+        assert.strictEqual(await metric(`http://127.0.0.1:${wrongPort}/metrics`, "mysql_up"), "0");
+        // Replica-only series aside, what the rules and the dashboard read is there.
+        const text = await (await fetch(`http://127.0.0.1:${exporterPort}/metrics`)).text();
+        const exposed = new Set(
+            text
+                .split("\n")
+                .filter((l) => l && !l.startsWith("#"))
+                .map((l) => l.split(/[{ ]/)[0]),
+        );
+        const missing = METRIC_SOURCES["mysql-exporter"].metrics.filter((m) => !m.startsWith("mysql_slave_status_") && !exposed.has(m));
+        assert.deepStrictEqual(missing, []);
     });
 });

@@ -27,7 +27,7 @@ describe("log configs with in-cluster TLS", () => {
                 grpcPort: 9095,
                 dataDir: "/loki",
                 retention: "7d",
-                limits: readLogs(undefined, "kubernetes", {}).limits,
+                limits: readLogs(undefined, "kubernetes", { exporters: new Map() }).limits,
                 tls: TLS,
             }),
         ) as any;

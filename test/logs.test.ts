@@ -2,6 +2,7 @@ import * as assert from "assert";
 import * as yaml from "js-yaml";
 import { loadConfig, objectConfigSource } from "../config";
 import { LogsConfig, readLogs } from "../config/logs";
+import type { Secrets } from "../config/secrets";
 import { renderAlloyConfig } from "../components/render/alloy";
 import { LOKI_SCHEMA_FROM, renderAwsCredentials, renderLokiConfig } from "../components/render/loki";
 import { pipelineStages, POSTGRES_FIRST_LINE, ShipperModel } from "../components/render/log-sources";
@@ -32,7 +33,7 @@ async function collectWarnings(run: () => Promise<void>): Promise<string[]> {
 }
 
 const load = (values: Record<string, unknown>) => loadConfig(objectConfigSource(values), "dev");
-const logs = (raw: unknown, platform: "docker" | "kubernetes" = "docker", secrets = {}) => readLogs(raw, platform, secrets);
+const logs = (raw: unknown, platform: "docker" | "kubernetes" = "docker", secrets: Secrets = { exporters: new Map() }) => readLogs(raw, platform, secrets);
 
 const FILES = [
     { job: "payflux", path: "/srv/payflux/logs/*.log", format: "json", labels: { team: "payments" } },
@@ -83,7 +84,7 @@ describe("logs configuration (monitoring:logs)", () => {
     });
 
     it("reads an S3 bucket and keeps the access key ID out of the secret", () => {
-        const secrets = { lokiS3SecretAccessKey: {} as never };
+        const secrets = { lokiS3SecretAccessKey: {} as never, exporters: new Map() };
         const s3 = logs(
             { s3: { endpoint: "http://minio.storage:9000", bucket: "loki-logs", region: "eu-west-1", accessKeyId: "AKIAEXAMPLE" } },
             "kubernetes",

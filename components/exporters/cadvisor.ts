@@ -1,6 +1,6 @@
 import { IMAGES } from "../images";
 import { serviceJob } from "../render/prometheus";
-import { ExporterDefinition } from "./exporter";
+import { defineExporter } from "./definition";
 
 const PORT = 8080;
 
@@ -21,14 +21,20 @@ const DISABLED_METRICS = [
 ];
 
 /** Container CPU, memory, network and disk I/O, per Docker container (Docker only: the kubelet has it built in). */
-export const cadvisor: ExporterDefinition = {
+export const cadvisor = defineExporter({
     name: "cadvisor",
     configKey: "cadvisor",
-    enabled: (config) => config.exporters.cadvisor,
+    summary: "Container CPU, memory, network and disk I/O per Docker container (Docker only).",
+    synopsis: "true (default on Docker) | false",
+    fields: [],
+    platforms: { only: "docker", why: "runs on Docker only; on Kubernetes the kubelet already serves container metrics (cAdvisor built in)" },
+    onByDefault: (platform) => platform === "docker",
+    read: () => ({}),
+    image: IMAGES.cadvisor,
+    ruleFile: "containers.yml",
     dashboards: ["infrastructure/containers"],
+    docs: "cadvisor-exporterscadvisor-docker-only",
     spec: () => ({
-        name: "cadvisor",
-        image: IMAGES.cadvisor,
         kind: "daemonset",
         args: [
             `--port=${PORT}`,
@@ -54,5 +60,5 @@ export const cadvisor: ExporterDefinition = {
         readOnlyRootFilesystem: true,
         resources: { cpuRequest: "100m", memoryRequest: "128Mi", cpuLimit: "500m", memoryLimit: "512Mi" },
     }),
-    scrapeConfigs: (_config, addressing) => [serviceJob("cadvisor", addressing.scrapeTargets("cadvisor", PORT))],
-};
+    scrapeConfigs: (_settings, addressing) => [serviceJob("cadvisor", addressing.scrapeTargets("cadvisor", PORT))],
+});

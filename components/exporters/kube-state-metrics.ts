@@ -2,7 +2,7 @@ import { IMAGES } from "../images";
 import { ApiReadRule } from "../platform/spec";
 import { serviceJob } from "../render/prometheus";
 import { toolkitTls } from "../tls";
-import { ExporterDefinition } from "./exporter";
+import { defineExporter } from "./definition";
 
 const PORT = 8080;
 
@@ -40,13 +40,19 @@ const WATCHED: ApiReadRule[] = [
 const KSM_LABELS = "nodes=[topology.kubernetes.io/zone,node.kubernetes.io/instance-type]";
 
 /** Cluster object state: deployments' replicas, pods' phases and restarts, nodes' conditions, jobs (Kubernetes only). */
-export const kubeStateMetrics: ExporterDefinition = {
+export const kubeStateMetrics = defineExporter({
     name: "kube-state-metrics",
     configKey: "kubeStateMetrics",
-    enabled: (config) => config.exporters.kubeStateMetrics,
+    summary: "Object state of the cluster: deployments' replicas, pods' phases and restarts, nodes' conditions, jobs (Kubernetes only).",
+    synopsis: "true (default on Kubernetes) | false",
+    fields: [],
+    platforms: { only: "kubernetes", why: "runs on Kubernetes only: it reports the state of cluster objects" },
+    onByDefault: (platform) => platform === "kubernetes",
+    read: () => ({}),
+    image: IMAGES.kubeStateMetrics,
+    ruleFile: "kubernetes-apps.yml",
+    docs: "kube-state-metrics-exporterskubestatemetrics-kubernetes-only",
     spec: () => ({
-        name: "kube-state-metrics",
-        image: IMAGES.kubeStateMetrics,
         kind: "deployment",
         args: [
             `--port=${PORT}`,
@@ -67,5 +73,5 @@ export const kubeStateMetrics: ExporterDefinition = {
     }),
     // Same web config format, under its own flag name.
     tls: toolkitTls("--tls-config"),
-    scrapeConfigs: (_config, addressing) => [serviceJob("kube-state-metrics", addressing.scrapeTargets("kube-state-metrics", PORT))],
-};
+    scrapeConfigs: (_settings, addressing) => [serviceJob("kube-state-metrics", addressing.scrapeTargets("kube-state-metrics", PORT))],
+});

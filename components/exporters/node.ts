@@ -1,19 +1,24 @@
 import { IMAGES } from "../images";
 import { serviceJob } from "../render/prometheus";
 import { toolkitTls } from "../tls";
-import { ExporterDefinition } from "./exporter";
+import { defineExporter } from "./definition";
 
 const PORT = 9100;
 
 /** Host metrics: CPU, memory, disks, filesystems, network, load, clock. */
-export const nodeExporter: ExporterDefinition = {
+export const nodeExporter = defineExporter({
     name: "node-exporter",
     configKey: "node",
-    enabled: (config) => config.exporters.node,
+    summary: "Host metrics: CPU, memory, disks, filesystems, network, load, clock.",
+    synopsis: "true (default) | false",
+    fields: [],
+    onByDefault: () => true,
+    read: () => ({}),
+    image: IMAGES.nodeExporter,
+    ruleFile: "host.yml",
     dashboards: ["infrastructure/host"],
+    docs: "node-exporter-exportersnode",
     spec: () => ({
-        name: "node-exporter",
-        image: IMAGES.nodeExporter,
         kind: "daemonset",
         args: [
             "--path.procfs=/host/proc",
@@ -40,5 +45,5 @@ export const nodeExporter: ExporterDefinition = {
         resources: { cpuRequest: "50m", memoryRequest: "32Mi", cpuLimit: "250m", memoryLimit: "128Mi" },
     }),
     tls: toolkitTls(),
-    scrapeConfigs: (_config, addressing) => [serviceJob("node-exporter", addressing.scrapeTargets("node-exporter", PORT))],
-};
+    scrapeConfigs: (_settings, addressing) => [serviceJob("node-exporter", addressing.scrapeTargets("node-exporter", PORT))],
+});

@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError } from "../../config";
-import { parsePostgresUrl } from "../../config/secrets";
+import { databaseUrl, POSTGRES_URL } from "../../config/endpoints";
+import * as v from "../../config/validate";
 import { IMAGES } from "../images";
 import { staticJob } from "../render/prometheus";
 import { toolkitTls } from "../tls";
-import { ExporterDefinition } from "./exporter";
+import { defineExporter } from "./definition";
 
 const PORT = 9187;
 const SECRETS_DIR = "/etc/postgres-exporter/secrets";
@@ -14,6 +14,7 @@ export const POSTGRES_SECRET_FILES = {
     user: `${SECRETS_DIR}/user`,
     password: `${SECRETS_DIR}/password`,
 };
+const DSN_KEY = "postgresDsn";
 
 /** The parts of `postgresql://user:password@host:port/db?params` the exporter takes apart. */
 export interface PostgresDsnParts {
@@ -25,27 +26,53 @@ export interface PostgresDsnParts {
 
 /** Splits a DSN; user and password are percent-decoded (the exporter encodes them again). */
 export function splitPostgresDsn(dsn: string): PostgresDsnParts {
-    const { user, password, uri } = parsePostgresUrl("postgresDsn", dsn);
+    const { user, password, uri } = databaseUrl(DSN_KEY, dsn, POSTGRES_URL);
     return { user, password, uri };
 }
 
+export interface PostgresSettings {
+    readonly autoDiscoverDatabases: boolean;
+    /** The DSN, a secret. */
+    readonly dsn: pulumi.Output<string>;
+    /** The database's port, from the DSN (a port is not a secret): NetworkPolicies let it out. */
+    readonly port: number;
+}
+
 /** PostgreSQL: connections, transactions, locks, replication, database sizes, settings. */
-export const postgresExporter: ExporterDefinition = {
+export const postgresExporter = defineExporter<PostgresSettings>({
     name: "postgres-exporter",
     configKey: "postgres",
-    enabled: (config) => config.exporters.postgres !== undefined,
+    summary: "PostgreSQL: connections, transactions, locks, replication, database sizes, settings.",
+    synopsis: "{autoDiscoverDatabases} | true",
+    fields: ["autoDiscoverDatabases"],
+    secrets: [
+        {
+            key: DSN_KEY,
+            description: "PostgreSQL URL the postgres exporter connects with: postgresql://user:password@host:5432/db?sslmode=...",
+            example: "postgresql://user:password@host:5432/db?sslmode=disable",
+            check: (key, text) => void databaseUrl(key, text, POSTGRES_URL),
+            standIn: "postgresql://encrypted:encrypted@postgres:5432/postgres?sslmode=disable",
+        },
+    ],
+    read: (block, context) => {
+        const dsn = context.requiredSecret(DSN_KEY);
+        return {
+            autoDiscoverDatabases: v.optional(block.autoDiscoverDatabases, false, (x) => v.boolean(`${context.key}.autoDiscoverDatabases`, x)),
+            dsn: dsn.value,
+            port: databaseUrl(DSN_KEY, dsn.text, POSTGRES_URL).port,
+        };
+    },
+    image: IMAGES.postgresExporter,
+    ruleFile: "postgres.yml",
     dashboards: ["datastores/postgresql"],
-    spec: (config) => {
-        const dsn = config.secrets.postgresDsn;
-        if (!dsn) throw new ConfigError("postgresDsn", "is required when monitoring:exporters.postgres is set");
+    docs: "postgresql-exporter-exporterspostgres",
+    spec: (settings) => {
         // Each part stays a secret Output; none of them reaches a rendered file or the environment.
-        const parts = dsn.apply(splitPostgresDsn);
+        const parts = settings.dsn.apply(splitPostgresDsn);
         const part = (pick: (p: PostgresDsnParts) => string) => pulumi.secret(parts.apply(pick));
         return {
-            name: "postgres-exporter",
-            image: IMAGES.postgresExporter,
             kind: "deployment",
-            args: [`--web.listen-address=:${PORT}`, ...(config.exporters.postgres?.autoDiscoverDatabases ? ["--auto-discover-databases"] : [])],
+            args: [`--web.listen-address=:${PORT}`, ...(settings.autoDiscoverDatabases ? ["--auto-discover-databases"] : [])],
             env: {
                 DATA_SOURCE_URI_FILE: POSTGRES_SECRET_FILES.uri,
                 DATA_SOURCE_USER_FILE: POSTGRES_SECRET_FILES.user,
@@ -61,10 +88,10 @@ export const postgresExporter: ExporterDefinition = {
             health: { path: "/", port: PORT },
             user: "65534:65534",
             readOnlyRootFilesystem: true,
-            outbound: [{ port: config.exporters.postgres?.port ?? 5432 }],
+            outbound: [{ port: settings.port }],
             resources: { cpuRequest: "50m", memoryRequest: "64Mi", cpuLimit: "250m", memoryLimit: "128Mi" },
         };
     },
     tls: toolkitTls(),
-    scrapeConfigs: (_config, addressing) => [staticJob("postgres-exporter", [addressing.addressOf("postgres-exporter", PORT)])],
-};
+    scrapeConfigs: (_settings, addressing) => [staticJob("postgres-exporter", [addressing.addressOf("postgres-exporter", PORT)])],
+});

@@ -1,11 +1,14 @@
-import { portOf } from "../platform/spec";
 import * as pulumi from "@pulumi/pulumi";
+import { hostPort } from "../../config/endpoints";
+import { ConfigError } from "../../config/errors";
+import * as v from "../../config/validate";
 import { IMAGES } from "../images";
 import { staticJob } from "../render/prometheus";
-import { ExporterDefinition } from "./exporter";
+import { defineExporter } from "./definition";
 
 const PORT = 9121;
 export const REDIS_PASSWORD_FILE = "/etc/redis-exporter/secrets/passwords.json";
+const PASSWORD_KEY = "redisPassword";
 
 /**
  * `--redis.password-file` is a JSON object from Redis URI to password, looked up by the exact
@@ -15,19 +18,49 @@ export function renderRedisPasswordFile(redisUri: string, password: string): str
     return JSON.stringify({ [redisUri]: password });
 }
 
+export interface RedisSettings {
+    /** `host:port` as written, and its port. */
+    readonly address: string;
+    readonly port: number;
+    /** Redis 6 ACL user. */
+    readonly user?: string;
+    readonly password?: pulumi.Output<string>;
+}
+
 /** Redis: memory, clients, keyspace, hit ratio, evictions, replication, command latency. */
-export const redisExporter: ExporterDefinition = {
+export const redisExporter = defineExporter<RedisSettings>({
     name: "redis-exporter",
     configKey: "redis",
-    enabled: (config) => config.exporters.redis !== undefined,
-    dashboards: ["datastores/redis"],
-    spec: (config) => {
-        const redis = config.exporters.redis!;
-        const uri = `redis://${redis.address}`;
-        const password = config.secrets.redisPassword;
+    summary: "Redis: memory, clients, keyspace, hit ratio, evictions, replication, command latency.",
+    synopsis: "{address, user}",
+    fields: ["address", "user"],
+    secrets: [
+        {
+            key: PASSWORD_KEY,
+            description: "Password the Redis exporter authenticates with (optional).",
+            example: "'...'",
+            standIn: "encrypted",
+        },
+    ],
+    read: (block, context) => {
+        if (block.address === undefined) {
+            throw new ConfigError(`${context.key}.address`, "is missing; give the Redis host:port, e.g. host.docker.internal:6379");
+        }
         return {
-            name: "redis-exporter",
-            image: IMAGES.redisExporter,
+            address: block.address as string,
+            port: hostPort(`${context.key}.address`, block.address).port,
+            user: v.optional(block.user, undefined, (x) => v.string(`${context.key}.user`, x)),
+            password: context.secret(PASSWORD_KEY)?.value,
+        };
+    },
+    image: IMAGES.redisExporter,
+    ruleFile: "redis.yml",
+    dashboards: ["datastores/redis"],
+    docs: "redis-exporter-exportersredis",
+    spec: (redis) => {
+        const uri = `redis://${redis.address}`;
+        const password = redis.password;
+        return {
             kind: "deployment",
             args: [
                 `--redis.addr=${uri}`,
@@ -40,7 +73,7 @@ export const redisExporter: ExporterDefinition = {
                 ? [{ path: REDIS_PASSWORD_FILE, content: pulumi.secret(password.apply((p) => renderRedisPasswordFile(uri, p))), secret: true }]
                 : [],
             health: { path: "/health", port: PORT },
-            outbound: [{ port: portOf(redis.address) }],
+            outbound: [{ port: redis.port }],
             user: "59000:59000",
             readOnlyRootFilesystem: true,
             resources: { cpuRequest: "50m", memoryRequest: "32Mi", cpuLimit: "250m", memoryLimit: "128Mi" },
@@ -48,5 +81,5 @@ export const redisExporter: ExporterDefinition = {
     },
     // Not the exporter toolkit: its own flags name the certificate.
     tls: (tls) => ({ args: [`--tls-server-cert-file=${tls.certFile}`, `--tls-server-key-file=${tls.keyFile}`] }),
-    scrapeConfigs: (_config, addressing) => [staticJob("redis-exporter", [addressing.addressOf("redis-exporter", PORT)])],
-};
+    scrapeConfigs: (_settings, addressing) => [staticJob("redis-exporter", [addressing.addressOf("redis-exporter", PORT)])],
+});

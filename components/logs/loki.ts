@@ -1,4 +1,4 @@
-import { portOf } from "../platform/spec";
+import { portOf } from "../../config/endpoints";
 import { SCRAPED_BY_PROMETHEUS } from "../flows";
 import * as pulumi from "@pulumi/pulumi";
 import { Secrets } from "../../config";

@@ -163,15 +163,6 @@ export function peerProtocols(spec: ServiceSpec): ("TCP" | "UDP")[] {
     return spec.ports.find((p) => p.port === spec.peerPort)?.tls ? ["TCP"] : ["TCP", "UDP"];
 }
 
-/** The port of `host:port` or of a URL (80/443 by scheme when it names none). */
-export function portOf(target: string): number {
-    if (/^[a-z]+:\/\//.test(target)) {
-        const url = new URL(target);
-        return url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
-    }
-    return Number(target.slice(target.lastIndexOf(":") + 1));
-}
-
 /** Resources of one API group a service may read. */
 export interface ApiReadRule {
     /** `""` is the core group. */

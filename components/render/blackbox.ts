@@ -1,7 +1,18 @@
-import { ProbeConfig, ProbeModule, PROBE_MODULES } from "../../config/exporters";
 import { goDuration } from "../../config/units";
 import { ScrapeConfig } from "./prometheus";
 import { GENERATED, toYaml } from "./yaml";
+
+export type ProbeModule = "http_2xx" | "tcp_connect" | "icmp";
+export const PROBE_MODULES: readonly ProbeModule[] = ["http_2xx", "tcp_connect", "icmp"];
+
+/** One blackbox probe: an https:// health endpoint, a host:port, or a host to ping. */
+export interface ProbeConfig {
+    /** Shown as the `probe` label; defaults to the target. */
+    readonly name?: string;
+    /** http(s) URL for http_2xx, host:port for tcp_connect, host for icmp. */
+    readonly url: string;
+    readonly module: ProbeModule;
+}
 
 /** The scrape job of each module: one job per kind of probe, so alerts can tell them apart. */
 export const PROBE_JOBS: Record<ProbeModule, string> = {

@@ -4,6 +4,8 @@
 // family name and expanded below. Lists are not exhaustive; they cover what the dashboards
 // read plus the neighbours a user is likely to add. Extend them from the reference given.
 
+import { EXPORTERS } from "../../components/exporters/registry";
+
 /** Metrics one component exposes on /metrics. */
 export interface MetricSource {
     /** Scrape jobs of the stack that carry these metrics. */
@@ -18,11 +20,12 @@ export interface MetricSource {
     readonly summaries?: readonly string[];
 }
 
+/** Jobs of Go binaries: the stack's services, the Kubernetes components and every exporter in the registry. */
 const STACK_JOBS = [
-    "prometheus", "alertmanager", "grafana", "node-exporter", "cadvisor", "loki", "promtail", "alloy",
-    "postgres-exporter", "redis-exporter", "kafka-exporter",
-    "kubelet", "kubelet-cadvisor", "apiserver", "coredns", "kube-state-metrics",
-] as const;
+    "prometheus", "alertmanager", "grafana", "loki", "promtail", "alloy",
+    "kubelet", "kubelet-cadvisor", "apiserver", "coredns",
+    ...EXPORTERS.map((e) => e.name),
+];
 
 export const METRIC_SOURCES: Readonly<Record<string, MetricSource>> = {
     // Written by Prometheus for every target and for its own alerting rules.
@@ -331,6 +334,25 @@ export const METRIC_SOURCES: Readonly<Record<string, MetricSource>> = {
             "pg_stat_user_tables_idx_scan", "pg_stat_user_tables_last_autovacuum",
             "pg_stat_bgwriter_checkpoints_timed_total", "pg_stat_bgwriter_checkpoints_req_total",
             "pg_stat_bgwriter_buffers_alloc_total", "pg_wal_segments", "pg_wal_size_bytes",
+        ],
+    },
+    "mysql-exporter": {
+        jobs: ["mysql-exporter"],
+        reference: "mysqld_exporter 0.19 collector/global_status.go, global_variables.go, slave_status.go, exporter.go; checked against a live /metrics of MariaDB 10.11",
+        metrics: [
+            "mysql_up", "mysql_version_info", "mysql_exporter_collector_success", "mysql_exporter_collector_duration_seconds",
+            "mysql_global_status_uptime", "mysql_global_status_threads_connected", "mysql_global_status_threads_running",
+            "mysql_global_status_max_used_connections", "mysql_global_variables_max_connections",
+            "mysql_global_status_queries", "mysql_global_status_questions", "mysql_global_status_slow_queries",
+            "mysql_global_status_commands_total", "mysql_global_status_aborted_connects", "mysql_global_status_aborted_clients",
+            "mysql_global_status_created_tmp_tables", "mysql_global_status_created_tmp_disk_tables",
+            "mysql_global_status_innodb_buffer_pool_bytes_data", "mysql_global_status_innodb_buffer_pool_bytes_dirty",
+            "mysql_global_status_innodb_buffer_pool_read_requests", "mysql_global_status_innodb_buffer_pool_reads",
+            "mysql_global_variables_innodb_buffer_pool_size",
+            "mysql_global_status_table_locks_immediate", "mysql_global_status_table_locks_waited",
+            "mysql_global_status_bytes_received", "mysql_global_status_bytes_sent",
+            // slave_status rows exist only on a replica:
+            "mysql_slave_status_seconds_behind_master", "mysql_slave_status_slave_io_running", "mysql_slave_status_slave_sql_running",
         ],
     },
     "redis-exporter": {

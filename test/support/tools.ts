@@ -79,3 +79,17 @@ export function postgresOwn(dir: string): void {
     // postgres must be able to traverse the parent (e.g. a 0700 fs.mkdtempSync folder).
     fs.chmodSync(path.dirname(dir), fs.statSync(path.dirname(dir)).mode | 0o001);
 }
+
+/** argv options that make mariadb-install-db and mariadbd drop to the `mysql` user when run as root (they refuse root otherwise). */
+export function mariadbRunAs(): string[] {
+    return runningAsRoot() ? ["--user=mysql"] : [];
+}
+
+/** Give a fresh folder or file to the `mysql` user when root, as postgresOwn does for PostgreSQL. */
+export function mariadbOwn(target: string): void {
+    if (!runningAsRoot()) return;
+    const uid = Number(execFileSync("id", ["-u", "mysql"], { encoding: "utf8" }).trim());
+    const gid = Number(execFileSync("id", ["-g", "mysql"], { encoding: "utf8" }).trim());
+    fs.chownSync(target, uid, gid);
+    fs.chmodSync(path.dirname(target), fs.statSync(path.dirname(target)).mode | 0o001);
+}
