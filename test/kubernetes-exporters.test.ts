@@ -17,6 +17,7 @@ describe("prod: exporters reach what they watch through the NetworkPolicies", ()
             prodValues({
                 exporters: {
                     postgres: true,
+                    mysql: true,
                     redis: { address: "redis.data.svc:6380" },
                     kafka: { brokers: ["kafka-0.kafka:9092", "kafka-1.kafka:9093"] },
                     blackbox: { probes: [{ url: "https://api.example.com/health/ready" }, { url: "db.example.com:5433", module: "tcp_connect" }] },
@@ -24,6 +25,7 @@ describe("prod: exporters reach what they watch through the NetworkPolicies", ()
             }),
         );
         assert.deepStrictEqual(egressPorts(rendered.resources, "postgres-exporter"), [5432]);
+        assert.deepStrictEqual(egressPorts(rendered.resources, "mysql-exporter"), [3306]);
         assert.deepStrictEqual(egressPorts(rendered.resources, "redis-exporter"), [6380]);
         assert.deepStrictEqual(egressPorts(rendered.resources, "kafka-exporter").sort(), [9092, 9093]);
         assert.deepStrictEqual(egressPorts(rendered.resources, "blackbox-exporter").sort(), [443, 5433]);

@@ -83,6 +83,7 @@ const exporters = fc.record(
             timeout: oneOf("5s", "1m30s", "1d"),
         }),
         postgres: fc.constant(true),
+        mysql: fc.constant(true),
         redis: fc.record({ address: hostPort }),
     },
     { requiredKeys: [] },

@@ -27,6 +27,8 @@ export function prodValues(extra: Record<string, unknown> = {}): Record<string, 
             pagerduty: { severities: ["critical"] },
             webhook: { matchers: ['notify_sms="true"'] },
         },
+        // The exporters with secrets, so the leak tests see their DSNs and passwords too.
+        exporters: { kubeStateMetrics: true, postgres: true, mysql: true, redis: { address: "redis.data.svc:6379" } },
         ...extra,
     };
 }

@@ -12,6 +12,7 @@ export const FAKE_SECRETS = {
     webhookUrl: "https://sms.example.com/hook?token=smsSecretX5",
     postgresDsn: "postgresql://monitor:pgSecretP4ss@db:5432/app?sslmode=disable",
     redisPassword: "redisSecretR3d",
+    mysqlDsn: "mysql://exporter:mysqlSecretM5q@db:3306",
     grafanaDatabaseUrl: "postgres://grafana:gfDbSecretG1@db:5432/grafana",
 } as const;
 
@@ -23,6 +24,7 @@ export const SECRET_NEEDLES = [
     "smsSecretX5",
     "pgSecretP4ss",
     "redisSecretR3d",
+    "mysqlSecretM5q",
     "gfDbSecretG1",
 ];
 
@@ -45,6 +47,8 @@ export const FULL_DEV_CONFIG = {
         webhook: { matchers: ['notify_sms="true"'] },
         route: { groupWait: "10s", repeatInterval: "2h" },
     },
+    // The exporters with secrets, so the leak tests see their DSNs and passwords too.
+    exporters: { postgres: true, mysql: true, redis: { address: "host.docker.internal:6379" } },
     ...FAKE_SECRETS,
 };
 
