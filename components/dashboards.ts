@@ -1,5 +1,5 @@
 import { StackConfig } from "../config";
-import { BuiltInDashboard, builtInDashboards } from "../config/dashboards";
+import { BuiltInDashboard } from "../config/dashboards";
 import type { RegisteredExporter } from "./exporters";
 
 /** Built-in dashboards of parts that are not exporters: shipped only while that part is on. */
@@ -18,9 +18,7 @@ export const KUBERNETES_DASHBOARDS = "kubernetes";
  * Kubernetes folder and the Containers dashboard (fed by the kubelet's cAdvisor).
  */
 export function selectBuiltInDashboards(config: StackConfig, exporters: readonly RegisteredExporter[], watchesCluster = false): BuiltInDashboard[] {
-    const cluster = builtInDashboards()
-        .filter((d) => d.folder === KUBERNETES_DASHBOARDS)
-        .map((d) => d.name);
+    const cluster = config.shipped.dashboards.filter((d) => d.folder === KUBERNETES_DASHBOARDS).map((d) => d.name);
     const owned = [
         ...exporters.map((e) => ({ on: (config: StackConfig) => config.exporters.running.has(e.configKey), dashboards: e.dashboards ?? [] })),
         ...PART_DASHBOARDS,
@@ -28,5 +26,5 @@ export function selectBuiltInDashboards(config: StackConfig, exporters: readonly
     ];
     const conditional = new Set(owned.flatMap((o) => o.dashboards));
     const running = new Set(owned.filter((o) => o.on(config)).flatMap((o) => o.dashboards));
-    return builtInDashboards().filter((d) => (!conditional.has(d.name) || running.has(d.name)) && !config.grafana.disabledDashboards.includes(d.name));
+    return config.shipped.dashboards.filter((d) => (!conditional.has(d.name) || running.has(d.name)) && !config.grafana.disabledDashboards.includes(d.name));
 }

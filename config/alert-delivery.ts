@@ -5,6 +5,7 @@
 import { matchRoutes } from "./alert-routing";
 import { ConfigError } from "./errors";
 import { UserRuleFile } from "./rule-files";
+import type { ShippedFiles } from "./shipped-files";
 import { SloConfig } from "./slos";
 import { alertEnabled, builtInAlerts, SLO_ALERTS, SLO_GROUP, ThresholdsConfig } from "./thresholds";
 import { AlertingConfig } from "./types";
@@ -20,6 +21,8 @@ export interface AlertSources {
     readonly thresholds: ThresholdsConfig;
     readonly slos: readonly SloConfig[];
     readonly ruleFiles: readonly UserRuleFile[];
+    /** The stack's own rule files. */
+    readonly shipped: Pick<ShippedFiles, "rules">;
     /** Added by Prometheus to every alert it sends (`stack`, monitoring:prometheus.externalLabels). */
     readonly externalLabels: Readonly<Record<string, string>>;
 }
@@ -31,7 +34,7 @@ const staticLabels = (labels: Readonly<Record<string, string>>) => Object.fromEn
 export function raisableAlerts(sources: AlertSources): RaisableAlert[] {
     const { thresholds } = sources;
     const alerts: RaisableAlert[] = [];
-    for (const rule of builtInAlerts()) {
+    for (const rule of builtInAlerts(sources.shipped.rules)) {
         if (!alertEnabled(thresholds, rule.alert, rule.group)) continue;
         const severity = thresholds.alerts[rule.alert]?.severity;
         alerts.push({ labels: { ...staticLabels(rule.labels), ...(severity ? { severity } : {}), alertname: rule.alert }, origin: `rules/${rule.file}` });

@@ -34,38 +34,14 @@ export interface DashboardFolder {
     readonly dashboards: DashboardFile[];
 }
 
-/** The stack's own dashboards (dashboards/<folder>/*.json next to the program). */
-export const BUILT_IN_DASHBOARDS_DIR = path.resolve(__dirname, "..", "dashboards");
-
 /** A built-in dashboard: `name` is its path under dashboards/ without .json, e.g. `datastores/kafka`. */
 export interface BuiltInDashboard extends DashboardFile {
     readonly name: string;
     readonly folder: string;
 }
 
-let builtInCache: BuiltInDashboard[] | undefined;
-
-/** dashboards/**.json, read once. */
-export function builtInDashboards(): BuiltInDashboard[] {
-    if (!builtInCache) {
-        builtInCache = listJson(BUILT_IN_DASHBOARDS_DIR).map((file) => {
-            const rel = path.relative(BUILT_IN_DASHBOARDS_DIR, file).split(path.sep).join("/");
-            const json = JSON.parse(fs.readFileSync(file, "utf8")) as Json;
-            return {
-                name: rel.replace(/\.json$/, ""),
-                folder: path.posix.dirname(rel),
-                file: path.posix.basename(rel),
-                uid: String(json.uid),
-                title: String(json.title),
-                json,
-            };
-        });
-    }
-    return builtInCache;
-}
-
 /** Every .json file under `dir`, sorted. */
-function listJson(dir: string): string[] {
+export function jsonFilesUnder(dir: string): string[] {
     if (!fs.existsSync(dir)) return [];
     return fs
         .readdirSync(dir, { recursive: true, encoding: "utf8" })
@@ -96,7 +72,7 @@ export function dashboardPaths(key: string, given: string, cwd = process.cwd()):
     if (!/[*?]/.test(given)) {
         if (!fs.existsSync(absolute)) throw new ConfigError(key, `${JSON.stringify(given)} does not exist (relative paths start at ${cwd})`);
         if (fs.statSync(absolute).isFile()) return [absolute];
-        const files = listJson(absolute);
+        const files = jsonFilesUnder(absolute);
         if (files.length === 0) throw new ConfigError(key, `${JSON.stringify(given)} holds no .json file`);
         return files;
     }

@@ -10,12 +10,13 @@ import { ConfigSource } from "./source";
 import { readThresholds } from "./thresholds";
 import { readHttp, readRunbookBaseUrl } from "./http";
 import { readSlos } from "./slos";
-import { builtInDashboards, DatasourceType, readUserDashboards } from "./dashboards";
+import { DatasourceType, readUserDashboards } from "./dashboards";
 import { GRAFANA_SETTINGS_KEYS, readGrafanaSettings } from "./grafana";
 import { labels, readTarget, targetSecretNames } from "./targets";
 import { Secrets } from "./secrets";
 import { readRuleFiles } from "./rule-files";
 import { builtInGroupNames } from "./thresholds";
+import { ShippedFiles, shippedFiles } from "./shipped-files";
 import { PlatformName, ScrapeTarget, StackConfig } from "./types";
 import * as v from "./validate";
 
@@ -77,9 +78,9 @@ export function isBuiltInJob(job: string): boolean {
 
 /**
  * Reads and validates the stack configuration. Throws a ConfigError naming the key on the
- * first mistake, before any resource exists.
+ * first mistake, before any resource exists. `shipped`: the program's own rules/ and dashboards/.
  */
-export function loadConfig(source: ConfigSource, stack: string): StackConfig {
+export function loadConfig(source: ConfigSource, stack: string, shipped: ShippedFiles = shippedFiles()): StackConfig {
     const known: readonly string[] = [...CONFIG_KEYS, ...SECRET_KEYS];
     for (const key of source.keys()) {
         if (!known.includes(key)) throw new ConfigError(key, "unknown key; see docs/configuration.md");
@@ -136,7 +137,7 @@ export function loadConfig(source: ConfigSource, stack: string): StackConfig {
             size: v.optional(retentionRaw.size, "10GB", (x) => v.size("retention.size", x)),
         },
         targets,
-        ruleFiles: readRuleFiles(source.value("ruleFiles"), builtInGroupNames()),
+        ruleFiles: readRuleFiles(source.value("ruleFiles"), builtInGroupNames(shipped.rules)),
         alerting: readAlerting(source.value("alerting"), secrets),
         prometheus: {
             replicas: v.optional(promRaw.replicas, 1, (x) => v.number("prometheus.replicas", x, { min: 1, max: 10, integer: true })),
@@ -159,7 +160,7 @@ export function loadConfig(source: ConfigSource, stack: string): StackConfig {
                     v.oneOf(
                         key,
                         name,
-                        builtInDashboards().map((d) => d.name),
+                        shipped.dashboards.map((d) => d.name),
                     ),
                 ),
             ),
@@ -175,17 +176,18 @@ export function loadConfig(source: ConfigSource, stack: string): StackConfig {
             },
         }),
         logs,
-        thresholds: readThresholds(source.value("thresholds")),
+        thresholds: readThresholds(source.value("thresholds"), shipped.rules),
         slos: readSlos(source.value("slos")),
         http: readHttp(source.value("http")),
         docker: readDocker(source.value("docker"), platform),
-        dashboards: readUserDashboards(source.value("dashboards"), datasources, builtInDashboards()),
+        dashboards: readUserDashboards(source.value("dashboards"), datasources, shipped.dashboards),
         runbookBaseUrl: readRunbookBaseUrl(source.value("runbookBaseUrl")),
         kubernetes: readKubernetes(source.value("kubernetes")),
         tls: readTls(source.value("tls"), platform),
         resources: readResources(source.value("resources")),
         remoteWrite: readRemoteWrite(source.value("remoteWrite"), secrets),
         secrets,
+        shipped,
     };
     checkAlertDelivery(
         config.alerting,

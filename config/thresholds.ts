@@ -1,7 +1,5 @@
-import * as fs from "fs";
-import * as yaml from "js-yaml";
-import * as path from "path";
 import { ConfigError } from "./errors";
+import type { ShippedRuleFile } from "./shipped-files";
 import { Severity, SEVERITIES } from "./types";
 import * as v from "./validate";
 
@@ -97,9 +95,6 @@ export interface ThresholdsConfig {
     readonly disabledGroups: readonly string[];
 }
 
-/** The stack's own rule files (rules/*.yml next to the program). */
-export const RULES_DIR = path.resolve(__dirname, "..", "rules");
-
 /** Alerts generated from monitoring:slos rather than read from rules/. */
 export const SLO_ALERTS = ["SLOErrorBudgetBurnFast", "SLOErrorBudgetBurnSlow", "SLOLatencyBudgetBurnFast", "SLOLatencyBudgetBurnSlow"] as const;
 
@@ -111,54 +106,35 @@ export interface BuiltInAlert {
     readonly labels: Readonly<Record<string, string>>;
 }
 
-let builtInCache: { alerts: BuiltInAlert[]; groups: string[] } | undefined;
-
-function builtInRules(): { alerts: BuiltInAlert[]; groups: string[] } {
-    if (!builtInCache) {
-        const cache = { alerts: [] as BuiltInAlert[], groups: [] as string[] };
-        for (const file of fs
-            .readdirSync(RULES_DIR)
-            .filter((f) => f.endsWith(".yml"))
-            .sort()) {
-            const doc = yaml.load(fs.readFileSync(path.join(RULES_DIR, file), "utf8")) as {
-                groups: { name: string; rules: { alert?: string; labels?: Record<string, string> }[] }[];
-            };
-            for (const group of doc.groups) {
-                cache.groups.push(group.name);
-                for (const rule of group.rules) {
-                    if (rule.alert) cache.alerts.push({ alert: rule.alert, group: group.name, file, labels: rule.labels ?? {} });
-                }
-            }
-        }
-        builtInCache = cache;
-    }
-    return builtInCache;
+/** Every alert of the shipped rule files (the generated SLO alerts are not among them). */
+export function builtInAlerts(rules: readonly ShippedRuleFile[]): BuiltInAlert[] {
+    return rules.flatMap((file) =>
+        file.groups.flatMap((group) =>
+            group.rules.flatMap((rule) => (rule.alert ? [{ alert: rule.alert, group: group.name, file: file.name, labels: rule.labels }] : [])),
+        ),
+    );
 }
 
-/** Every alert of rules/*.yml (the generated SLO alerts are not among them). */
-export function builtInAlerts(): BuiltInAlert[] {
-    return builtInRules().alerts;
-}
-
-/** Every group of rules/*.yml, recording-only ones included. */
-export function builtInGroupNames(): string[] {
-    return builtInRules().groups;
+/** Every group of the shipped rule files, recording-only ones included. */
+export function builtInGroupNames(rules: readonly ShippedRuleFile[]): string[] {
+    return rules.flatMap((file) => file.groups.map((group) => group.name));
 }
 
 /** Every alert the stack can ship: the rule files' and the generated SLO alerts. */
-export function knownAlertNames(): string[] {
-    return [...new Set([...builtInAlerts().map((a) => a.alert), ...SLO_ALERTS])];
+export function knownAlertNames(rules: readonly ShippedRuleFile[]): string[] {
+    return [...new Set([...builtInAlerts(rules).map((a) => a.alert), ...SLO_ALERTS])];
 }
 
-/** Alert groups of rules/*.yml, and `slo` for the generated SLO alerts. */
-export function knownGroupNames(): string[] {
-    return [...new Set([...builtInAlerts().map((a) => a.group), SLO_GROUP])];
+/** Alert groups of the shipped rule files, and `slo` for the generated SLO alerts. */
+export function knownGroupNames(rules: readonly ShippedRuleFile[]): string[] {
+    return [...new Set([...builtInAlerts(rules).map((a) => a.group), SLO_GROUP])];
 }
 
 /** The group name `monitoring:thresholds.groups` uses for every generated SLO alert. */
 export const SLO_GROUP = "slo";
 
-export function readThresholds(raw: unknown): ThresholdsConfig {
+/** Reads `monitoring:thresholds`; `rules` are the shipped rule files its alert and group names refer to. */
+export function readThresholds(raw: unknown, rules: readonly ShippedRuleFile[]): ThresholdsConfig {
     const key = "thresholds";
     const obj = v.object(key, raw ?? {});
     const values: Record<string, number> = { ...THRESHOLD_DEFAULTS };
@@ -172,14 +148,13 @@ export function readThresholds(raw: unknown): ThresholdsConfig {
     }
     return {
         values: values as Record<ThresholdName, number>,
-        alerts: readOverrides(`${key}.alerts`, obj.alerts),
-        disabledGroups: readGroups(`${key}.groups`, obj.groups),
+        alerts: readOverrides(`${key}.alerts`, obj.alerts, knownAlertNames(rules)),
+        disabledGroups: readGroups(`${key}.groups`, obj.groups, knownGroupNames(rules)),
     };
 }
 
-function readOverrides(key: string, raw: unknown): Record<string, AlertOverride> {
+function readOverrides(key: string, raw: unknown, known: readonly string[]): Record<string, AlertOverride> {
     const obj = v.object(key, raw ?? {});
-    const known = knownAlertNames();
     const out: Record<string, AlertOverride> = {};
     for (const [alert, value] of Object.entries(obj)) {
         if (!known.includes(alert)) {
@@ -198,9 +173,8 @@ function readOverrides(key: string, raw: unknown): Record<string, AlertOverride>
 }
 
 /** `monitoring:thresholds.groups.<group>.enabled: false` turns a whole rule group off. */
-function readGroups(key: string, raw: unknown): string[] {
+function readGroups(key: string, raw: unknown, known: readonly string[]): string[] {
     const obj = v.object(key, raw ?? {});
-    const known = knownGroupNames();
     const off: string[] = [];
     for (const [group, value] of Object.entries(obj)) {
         if (!known.includes(group)) throw new ConfigError(`${key}.${group}`, `no such rule group; expected one of ${known.join(", ")}`);

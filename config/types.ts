@@ -8,6 +8,7 @@ import { HttpConfig } from "./http";
 import { DashboardFolder } from "./dashboards";
 import { GrafanaSettings } from "./grafana";
 import { UserRuleFile } from "./rule-files";
+import { ShippedFiles } from "./shipped-files";
 import { RouteNode } from "./alert-routing";
 import { ReceiverModel } from "./receivers";
 import { TimeInterval } from "./routes";
@@ -106,4 +107,6 @@ export interface StackConfig {
     /** Long-term stores Prometheus copies samples to. */
     readonly remoteWrite: RemoteWriteTarget[];
     readonly secrets: Secrets;
+    /** The stack's own rules/*.yml and dashboards/**.json, read once while config loads. */
+    readonly shipped: ShippedFiles;
 }

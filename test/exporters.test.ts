@@ -23,6 +23,7 @@ import { relocate, RenderedDir, walk } from "./support/render";
 import { postgresOwn, postgresRunAs, requireTool } from "./support/tools";
 import { MariadbServer } from "./live/fixtures";
 import { tempDir } from "./support/temp";
+import { withinStack } from "./support/stack-names";
 
 const EXAMPLE = "examples/all-exporters.yaml";
 const load = (values: Record<string, unknown>) => loadConfig(objectConfigSource(values), "dev");
@@ -176,7 +177,7 @@ describe("blackbox scrape jobs", () => {
 
 describe(`the worked example (${EXAMPLE}), rendered for dev`, () => {
     const containers = (r: RecordedResource[]) => r.filter((x) => x.type === "docker:index/container:Container");
-    const container = (name: string) => containers(out.rendered.resources).find((c) => c.name === name)!;
+    const container = (name: string) => containers(out.rendered.resources).find((c) => withinStack(c) === name)!;
     const secrets = () => {
         const config = readStackFile(EXAMPLE).config;
         const dsn = String(config["monitoring:postgresDsn"]);
@@ -206,7 +207,7 @@ describe(`the worked example (${EXAMPLE}), rendered for dev`, () => {
     });
 
     it("runs Loki, Alloy and every exporter of the registry that runs on Docker as containers", () => {
-        const names = containers(out.rendered.resources).map((c) => c.name);
+        const names = containers(out.rendered.resources).map(withinStack);
         const dockerExporters = EXPORTERS.filter((e) => (e.platforms?.only ?? "docker") === "docker").map((e) => e.name);
         for (const service of ["loki", "alloy", ...dockerExporters]) {
             assert.ok(names.includes(service), `no container ${service} in ${names.join(", ")}`);

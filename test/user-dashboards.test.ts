@@ -6,7 +6,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
 import { ConfigError, loadConfig, objectConfigSource } from "../config";
-import { builtInDashboards, promqlQueries, STACK_DATASOURCES } from "../config/dashboards";
+import { promqlQueries, STACK_DATASOURCES } from "../config/dashboards";
+import { shippedFiles } from "../config/shipped-files";
 import { promqlError } from "../config/promql";
 import { readStackFile } from "../scripts/lib/stack-file";
 import { renderToDir, RenderedDir } from "./support/render";
@@ -80,7 +81,7 @@ describe("user dashboards (monitoring:dashboards)", () => {
     });
 
     it("refuses a bad file with the key and the file in one line", () => {
-        const builtInUid = builtInDashboards()[0].uid;
+        const builtInUid = shippedFiles().dashboards[0].uid;
         const f = fixture({
             "broken.json": "{ not json",
             "dup.json": dashboard(builtInUid, "up"),

@@ -1,8 +1,7 @@
-import * as fs from "fs";
-import * as path from "path";
 import { HttpConfig, httpRenames } from "../../config/http";
 import { SloConfig } from "../../config/slos";
-import { AlertOverride, alertEnabled, knownAlertNames, RULES_DIR, THRESHOLD_NAMES, THRESHOLDS, ThresholdName, ThresholdsConfig } from "../../config/thresholds";
+import type { ShippedFiles } from "../../config/shipped-files";
+import { AlertOverride, alertEnabled, THRESHOLD_NAMES, THRESHOLDS, ThresholdName, ThresholdsConfig } from "../../config/thresholds";
 
 export { THRESHOLDS, THRESHOLD_NAMES } from "../../config/thresholds";
 export type { ThresholdSpec, ThresholdName } from "../../config/thresholds";
@@ -21,6 +20,8 @@ export interface RuleFile {
 }
 
 export interface RenderRulesOptions {
+    /** The rule files of rules/, as users read them. */
+    readonly shipped: Pick<ShippedFiles, "rules">;
     readonly thresholds: ThresholdsConfig;
     readonly slos: readonly SloConfig[];
     readonly http: HttpConfig;
@@ -39,23 +40,9 @@ export { SLO_WINDOWS } from "./slo-rules";
 /** The rule file recording every job's HTTP error ratios over the SLO windows. */
 const SLO_WINDOW_FILE = "slo.yml";
 
-/** Every alert name the stack can ship, rule files first, then the generated SLO alerts. */
-export function alertNames(): string[] {
-    return knownAlertNames();
-}
-
-/** The rule files on disk, as users read them. */
-export function ruleSources(): RuleFile[] {
-    return fs
-        .readdirSync(RULES_DIR)
-        .filter((f) => f.endsWith(".yml"))
-        .sort()
-        .map((name) => ({ name, content: fs.readFileSync(path.join(RULES_DIR, name), "utf8") }));
-}
-
 /** Every rule file with the stack's thresholds, overrides, label names and runbook links applied. */
 export function renderRuleFiles(opts: RenderRulesOptions): RuleFile[] {
-    const files = ruleSources()
+    const files = opts.shipped.rules
         .filter((file) => opts.kubernetesRules || !KUBERNETES_RULE_FILE.test(file.name))
         .flatMap((file) => {
             const content = renderRuleFile(file, opts);

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { KUBERNETES_DASHBOARDS } from "../../components/dashboards";
-import { listProjectFiles, PROJECT_ROOT } from "../../components/project-files";
+import { shippedFiles } from "../../config/shipped-files";
 import { basicAuth, LiveService, LiveStack } from "./harness";
 
 // The package is an ES module with a CommonJS build; under node16 resolution only require() reaches the latter.
@@ -98,12 +98,20 @@ function variableExpr(query: unknown): string | undefined {
     return undefined;
 }
 
+/** The parts of a dashboard's JSON model that hold queries. */
+interface DashboardModel {
+    readonly templating?: { readonly list?: GrafanaVariable[] };
+    readonly panels?: Panel[];
+    readonly annotations?: { readonly list?: { readonly name?: string; readonly expr?: string; readonly datasource?: Panel["datasource"] }[] };
+}
+
 /** Every Prometheus query of every dashboard (panels, nested rows, query variables, annotations). */
 export function dashboardQueries(): DashboardQuery[] {
     const out: DashboardQuery[] = [];
     // The Kubernetes folder is provisioned on Kubernetes only: the loopback stack has none of its jobs.
-    for (const file of listProjectFiles("dashboards", ".json").filter((f) => !f.startsWith(`${KUBERNETES_DASHBOARDS}/`))) {
-        const doc = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "dashboards", file), "utf8"));
+    for (const dashboard of shippedFiles().dashboards.filter((d) => d.folder !== KUBERNETES_DASHBOARDS)) {
+        const file = `${dashboard.name}.json`;
+        const doc = dashboard.json as DashboardModel;
         const variables: GrafanaVariable[] = doc.templating?.list ?? [];
         const values: Record<string, string> = { ...BUILTINS };
         for (const v of variables) values[v.name] = variableValue(v);

@@ -10,7 +10,7 @@ import { loadConfig, objectConfigSource } from "../../config";
 import { RenderRulesOptions, RuleFile, HTTP_RULE_FILES } from "../../components/render/rules";
 import { httpRenames, inHistogramUnit } from "../../config/http";
 import { renamePromql } from "../../config/promql";
-import { RULES_DIR } from "../../config/thresholds";
+import { RULES_DIR } from "../../config/shipped-files";
 import { monitoringValues, readStackFile } from "../../scripts/lib/stack-file";
 
 const repoRoot = path.resolve(__dirname, "../..");
