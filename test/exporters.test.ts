@@ -22,6 +22,7 @@ import { readStackFile } from "../scripts/lib/stack-file";
 import { relocate, RenderedDir, walk } from "./support/render";
 import { mariadbOwn, mariadbRunAs, postgresOwn, postgresRunAs, requireTool } from "./support/tools";
 import { tempDir } from "./support/temp";
+import { withinStack } from "./support/stack-names";
 
 const EXAMPLE = "examples/all-exporters.yaml";
 const load = (values: Record<string, unknown>) => loadConfig(objectConfigSource(values), "dev");
@@ -175,7 +176,7 @@ describe("blackbox scrape jobs", () => {
 
 describe(`the worked example (${EXAMPLE}), rendered for dev`, () => {
     const containers = (r: RecordedResource[]) => r.filter((x) => x.type === "docker:index/container:Container");
-    const container = (name: string) => containers(out.rendered.resources).find((c) => c.name === name)!;
+    const container = (name: string) => containers(out.rendered.resources).find((c) => withinStack(c) === name)!;
     const secrets = () => {
         const config = readStackFile(EXAMPLE).config;
         const dsn = String(config["monitoring:postgresDsn"]);
@@ -205,7 +206,7 @@ describe(`the worked example (${EXAMPLE}), rendered for dev`, () => {
     });
 
     it("runs Loki, Alloy and every exporter of the registry that runs on Docker as containers", () => {
-        const names = containers(out.rendered.resources).map((c) => c.name);
+        const names = containers(out.rendered.resources).map(withinStack);
         const dockerExporters = EXPORTERS.filter((e) => (e.platforms?.only ?? "docker") === "docker").map((e) => e.name);
         for (const service of ["loki", "alloy", ...dockerExporters]) {
             assert.ok(names.includes(service), `no container ${service} in ${names.join(", ")}`);
