@@ -15,9 +15,12 @@ export interface StackOutputs {
     readonly alertmanagerPassword: pulumi.Output<string>;
 }
 
+/** Name of the one MonitoringStack `index.ts` makes: every resource it makes is named `monitoring-<name>`. */
+export const DEFAULT_STACK_NAME = "monitoring";
+
 /** The program as a function of its configuration, so tests and the render can build any stack. */
 export function deployMonitoring(config: StackConfig, platform?: Platform | PlatformFactory): StackOutputs {
-    const stack = new MonitoringStack("monitoring", { config, platform });
+    const stack = new MonitoringStack(DEFAULT_STACK_NAME, { config, platform });
     return {
         grafanaUrl: stack.grafanaUrl,
         prometheusUrl: stack.prometheusUrl,

@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import { RecordedResource } from "../scripts/lib/mock-runtime";
 import { FULL_DEV_CONFIG, RenderedDir, renderToDir, SECRET_NEEDLES, walk } from "./support/render";
+import { withinStack } from "./support/stack-names";
 
 const containers = (r: RecordedResource[]) => r.filter((x) => x.type === "docker:index/container:Container");
 
@@ -13,7 +14,7 @@ describe("dev stack (Docker) under mocks", () => {
     });
 
     it("runs Prometheus, Alertmanager, Grafana and node exporter as containers", () => {
-        const names = containers(out.rendered.resources).map((c) => c.name);
+        const names = containers(out.rendered.resources).map(withinStack);
         for (const service of ["prometheus", "alertmanager", "grafana", "node-exporter"]) {
             assert.ok(names.includes(service), `no container ${service} in ${names.join(", ")}`);
         }
@@ -36,7 +37,7 @@ describe("dev stack (Docker) under mocks", () => {
     });
 
     it("lets Prometheus reach the host's applications", () => {
-        const prometheus = containers(out.rendered.resources).find((c) => c.name === "prometheus")!;
+        const prometheus = containers(out.rendered.resources).find((c) => withinStack(c) === "prometheus")!;
         assert.deepStrictEqual(prometheus.inputs.hosts, [{ host: "host.docker.internal", ip: "host-gateway" }]);
     });
 
@@ -122,7 +123,7 @@ describe("dev stack: generated files as data", () => {
     });
 
     it("Prometheus runs with lifecycle reload, web config and retention by time and size", () => {
-        const prometheus = containers(out.rendered.resources).find((c) => c.name === "prometheus")!;
+        const prometheus = containers(out.rendered.resources).find((c) => withinStack(c) === "prometheus")!;
         const args = prometheus.inputs.command as string[];
         for (const flag of [
             "--web.enable-lifecycle",
@@ -172,7 +173,7 @@ describe("dev stack: generated files as data", () => {
     });
 
     it("Alertmanager keeps its data for the configured retention, gossip off with one replica", () => {
-        const am = containers(out.rendered.resources).find((c) => c.name === "alertmanager")!;
+        const am = containers(out.rendered.resources).find((c) => withinStack(c) === "alertmanager")!;
         const args = am.inputs.command as string[];
         assert.ok(args.includes("--data.retention=120h"));
         assert.ok(args.includes("--cluster.listen-address="));
@@ -184,7 +185,7 @@ describe("dev stack: generated files as data", () => {
         assert.strictEqual(byUid.prometheus.url, "http://prometheus:9090");
         assert.strictEqual(byUid.prometheus.secureJsonData.basicAuthPassword, "$__file{/etc/grafana/secrets/prometheus_password}");
         assert.strictEqual(byUid.alertmanager.type, "alertmanager");
-        const grafana = containers(out.rendered.resources).find((c) => c.name === "grafana")!;
+        const grafana = containers(out.rendered.resources).find((c) => withinStack(c) === "grafana")!;
         const env = grafana.inputs.envs as string[];
         assert.ok(env.includes("GF_AUTH_ANONYMOUS_ENABLED=false"));
         assert.ok(env.includes("GF_USERS_ALLOW_SIGN_UP=false"));

@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { mockPassword, RecordedResource } from "../scripts/lib/mock-runtime";
 import { FULL_DEV_CONFIG, renderToDir, SECRET_NEEDLES } from "./support/render";
+import { withinStack } from "./support/stack-names";
 
 const CONTAINER = "docker:index/container:Container";
 const VOLUME = "docker:index/volume:Volume";
@@ -11,7 +12,7 @@ function dataVolumes(resources: RecordedResource[]): Record<string, string[]> {
     return Object.fromEntries(
         resources
             .filter((r) => r.type === CONTAINER)
-            .map((c) => [c.name, ((c.inputs.volumes as Mount[]) ?? []).filter((m) => m.volumeName).map((m) => m.volumeName!)]),
+            .map((c) => [withinStack(c), ((c.inputs.volumes as Mount[]) ?? []).filter((m) => m.volumeName).map((m) => m.volumeName!)]),
     );
 }
 
@@ -38,7 +39,7 @@ describe("Docker platform", () => {
         const out = await renderToDir("dev", FULL_DEV_CONFIG);
         const checks = out.rendered.resources
             .filter((r) => r.type === CONTAINER && r.inputs.healthcheck)
-            .map((c) => ({ name: c.name, text: ((c.inputs.healthcheck as { tests: string[] }).tests ?? []).join(" ") }));
+            .map((c) => ({ name: withinStack(c), text: ((c.inputs.healthcheck as { tests: string[] }).tests ?? []).join(" ") }));
         assert.ok(checks.length >= 4, `only ${checks.length} healthchecks`);
         const passwords = ["monitoring-prometheus-password", "monitoring-alertmanager-password", "monitoring-grafana-admin-password"].map(mockPassword);
         for (const { name, text } of checks) {

@@ -12,6 +12,7 @@ import { readStackFile } from "../scripts/lib/stack-file";
 import { GRAFANA_INI_KEYS, GRAFANA_INI_SOURCE, iniKeyOf } from "./support/grafana-ini-keys";
 import { relocate, renderToDir, RenderedDir, walk } from "./support/render";
 import { requireTool } from "./support/tools";
+import { withinStack } from "./support/stack-names";
 
 const EXAMPLE = "examples/own-dashboards.yaml";
 const load = (values: Record<string, unknown>, stack = "dev") => loadConfig(objectConfigSource(values), stack);
@@ -183,7 +184,7 @@ describe(`the example ${EXAMPLE}: SSO, targets with auth and TLS, the applicatio
         fs.rmSync(path.dirname(out.dir), { recursive: true, force: true });
         for (const dir of scratch) fs.rmSync(dir, { recursive: true, force: true });
     });
-    const container = (name: string) => out.rendered.resources.find((r) => r.type === "docker:index/container:Container" && r.name === name)!;
+    const container = (name: string) => out.rendered.resources.find((r) => r.type === "docker:index/container:Container" && withinStack(r) === name)!;
 
     it("renders a prometheus.yml with auth and TLS targets that promtool accepts", function () {
         const bin = requireTool(this, "promtool");

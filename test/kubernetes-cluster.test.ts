@@ -8,6 +8,7 @@ import { DAEMONSET, DEPLOYMENT, NETWORK_POLICY, STATEFULSET, containers, of, one
 import { RenderedDir, renderToDir, walk } from "./support/render";
 import * as fs from "fs";
 import * as path from "path";
+import { withinStack } from "./support/stack-names";
 
 const CLUSTER_ROLE = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole";
 const SERVICE_ACCOUNT = "/var/run/secrets/kubernetes.io/serviceaccount";
@@ -85,7 +86,7 @@ describe("prod stack (Kubernetes): watching the cluster", () => {
             JSON.stringify([{ key: "kubernetes.io/metadata.name", operator: "In", values: ["kube-system"] }]);
         const dns = egress.filter((r: any) => r.to?.length === 1 && inKubeSystem(r.to[0]) && r.to[0].podSelector);
         assert.deepStrictEqual(dns.flatMap(portsOf), ["9153/TCP"]);
-        for (const p of of(resources, NETWORK_POLICY).filter((x) => x.name !== "allow-prometheus")) {
+        for (const p of of(resources, NETWORK_POLICY).filter((x) => withinStack(x) !== "allow-prometheus")) {
             const rules = (p.inputs as any).spec.egress ?? [];
             assert.ok(!rules.some((r: any) => portsOf(r).includes("10250/TCP")), `${p.name} reaches the kubelet`);
         }
@@ -95,7 +96,9 @@ describe("prod stack (Kubernetes): watching the cluster", () => {
         const pod = podSpec(of(resources, DAEMONSET, "node-exporter")[0]);
         assert.strictEqual(pod.hostNetwork, true);
         assert.strictEqual(pod.hostPID, true);
-        for (const w of [...of(resources, STATEFULSET), ...of(resources, DEPLOYMENT), ...of(resources, DAEMONSET)].filter((x) => x.name !== "node-exporter")) {
+        for (const w of [...of(resources, STATEFULSET), ...of(resources, DEPLOYMENT), ...of(resources, DAEMONSET)].filter(
+            (x) => withinStack(x) !== "node-exporter",
+        )) {
             assert.ok(!podSpec(w).hostNetwork && !podSpec(w).hostPID, `${w.name} uses host namespaces`);
         }
     });

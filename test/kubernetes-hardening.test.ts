@@ -5,6 +5,7 @@ import * as assert from "assert";
 import { RecordedResource } from "../scripts/lib/mock-runtime";
 import { DAEMONSET, DEPLOYMENT, of, one, podSpec, prodValues, STATEFULSET, workloads } from "./support/prod";
 import { renderToDir } from "./support/render";
+import { withinStack } from "./support/stack-names";
 
 const NAMESPACE = "kubernetes:core/v1:Namespace";
 /** Volume types Pod Security `restricted` admits. */
@@ -42,7 +43,7 @@ describe("prod stack (Kubernetes): hardening", () => {
     });
 
     it("enforces Pod Security restricted on the stack's namespace, and every workload there meets it", () => {
-        const labels = one(resources, NAMESPACE, "monitoring-namespace").metadata.labels;
+        const labels = one(resources, NAMESPACE, "namespace").metadata.labels;
         assert.strictEqual(labels["pod-security.kubernetes.io/enforce"], "restricted");
         const inStack = workloads(resources).filter((w) => (w.inputs as any).metadata.namespace === "monitoring");
         assert.ok(inStack.length >= 5, inStack.map((w) => w.name).join(", "));
@@ -50,11 +51,11 @@ describe("prod stack (Kubernetes): hardening", () => {
     });
 
     it("runs the node agents that need the host in a namespace of their own, which allows them", () => {
-        const agents = one(resources, NAMESPACE, "monitoring-agents-namespace").metadata;
+        const agents = one(resources, NAMESPACE, "agents-namespace").metadata;
         assert.strictEqual(agents.name, "monitoring-agents");
         assert.strictEqual(agents.labels["pod-security.kubernetes.io/enforce"], "privileged");
         const apart = workloads(resources).filter((w) => (w.inputs as any).metadata.namespace === "monitoring-agents");
-        assert.deepStrictEqual(apart.map((w) => w.name).sort(), ["alloy", "node-exporter"]);
+        assert.deepStrictEqual(apart.map(withinStack).sort(), ["alloy", "node-exporter"]);
         for (const w of apart) {
             assert.strictEqual(w.type, DAEMONSET);
             // They need the host (its paths), and nothing else breaks restricted.
@@ -74,7 +75,7 @@ describe("prod stack (Kubernetes): hardening", () => {
             resources.some(
                 (r) =>
                     r.type === "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding" &&
-                    r.name === "alloy" &&
+                    withinStack(r) === "alloy" &&
                     (r.inputs as any).subjects[0].namespace === "monitoring-agents",
             ),
         );

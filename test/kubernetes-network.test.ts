@@ -6,6 +6,7 @@ import { RecordedResource } from "../scripts/lib/mock-runtime";
 import { allowsPods, NETWORK_POLICY, of, one, policy, portsOf, prodValues } from "./support/prod";
 import { relocate, RenderedDir, renderToDir } from "./support/render";
 import { requireTool } from "./support/tools";
+import { withinStack } from "./support/stack-names";
 
 describe("prod stack (Kubernetes): NetworkPolicies and the real tools", () => {
     let out: RenderedDir;
@@ -81,7 +82,11 @@ describe("prod stack (Kubernetes): NetworkPolicies and the real tools", () => {
             for (const policyResource of of(resources, NETWORK_POLICY)) {
                 const egress = (policyResource.inputs as any).spec.egress ?? [];
                 const toApi = egress.some((r: any) => portsOf(r).includes("6443/TCP"));
-                assert.strictEqual(toApi, ["allow-prometheus", "allow-kube-state-metrics", "allow-alloy"].includes(policyResource.name), policyResource.name);
+                assert.strictEqual(
+                    toApi,
+                    ["allow-prometheus", "allow-kube-state-metrics", "allow-alloy"].includes(withinStack(policyResource)),
+                    policyResource.name,
+                );
             }
             const discovery = policy(resources, "prometheus").egress.filter((r: any) => !r.ports);
             assert.deepStrictEqual(discovery, [{ to: [{ namespaceSelector: {}, podSelector: {} }] }]);

@@ -177,7 +177,7 @@ describe("prod stack (Kubernetes): TLS on every connection between pods", () => 
             assert.strictEqual(annotations["nginx.ingress.kubernetes.io/proxy-ssl-secret"], "monitoring/monitoring-backend-ca", ui);
             assert.strictEqual(annotations["nginx.ingress.kubernetes.io/proxy-ssl-name"], `${ui}.monitoring.svc`, ui);
         }
-        const ca = one(resources, "kubernetes:core/v1:Secret", "monitoring-backend-ca");
+        const ca = one(resources, "kubernetes:core/v1:Secret", "backend-ca");
         assert.strictEqual(ca.metadata.namespace, "monitoring");
     });
 

@@ -9,6 +9,7 @@ import { mountFiles } from "../components/platform/kubernetes/files";
 import { containers, DAEMONSET, DEPLOYMENT, of, one, podSpec, policy, PROD_NEEDLES, prodValues, selector, STATEFULSET, workloads } from "./support/prod";
 import { RenderedDir, renderToDir, walk } from "./support/render";
 import { tempDir } from "./support/temp";
+import { inStack, withinStack } from "./support/stack-names";
 
 describe("prod stack (Kubernetes) under mocks", () => {
     let out: RenderedDir;
@@ -62,7 +63,7 @@ describe("prod stack (Kubernetes) under mocks", () => {
 
     it("protects every replicated workload with a PodDisruptionBudget and pod anti-affinity", () => {
         const replicated = workloads(resources).filter((w) => ((w.inputs as any).spec.replicas ?? 1) > 1);
-        assert.deepStrictEqual(replicated.map((w) => w.name).sort(), ["alertmanager", "grafana", "prometheus"]);
+        assert.deepStrictEqual(replicated.map(withinStack).sort(), ["alertmanager", "grafana", "prometheus"]);
         const budgets = of(resources, "kubernetes:policy/v1:PodDisruptionBudget").map((b) => (b.inputs as any).spec);
         for (const w of replicated) {
             const labels = (w.inputs as any).spec.template.metadata.labels;
@@ -70,7 +71,7 @@ describe("prod stack (Kubernetes) under mocks", () => {
             assert.ok(budget, `${w.name} has no PodDisruptionBudget`);
             assert.strictEqual(budget.maxUnavailable, 1);
             const term = podSpec(w).affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm;
-            assert.deepStrictEqual(term.labelSelector.matchLabels, selector(w.name));
+            assert.deepStrictEqual(term.labelSelector.matchLabels, selector(withinStack(w)));
             assert.strictEqual(term.topologyKey, "kubernetes.io/hostname");
         }
     });
@@ -119,7 +120,7 @@ describe("prod stack (Kubernetes) under mocks", () => {
 
     it("serves every Ingress over TLS for its host and outputs the three HTTPS URLs", () => {
         const ingresses = of(resources, "kubernetes:networking.k8s.io/v1:Ingress");
-        assert.deepStrictEqual(ingresses.map((i) => i.name).sort(), ["alertmanager", "grafana", "prometheus"]);
+        assert.deepStrictEqual(ingresses.map(withinStack).sort(), ["alertmanager", "grafana", "prometheus"]);
         for (const ingress of ingresses) {
             const { spec, metadata } = ingress.inputs as any;
             assert.strictEqual(spec.ingressClassName, "nginx");
@@ -271,7 +272,7 @@ describe("prod stack (Kubernetes) under mocks", () => {
     it("serves TLS between services from the stack's CA, with every name a service answers to", () => {
         const request = one(resources, "tls:index/certRequest:CertRequest", "prometheus-tls-request");
         for (const name of ["prometheus.monitoring.svc", "*.prometheus-headless.monitoring.svc", "localhost"]) assert.ok(request.dnsNames.includes(name), name);
-        assert.strictEqual(one(resources, "tls:index/selfSignedCert:SelfSignedCert", "monitoring-ca").isCaCertificate, true);
+        assert.strictEqual(one(resources, "tls:index/selfSignedCert:SelfSignedCert", "ca").isCaCertificate, true);
         const datasources = yaml.load(out.file("grafana", "/etc/grafana/provisioning/datasources/datasources.yml")) as any;
         const prometheus = datasources.datasources.find((d: any) => d.uid === "prometheus");
         assert.strictEqual(prometheus.url, "https://prometheus.monitoring.svc:9090");
@@ -328,7 +329,7 @@ describe("prod stack (Kubernetes) under mocks", () => {
         const key = (r: RecordedResource) => `${r.type} ${r.name}`;
         const before = new Map(resources.map((r) => [key(r), JSON.stringify(r.inputs)]));
         const changed = again.rendered.resources.filter((r) => before.get(key(r)) !== JSON.stringify(r.inputs)).map(key);
-        assert.deepStrictEqual(changed, ["kubernetes:core/v1:ConfigMap prometheus-rules"]);
+        assert.deepStrictEqual(changed, [`kubernetes:core/v1:ConfigMap ${inStack("prometheus-rules")}`]);
         assert.strictEqual(again.rendered.resources.length, resources.length);
     });
 

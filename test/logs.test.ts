@@ -14,6 +14,7 @@ import { RecordedResource } from "../scripts/lib/mock-runtime";
 import { renderStack } from "../scripts/lib/render-stack";
 import { alloyErrors, AlloyBlock, LOKI_SCHEMA, parseAlloy, PROMTAIL_SCHEMA, promtailStageErrors, re2, schemaErrors } from "./support/log-schemas";
 import { RenderedDir, renderToDir } from "./support/render";
+import { withinStack } from "./support/stack-names";
 
 /** The messages `pulumi.log.warn` got while `run` ran (the CLI prints them at preview and up). */
 async function collectWarnings(run: () => Promise<void>): Promise<string[]> {
@@ -432,7 +433,7 @@ describe("logs in the rendered dev stack (Docker, under mocks)", () => {
         const warnings = await collectWarnings(async () => {
             rendered = await renderStack("dev", "Pulumi.dev.yaml");
         });
-        const names = containers(rendered!.resources).map((c) => c.name);
+        const names = containers(rendered!.resources).map(withinStack);
         for (const service of ["loki", "alloy", "cadvisor"]) assert.ok(names.includes(service), `no ${service} in ${names.join(", ")}`);
         assert.ok(!names.includes("promtail"));
         assert.deepStrictEqual(
@@ -442,7 +443,7 @@ describe("logs in the rendered dev stack (Docker, under mocks)", () => {
     });
 
     it("runs Loki and Alloy by default, or the deprecated Promtail when chosen, with a warning at every up", () => {
-        const names = (out: RenderedDir) => containers(out.rendered.resources).map((c) => c.name);
+        const names = (out: RenderedDir) => containers(out.rendered.resources).map(withinStack);
         assert.ok(names(plain).includes("loki") && names(plain).includes("alloy") && !names(plain).includes("promtail"));
         assert.ok(names(promtail).includes("promtail") && !names(promtail).includes("alloy"));
         assert.deepStrictEqual(promtailWarnings, [PROMTAIL_DEPRECATION]);
@@ -454,7 +455,7 @@ describe("logs in the rendered dev stack (Docker, under mocks)", () => {
             [plain, "alloy"],
             [promtail, "promtail"],
         ] as const) {
-            const shipper = containers(out.rendered.resources).find((c) => c.name === name)!;
+            const shipper = containers(out.rendered.resources).find((c) => withinStack(c) === name)!;
             const socket = (shipper.inputs.volumes as any[]).find((v) => v.hostPath === "/var/run/docker.sock");
             assert.deepStrictEqual(socket, { hostPath: "/var/run/docker.sock", containerPath: "/var/run/docker.sock", readOnly: true });
             for (const v of (shipper.inputs.volumes as any[]).filter((v) => v.hostPath)) assert.strictEqual(v.readOnly, true, v.hostPath);
@@ -463,12 +464,12 @@ describe("logs in the rendered dev stack (Docker, under mocks)", () => {
 
     it("keeps positions on a named volume and publishes only Loki, on 127.0.0.1:13100", () => {
         const all = containers(plain.rendered.resources);
-        const alloy = all.find((c) => c.name === "alloy")!;
+        const alloy = all.find((c) => withinStack(c) === "alloy")!;
         assert.ok((alloy.inputs.volumes as any[]).some((v) => v.containerPath === "/var/lib/alloy/data" && v.volumeName));
         assert.deepStrictEqual(alloy.inputs.ports, []);
-        const promtailContainer = containers(promtail.rendered.resources).find((c) => c.name === "promtail")!;
+        const promtailContainer = containers(promtail.rendered.resources).find((c) => withinStack(c) === "promtail")!;
         assert.ok((promtailContainer.inputs.volumes as any[]).some((v) => v.containerPath === "/var/lib/promtail" && v.volumeName));
-        assert.deepStrictEqual(all.find((c) => c.name === "loki")!.inputs.ports, [{ internal: 3100, external: 13100, ip: "127.0.0.1" }]);
+        assert.deepStrictEqual(all.find((c) => withinStack(c) === "loki")!.inputs.ports, [{ internal: 3100, external: 13100, ip: "127.0.0.1" }]);
     });
 
     it("gives Grafana the Loki datasource with the fixed UID", () => {
@@ -486,13 +487,13 @@ describe("logs in the rendered dev stack (Docker, under mocks)", () => {
 
     it("turns logs off entirely with logs.enabled: false", async () => {
         const off = await renderToDir("dev", { logs: { enabled: false } });
-        const names = containers(off.rendered.resources).map((c) => c.name);
+        const names = containers(off.rendered.resources).map(withinStack);
         assert.ok(!names.includes("loki") && !names.includes("alloy") && !names.includes("promtail"));
         assert.doesNotMatch(off.file("grafana", "/etc/grafana/provisioning/datasources/datasources.yml"), /type: loki/);
     });
 
     it("hands Loki its S3 key only as a secret file named by AWS_SHARED_CREDENTIALS_FILE", () => {
-        const loki = containers(s3.rendered.resources).find((c) => c.name === "loki")!;
+        const loki = containers(s3.rendered.resources).find((c) => withinStack(c) === "loki")!;
         assert.deepStrictEqual(loki.inputs.envs, ["AWS_SHARED_CREDENTIALS_FILE=/etc/loki/secrets/aws-credentials"]);
         const uploads = loki.inputs.uploads as { file: string; content: string }[];
         assert.deepStrictEqual(

@@ -7,6 +7,7 @@ import { ServiceSpec } from "../components/platform/spec";
 import { RecordedResource } from "../scripts/lib/mock-runtime";
 import { NETWORK_POLICY, of, prodValues } from "./support/prod";
 import { renderToDir } from "./support/render";
+import { withinStack } from "./support/stack-names";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -42,7 +43,7 @@ describe("platforms by capability", () => {
     it("the NetworkPolicy adapter names no service of the stack", () => {
         const text = fs.readFileSync(path.join(ROOT, "components/platform/kubernetes/network-policies.ts"), "utf8");
         const services = of(prod, NETWORK_POLICY)
-            .map((p) => p.name.replace(/^allow-/, ""))
+            .map((p) => withinStack(p).replace(/^allow-/, ""))
             .filter((n) => n !== "default-deny" && n !== "dns");
         assert.ok(services.length >= 6, services.join(","));
         assert.deepStrictEqual(

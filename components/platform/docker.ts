@@ -1,5 +1,6 @@
 import { ResourceOverride } from "../../config";
 import { BASIC_AUTH_USER } from "../passwords";
+import { StackNames } from "./naming";
 import { withResourceOverrides } from "./resources";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
@@ -10,7 +11,7 @@ import { Addressing, DeployedService, HealthSpec, Platform, ScrapeTargets, Servi
 export const DOCKER_SOCKET = "/var/run/docker.sock";
 
 export interface DockerPlatformArgs {
-    /** Stack name, used in container, network and volume names so stacks can sit side by side. */
+    /** Pulumi stack name, in container, network and volume names so stacks can sit side by side. */
     readonly stack: string;
     /** Address published ports listen on: 127.0.0.1 unless the user says otherwise. */
     readonly bindAddress: string;
@@ -85,8 +86,14 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
     public readonly replicaAddresses = dockerAddressing.replicaAddresses;
     public readonly scrapeTargets = dockerAddressing.scrapeTargets;
     private readonly network: docker.Network;
+    private readonly names: StackNames;
+    /**
+     * `<name>-<stack>`: the Docker network, and the prefix of every container and volume name, so two
+     * MonitoringStacks on one engine (or one program) never claim the same object. `monitoring-dev` for the default stack.
+     */
+    private readonly project: string;
 
-    /** @param name prefix of the network's resource name (`<name>-network`) */
+    /** @param name the MonitoringStack's name: prefix of every resource name (`<name>-network`, `<name>-prometheus`) */
     constructor(
         name: string,
         private readonly args: DockerPlatformArgs,
@@ -99,10 +106,12 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
                     "Use 127.0.0.1 unless a firewall or VPN protects this machine.",
             );
         }
+        this.names = new StackNames(name);
+        this.project = `${name}-${args.stack}`;
         // The alias: stacks deployed before the platform had a parent keep their network.
         this.network = new docker.Network(
             `${name}-network`,
-            { name: `monitoring-${args.stack}`, driver: "bridge" },
+            { name: this.project, driver: "bridge" },
             { parent: this, aliases: [{ name: "monitoring-network", parent: pulumi.rootStackResource }] },
         );
         this.registerOutputs({});
@@ -115,12 +124,18 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
 
     deploy(given: ServiceSpec, opts: pulumi.CustomResourceOptions): DeployedService {
         const spec = withResourceOverrides(given, this.args.resources ?? {});
-        const image = new docker.RemoteImage(`${spec.name}-image`, { name: spec.image, keepLocally: true }, opts);
+        const image = new docker.RemoteImage(
+            this.names.of(`${spec.name}-image`),
+            { name: spec.image, keepLocally: true },
+            this.names.aliased(`${spec.name}-image`, opts),
+        );
         const replicas = spec.kind === "daemonset" ? 1 : (spec.replicas ?? 1);
         for (let i = 0; i < replicas; i++) {
             // One volume per replica, as a StatefulSet's claims: two Prometheus on one TSDB, the second dies on its lock.
             const name = replicaName(spec.name, i);
-            const volume = spec.data ? new docker.Volume(`${name}-data`, { name: `monitoring-${this.args.stack}-${name}-data` }, opts) : undefined;
+            const volume = spec.data
+                ? new docker.Volume(this.names.of(`${name}-data`), { name: `${this.project}-${name}-data` }, this.names.aliased(`${name}-data`, opts))
+                : undefined;
             this.container(spec, i, image, volume, opts);
         }
         const exposed = spec.ports.find((p) => p.expose);
@@ -140,9 +155,9 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
         // Only the first replica publishes: two containers cannot share a host port.
         const published = index === 0 ? spec.ports.filter((p) => p.expose) : [];
         return new docker.Container(
-            name,
+            this.names.of(name),
             {
-                name: `monitoring-${this.args.stack}-${name}`,
+                name: `${this.project}-${name}`,
                 image: image.imageId,
                 command: spec.args,
                 envs: [
@@ -170,7 +185,7 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
                 devices: (spec.devices ?? []).map((device) => ({ hostPath: device, containerPath: device })),
                 securityOpts: ["no-new-privileges:true"],
                 labels: [
-                    { label: "com.docker.compose.project", value: `monitoring-${this.args.stack}` },
+                    { label: "com.docker.compose.project", value: this.project },
                     { label: "com.docker.compose.service", value: spec.name },
                 ],
                 healthcheck:
@@ -179,7 +194,7 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
                         : undefined,
             },
             // Fixed container names and host ports: the old container must go before its replacement starts.
-            { ...opts, deleteBeforeReplace: true, replaceOnChanges: ["healthcheck"] },
+            this.names.aliased(name, { ...opts, deleteBeforeReplace: true, replaceOnChanges: ["healthcheck"] }),
         );
     }
 }

@@ -12,6 +12,7 @@ import { createNetworkPolicies } from "./kubernetes/network-policies";
 import { createNamespace, needsHost } from "./kubernetes/pod-security";
 import { ClusterCa } from "./kubernetes/tls";
 import { createDisruptionBudget, createFileObjects, createIngress, createServices, createWorkload, KubeContext } from "./kubernetes/workload";
+import { StackNames } from "./naming";
 import { RELOADER_RESOURCES, resourcesFor, withResourceOverrides } from "./resources";
 import { Addressing, ClusterMonitoring, DeployedService, Discovery, Platform, ScrapeTargets, ServiceSpec, ServiceTls } from "./spec";
 
@@ -97,7 +98,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
         });
         this.formerPolicyParent = opts?.parent;
         this.prefix = name;
-        this.ctx = { namespace: kubernetes.namespace, provider, kubernetes, tls: args.tls };
+        this.ctx = { namespace: kubernetes.namespace, provider, kubernetes, tls: args.tls, names: new StackNames(name) };
         this.namespaceResource = namespace;
         // A certificate names its service in both namespaces: which one it lands in is decided at deploy.
         this.ca = new ClusterCa(kubernetes.namespace, [kubernetes.namespace, kubernetes.agentsNamespace], name, this);

@@ -13,6 +13,10 @@ export interface RecordedResource {
     /** Name of the parent resource; absent for top-level resources. */
     readonly parent?: string;
     readonly custom: boolean;
+    /** The URN the engine gives it: stack, project, the type chain of its parents and its name. */
+    readonly urn: string;
+    /** URNs it answers to as well (its `aliases`, resolved as the engine does): a resource found under one is not replaced. */
+    readonly aliases: string[];
     /** Inputs with every secret value replaced by the string `[secret]`. */
     readonly inputs: Record<string, unknown>;
 }
@@ -49,6 +53,64 @@ export function reveal(value: unknown): unknown {
 
 function nameFromUrn(urn: string): string | undefined {
     return urn ? urn.split("::").pop() : undefined;
+}
+
+/** The root stack resource is no part of its children's type chain. */
+const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+
+/** A URN as the engine makes it: `urn:pulumi:<stack>::<project>::<parent type chain>$<type>::<name>`. */
+export function engineUrn(stack: string, project: string, parent: string | undefined, type: string, name: string): string {
+    const parentChain = parent?.split("::")[2];
+    const chain = parentChain && parentChain !== ROOT_STACK_TYPE ? `${parentChain}$${type}` : type;
+    return `urn:pulumi:${stack}::${project}::${chain}::${name}`;
+}
+
+/**
+ * Engine URNs of what the mock monitor registers. The mock's own URNs keep only the parent's last
+ * type, so they are mapped to the engine's as each registration answers.
+ */
+class UrnBook {
+    private readonly byMockUrn = new Map<string, string>();
+    private readonly aliasesOf = new Map<string, string[]>();
+
+    constructor(
+        private readonly stack: string,
+        private readonly project: string,
+    ) {}
+
+    /** The engine URN and the resolved aliases of the resource `req` registers. */
+    resolve(req: any): { urn: string; parent?: string; aliases: string[] } {
+        const parent = this.engineUrnOf(req.getParent());
+        const type: string = req.getType();
+        const name: string = req.getName();
+        const urn = engineUrn(this.stack, this.project, parent, type, name);
+        // As the engine does: every alias of the parent is also a former parent of the child.
+        const parents = parent ? [parent, ...(this.aliasesOf.get(parent) ?? [])] : [undefined];
+        const candidates: string[] = parents.slice(1).map((p) => engineUrn(this.stack, this.project, p, type, name));
+        for (const alias of req.getAliasesList() as any[]) {
+            if (!alias.hasSpec()) {
+                candidates.push(alias.getUrn());
+                continue;
+            }
+            const spec = alias.getSpec();
+            const aliasParents = spec.getNoparent() ? [undefined] : spec.getParenturn() ? [this.engineUrnOf(spec.getParenturn())] : parents;
+            for (const p of aliasParents) {
+                candidates.push(engineUrn(spec.getStack() || this.stack, spec.getProject() || this.project, p, spec.getType() || type, spec.getName() || name));
+            }
+        }
+        const aliases = [...new Set(candidates)].filter((a) => a !== urn);
+        this.aliasesOf.set(urn, aliases);
+        return { urn, parent, aliases };
+    }
+
+    /** Remembers the engine URN of the resource the mock answered for. */
+    answered(mockUrn: string, urn: string): void {
+        this.byMockUrn.set(mockUrn, urn);
+    }
+
+    private engineUrnOf(mockUrn: string): string | undefined {
+        return mockUrn ? (this.byMockUrn.get(mockUrn) ?? mockUrn) : undefined;
+    }
 }
 
 /** The password a mocked RandomPassword yields: fixed per name, so tests can log in. */
@@ -105,15 +167,22 @@ export async function runUnderMocks<T>(options: MockRunOptions, program: () => T
     // Record each registration as the engine would receive it: secrets still marked.
     const monitor = getMonitor() as unknown as { registerResource: (req: any, callback: (err: any, resp: any) => void) => Promise<void> };
     const register = monitor.registerResource.bind(monitor);
+    const urns = new UrnBook(options.stack, options.project);
     monitor.registerResource = (req, callback) => {
+        const { urn, aliases } = urns.resolve(req);
         resources.push({
             type: req.getType(),
             name: req.getName(),
             parent: nameFromUrn(req.getParent()),
             custom: req.getCustom(),
+            urn,
+            aliases,
             inputs: redact(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
         });
-        return register(req, callback);
+        return register(req, (err: any, resp: any) => {
+            if (resp) urns.answered(resp.getUrn(), urn);
+            callback(err, resp);
+        });
     };
     const config = Object.fromEntries(Object.entries(options.config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
     pulumi.runtime.setAllConfig(config, options.secretKeys);

@@ -4,6 +4,7 @@
 // run, so nothing the program sets is silently ignored.
 import Docker from "dockerode";
 import * as tar from "tar-stream";
+import { withinStack } from "../support/stack-names";
 import { PlannedResource } from "./plan";
 import { buildStandIn, standInFor } from "./stand-ins";
 
@@ -224,13 +225,13 @@ export class DockerApplier {
         for (const { resource, plan } of containers) {
             const image = imageName(resource.inputs.image);
             if (!standInFor(image)) {
-                listed.push({ name: resource.name, image });
+                listed.push({ name: withinStack(resource), image });
                 continue;
             }
             plan.body.Image = image;
             this.plans.set(plan.body.name!, plan);
             await this.create(plan);
-            created.set(plan.body.name!, resource.name);
+            created.set(plan.body.name!, withinStack(resource));
         }
         return { containers: created, networks: networks.map((n) => n.Name), volumes: volumes.map((v) => v.Name!), listed };
     }

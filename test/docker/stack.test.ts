@@ -11,6 +11,7 @@ import { freePorts, sleep, waitFor } from "../live/processes";
 import { basicAuth } from "../live/harness";
 import { PlannedResource, planStack } from "./plan";
 import { CONTAINER, PrometheusClient, ReceiverContainer, plannedContainer, publishedUrl, uploaded, waitHealthy } from "./support";
+import { withinStack } from "../support/stack-names";
 
 const PASSWORD_FILE = { prometheus: "/etc/prometheus/secrets/password", alertmanager: "/etc/alertmanager/secrets/admin_password" };
 
@@ -80,7 +81,7 @@ describe("dev stack on a real Docker engine", function () {
             for (const service of ["prometheus", "alertmanager", "node-exporter", "postgres-exporter", "redis-exporter", "blackbox-exporter"]) {
                 assert.ok(names.includes(service), `${service} was not created; created: ${names.join(", ")}`);
             }
-            const declared = plan.filter((r) => r.type === CONTAINER).map((r) => r.name);
+            const declared = plan.filter((r) => r.type === CONTAINER).map(withinStack);
             assert.deepStrictEqual([...names, ...applied.listed.map((l) => l.name)].sort(), declared.sort());
             console.log(`      listed, not run (no stand-in image): ${applied.listed.map((l) => `${l.name} (${l.image})`).join(", ")}`);
         });

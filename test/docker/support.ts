@@ -3,6 +3,7 @@
 import Docker from "dockerode";
 import { basicAuth } from "../live/harness";
 import { waitFor } from "../live/processes";
+import { inStack } from "../support/stack-names";
 import { PlannedResource } from "./plan";
 import { RECEIVER, RECEIVER_IMAGE, RECEIVER_PORT, buildStandIn } from "./stand-ins";
 
@@ -10,7 +11,7 @@ export const CONTAINER = "docker:index/container:Container";
 
 /** The planned container a service's replica runs in (`prometheus`, `prometheus-1`). */
 export function plannedContainer(plan: PlannedResource[], name: string): PlannedResource {
-    const found = plan.find((r) => r.type === CONTAINER && r.name === name);
+    const found = plan.find((r) => r.type === CONTAINER && r.name === inStack(name));
     if (!found) throw new Error(`the program declares no container ${name}`);
     return found;
 }

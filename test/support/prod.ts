@@ -4,6 +4,7 @@ import * as assert from "assert";
 import { RecordedResource } from "../../scripts/lib/mock-runtime";
 import { monitoringValues, readStackFile } from "../../scripts/lib/stack-file";
 import { FAKE_SECRETS, SECRET_NEEDLES } from "./render";
+import { inStack } from "./stack-names";
 
 export const REMOTE_WRITE_SECRET = "rwSecretW7k";
 /** Every secret value the prod render is given: none may appear in a rendered file. */
@@ -32,8 +33,9 @@ export function prodValues(extra: Record<string, unknown> = {}): Record<string, 
     };
 }
 
+/** Resources of `type`; with `name`, the one the stack names so (`prometheus`: logical name `monitoring-prometheus`). */
 export const of = (resources: RecordedResource[], type: string, name?: string) =>
-    resources.filter((r) => r.type === type && (name === undefined || r.name === name));
+    resources.filter((r) => r.type === type && (name === undefined || r.name === inStack(name)));
 
 /** The inputs of the one resource of that type and name. */
 export function one(resources: RecordedResource[], type: string, name: string): any {

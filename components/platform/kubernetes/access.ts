@@ -31,15 +31,15 @@ export function readRulesOf(spec: ServiceSpec): ApiReadRule[] {
 export function createServiceAccount(ctx: KubeContext, spec: ServiceSpec, rules: ApiReadRule[], opts: pulumi.CustomResourceOptions): string {
     const labels = labelsOf(spec.name);
     const account = new k8s.core.v1.ServiceAccount(
-        spec.name,
+        ctx.names.of(spec.name),
         { metadata: { name: spec.name, namespace: ctx.namespace, labels }, automountServiceAccountToken: false },
-        opts,
+        ctx.names.aliased(spec.name, opts),
     );
     if (rules.length > 0) {
         // Cluster-scoped: the namespace in the name keeps two stacks in one cluster apart.
         const name = `${ctx.namespace}-${spec.name}`;
         const role = new k8s.rbac.v1.ClusterRole(
-            spec.name,
+            ctx.names.of(spec.name),
             {
                 metadata: { name, labels },
                 rules: [
@@ -47,16 +47,16 @@ export function createServiceAccount(ctx: KubeContext, spec: ServiceSpec, rules:
                     ...(spec.clusterReadUrls?.length ? [{ nonResourceURLs: spec.clusterReadUrls, verbs: ["get"] }] : []),
                 ],
             },
-            opts,
+            ctx.names.aliased(spec.name, opts),
         );
         new k8s.rbac.v1.ClusterRoleBinding(
-            spec.name,
+            ctx.names.of(spec.name),
             {
                 metadata: { name, labels },
                 roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.metadata.name },
                 subjects: [{ kind: "ServiceAccount", name: account.metadata.name, namespace: ctx.namespace }],
             },
-            opts,
+            ctx.names.aliased(spec.name, opts),
         );
     }
     return spec.name;

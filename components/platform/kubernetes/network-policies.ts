@@ -142,12 +142,12 @@ export function createNetworkPolicies(ctx: KubeContext, inputs: NetworkPolicyInp
         const suffix = namespace === ctx.namespace ? "" : `-${namespace}`;
         const metadata = (name: string) => ({ name, namespace, labels: labelsOf("monitoring") });
         new k8s.networking.v1.NetworkPolicy(
-            `default-deny${suffix}`,
+            ctx.names.of(`default-deny${suffix}`),
             { metadata: metadata("default-deny"), spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } },
-            opts,
+            ctx.names.aliased(`default-deny${suffix}`, opts),
         );
         new k8s.networking.v1.NetworkPolicy(
-            `allow-dns${suffix}`,
+            ctx.names.of(`allow-dns${suffix}`),
             {
                 metadata: metadata("allow-dns"),
                 spec: {
@@ -164,7 +164,7 @@ export function createNetworkPolicies(ctx: KubeContext, inputs: NetworkPolicyInp
                     ],
                 },
             },
-            opts,
+            ctx.names.aliased(`allow-dns${suffix}`, opts),
         );
     }
     const connections = stackConnections(inputs.specs);
@@ -173,12 +173,12 @@ export function createNetworkPolicies(ctx: KubeContext, inputs: NetworkPolicyInp
         const egress = egressRules(ctx, spec, inputs, connections);
         if (ingress.length === 0 && egress.length === 0) continue;
         new k8s.networking.v1.NetworkPolicy(
-            `allow-${spec.name}`,
+            ctx.names.of(`allow-${spec.name}`),
             {
                 metadata: { name: `allow-${spec.name}`, namespace: inputs.namespaceOf(spec.name), labels: labelsOf("monitoring") },
                 spec: { podSelector: { matchLabels: selectorOf(spec.name) }, policyTypes: ["Ingress", "Egress"], ingress, egress },
             },
-            opts,
+            ctx.names.aliased(`allow-${spec.name}`, opts),
         );
     }
 }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { ServiceTls, tlsPaths } from "../spec";
+import { StackNames } from "../naming";
 import { headlessName } from "./labels";
 
 const CA_VALIDITY_HOURS = 10 * 365 * 24;
@@ -32,6 +33,7 @@ export function serviceDnsNames(service: string, namespaces: string[]): string[]
  */
 export class ClusterCa {
     private ca?: { keyPem: pulumi.Output<string>; certPem: pulumi.Output<string> };
+    private readonly names: StackNames;
 
     /**
      * @param namespace the stack's namespace: certificates are verified against `<service>.<namespace>.svc`.
@@ -44,25 +46,28 @@ export class ClusterCa {
         private readonly namespaces: string[],
         private readonly name: string,
         private readonly parent: pulumi.Resource,
-    ) {}
+    ) {
+        this.names = new StackNames(name);
+    }
 
     /** The certificate of `service`, as files under `dir`: tls.crt, tls.key (secret), ca.crt. */
     issue(service: string, dir: string, parent: pulumi.Resource): ServiceTls {
         const ca = this.authority();
-        const key = new tls.PrivateKey(`${service}-tls-key`, { algorithm: "RSA", rsaBits: 2048 }, { parent });
+        const opts = (former: string) => this.names.aliased(former, { parent });
+        const key = new tls.PrivateKey(this.names.of(`${service}-tls-key`), { algorithm: "RSA", rsaBits: 2048 }, opts(`${service}-tls-key`));
         const keyPem = pulumi.secret(key.privateKeyPem);
         const request = new tls.CertRequest(
-            `${service}-tls-request`,
+            this.names.of(`${service}-tls-request`),
             {
                 privateKeyPem: keyPem,
                 subject: { commonName: `${service}.${this.namespace}.svc`, organization: "monitoring" },
                 dnsNames: serviceDnsNames(service, this.namespaces),
                 ipAddresses: ["127.0.0.1"],
             },
-            { parent },
+            opts(`${service}-tls-request`),
         );
         const cert = new tls.LocallySignedCert(
-            `${service}-tls`,
+            this.names.of(`${service}-tls`),
             {
                 certRequestPem: request.certRequestPem,
                 caPrivateKeyPem: ca.keyPem,
@@ -71,7 +76,7 @@ export class ClusterCa {
                 earlyRenewalHours: EARLY_RENEWAL_HOURS,
                 allowedUses: ["digitalSignature", "keyEncipherment", "serverAuth", "clientAuth"],
             },
-            { parent },
+            opts(`${service}-tls`),
         );
         const files = tlsPaths(dir);
         return {

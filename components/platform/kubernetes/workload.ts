@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { KubernetesConfig, TlsConfig } from "../../../config";
 import { peerProtocols, ServiceSpec } from "../spec";
+import { StackNames } from "../naming";
 import { MountedFiles } from "./files";
 import { headlessName, labelsOf, selectorOf } from "./labels";
 import { podTemplate, PodOptions } from "./pod";
@@ -12,6 +13,8 @@ export interface KubeContext {
     readonly provider: k8s.Provider;
     readonly kubernetes: KubernetesConfig;
     readonly tls: TlsConfig;
+    /** Logical names of the stack's resources (`<stack>-<object name>`), with aliases to their former names. */
+    readonly names: StackNames;
 }
 
 /** Pulumi's annotation choosing how deleting an object treats its dependents (pods of a workload). */
@@ -25,8 +28,16 @@ function meta(ctx: KubeContext, name: string, service: string, annotations?: Rec
 export function createFileObjects(ctx: KubeContext, spec: ServiceSpec, files: MountedFiles, opts: pulumi.CustomResourceOptions): pulumi.Resource[] {
     return files.sources.map((source) =>
         source.kind === "secret"
-            ? new k8s.core.v1.Secret(source.name, { metadata: meta(ctx, source.name, spec.name), type: "Opaque", stringData: source.data }, opts)
-            : new k8s.core.v1.ConfigMap(source.name, { metadata: meta(ctx, source.name, spec.name), data: source.data }, opts),
+            ? new k8s.core.v1.Secret(
+                  ctx.names.of(source.name),
+                  { metadata: meta(ctx, source.name, spec.name), type: "Opaque", stringData: source.data },
+                  ctx.names.aliased(source.name, opts),
+              )
+            : new k8s.core.v1.ConfigMap(
+                  ctx.names.of(source.name),
+                  { metadata: meta(ctx, source.name, spec.name), data: source.data },
+                  ctx.names.aliased(source.name, opts),
+              ),
     );
 }
 
@@ -42,14 +53,16 @@ function claimSpec(ctx: KubeContext, size: string): k8s.types.input.core.v1.Pers
  * A StatefulSet (a PersistentVolumeClaim per replica, stable pod names through the headless
  * Service), a Deployment or a DaemonSet, by the spec's kind.
  */
-export function createWorkload(ctx: KubeContext, spec: ServiceSpec, pod: Omit<PodOptions, "dataVolume">, opts: pulumi.CustomResourceOptions): pulumi.Resource {
+export function createWorkload(ctx: KubeContext, spec: ServiceSpec, pod: Omit<PodOptions, "dataVolume">, given: pulumi.CustomResourceOptions): pulumi.Resource {
     const metadata = meta(ctx, spec.name, spec.name);
+    const name = ctx.names.of(spec.name);
+    const opts = ctx.names.aliased(spec.name, given);
     const selector = { matchLabels: selectorOf(spec.name) };
     const replicas = spec.replicas ?? 1;
     switch (spec.kind ?? "deployment") {
         case "statefulset":
             return new k8s.apps.v1.StatefulSet(
-                spec.name,
+                name,
                 {
                     // A replacement (a changed claim template or selector) deletes the old object but leaves its
                     // pods: the new StatefulSet adopts them and rolls them one at a time, so replicas keep serving.
@@ -72,7 +85,7 @@ export function createWorkload(ctx: KubeContext, spec: ServiceSpec, pod: Omit<Po
             );
         case "daemonset":
             return new k8s.apps.v1.DaemonSet(
-                spec.name,
+                name,
                 {
                     metadata,
                     spec: {
@@ -90,13 +103,13 @@ export function createWorkload(ctx: KubeContext, spec: ServiceSpec, pod: Omit<Po
             const claim =
                 spec.data && replicas === 1
                     ? new k8s.core.v1.PersistentVolumeClaim(
-                          `${spec.name}-data`,
+                          ctx.names.of(`${spec.name}-data`),
                           { metadata: meta(ctx, `${spec.name}-data`, spec.name), spec: claimSpec(ctx, spec.data.size) },
-                          opts,
+                          ctx.names.aliased(`${spec.name}-data`, given),
                       )
                     : undefined;
             return new k8s.apps.v1.Deployment(
-                spec.name,
+                name,
                 {
                     metadata,
                     spec: {
@@ -122,7 +135,11 @@ export function createServices(ctx: KubeContext, spec: ServiceSpec, opts: pulumi
     if (ports.length > 0) {
         // Client-IP affinity keeps each client (a Grafana pod) on one replica, so its graphs do not jump between two TSDBs.
         const affinity = spec.stickyClients && (spec.replicas ?? 1) > 1 ? { sessionAffinity: "ClientIP" } : {};
-        new k8s.core.v1.Service(spec.name, { metadata: meta(ctx, spec.name, spec.name), spec: { selector: selectorOf(spec.name), ports, ...affinity } }, opts);
+        new k8s.core.v1.Service(
+            ctx.names.of(spec.name),
+            { metadata: meta(ctx, spec.name, spec.name), spec: { selector: selectorOf(spec.name), ports, ...affinity } },
+            ctx.names.aliased(spec.name, opts),
+        );
     }
     if (spec.kind === "statefulset") {
         // Alertmanager gossips over TCP and UDP on the same port (TCP alone over TLS).
@@ -133,7 +150,7 @@ export function createServices(ctx: KubeContext, spec: ServiceSpec, opts: pulumi
             protocol,
         }));
         new k8s.core.v1.Service(
-            headlessName(spec.name),
+            ctx.names.of(headlessName(spec.name)),
             {
                 metadata: meta(ctx, headlessName(spec.name), spec.name),
                 spec: {
@@ -144,7 +161,7 @@ export function createServices(ctx: KubeContext, spec: ServiceSpec, opts: pulumi
                     ports: [...ports, ...peer],
                 },
             },
-            opts,
+            ctx.names.aliased(headlessName(spec.name), opts),
         );
     }
 }
@@ -153,9 +170,9 @@ export function createServices(ctx: KubeContext, spec: ServiceSpec, opts: pulumi
 export function createDisruptionBudget(ctx: KubeContext, spec: ServiceSpec, opts: pulumi.CustomResourceOptions): void {
     if ((spec.replicas ?? 1) <= 1 || spec.kind === "daemonset") return;
     new k8s.policy.v1.PodDisruptionBudget(
-        spec.name,
+        ctx.names.of(spec.name),
         { metadata: meta(ctx, spec.name, spec.name), spec: { maxUnavailable: 1, selector: { matchLabels: selectorOf(spec.name) } } },
-        opts,
+        ctx.names.aliased(spec.name, opts),
     );
 }
 
@@ -195,7 +212,7 @@ export function createIngress(
     // Not `<service>-tls`: that name holds the in-cluster certificate.
     const secretName = ctx.tls.secretName ?? `${spec.name}-ingress-tls`;
     const ingress = new k8s.networking.v1.Ingress(
-        spec.name,
+        ctx.names.of(spec.name),
         {
             metadata: meta(ctx, spec.name, spec.name, annotations),
             spec: {
@@ -211,7 +228,7 @@ export function createIngress(
                 ],
             },
         },
-        opts,
+        ctx.names.aliased(spec.name, opts),
     );
     return ingress.spec.apply(() => `https://${host}`);
 }
