@@ -20,7 +20,8 @@ import { RecordedResource } from "../scripts/lib/mock-runtime";
 import { renderStack, writeRender } from "../scripts/lib/render-stack";
 import { readStackFile } from "../scripts/lib/stack-file";
 import { relocate, RenderedDir, walk } from "./support/render";
-import { mariadbOwn, mariadbRunAs, postgresOwn, postgresRunAs, requireTool } from "./support/tools";
+import { postgresOwn, postgresRunAs, requireTool } from "./support/tools";
+import { MariadbServer } from "./live/fixtures";
 import { tempDir } from "./support/temp";
 import { withinStack } from "./support/stack-names";
 
@@ -303,8 +304,10 @@ describe("exporters reading the rendered secret files (real binaries)", () => {
     before(() => {
         dir = tempDir("monitoring-exporter-secrets-");
     });
-    after(() => {
+    const servers: MariadbServer[] = [];
+    after(async () => {
         for (const child of children) if (child.pid && child.exitCode === null) process.kill(child.pid);
+        await Promise.all(servers.map((s) => s.stop()));
     });
 
     async function freePort(): Promise<number> {
@@ -382,42 +385,16 @@ describe("exporters reading the rendered secret files (real binaries)", () => {
 
     it("mysqld_exporter logs in to MariaDB with the rendered option file, and reads every catalogued metric", async function () {
         const exporter = requireTool(this, "mysqld_exporter");
-        const installDb = requireTool(this, "mariadb-install-db");
-        const mariadbd = requireTool(this, "mariadbd");
+        requireTool(this, "mariadb-install-db");
+        requireTool(this, "mariadbd");
         const [dbPort, exporterPort, wrongPort] = [await freePort(), await freePort(), await freePort()];
-        const dbRoot = path.join(dir, "mariadb");
-        fs.mkdirSync(dbRoot);
-        mariadbOwn(dbRoot);
-        // Every character the option file must keep literal: comment starts, quotes, a backtick.
+        // Every character the option file must keep literal: comment starts, quotes, a backtick, a backslash.
         const password = "p#a;s`s\"w'd\\x";
-        const sqlString = (text: string) => `'${text.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`;
-        const initSql = path.join(dbRoot, "init.sql");
-        fs.writeFileSync(
-            initSql,
-            [
-                `CREATE USER 'exporter'@'127.0.0.1' IDENTIFIED BY ${sqlString(password)} WITH MAX_USER_CONNECTIONS 3;`,
-                "GRANT PROCESS, REPLICATION CLIENT, SLAVE MONITOR, SELECT ON *.* TO 'exporter'@'127.0.0.1';",
-            ].join("\n"),
-        );
-        mariadbOwn(initSql);
-        const data = path.join(dbRoot, "data");
-        execFileSync(installDb, ["--no-defaults", ...mariadbRunAs(), `--datadir=${data}`, "--skip-test-db", "--auth-root-authentication-method=socket"], {
-            stdio: "ignore",
-        });
-        start(mariadbd, [
-            "--no-defaults",
-            ...mariadbRunAs(),
-            `--datadir=${data}`,
-            "--bind-address=127.0.0.1",
-            `--port=${dbPort}`,
-            `--socket=${path.join(dbRoot, "sock")}`,
-            `--pid-file=${path.join(dbRoot, "pid")}`,
-            `--init-file=${initSql}`,
-            "--innodb-buffer-pool-size=16M",
-            "--skip-log-bin",
-        ]);
+        const server = new MariadbServer(dir, dbPort, path.join(dir, "logs"), password);
+        servers.push(server);
+        await server.start();
         const optionFile = (file: string, pw: string) => {
-            fs.writeFileSync(file, renderMysqlOptionFile(`mysql://exporter:${encodeURIComponent(pw)}@127.0.0.1:${dbPort}`), { mode: 0o600 });
+            fs.writeFileSync(file, renderMysqlOptionFile(new MariadbServer(dir, dbPort, dir, pw).dsn), { mode: 0o600 });
             return file;
         };
         start(exporter, [`--config.my-cnf=${optionFile(path.join(dir, "my.cnf"), password)}`, `--web.listen-address=127.0.0.1:${exporterPort}`]);

@@ -7,7 +7,7 @@ import * as yaml from "js-yaml";
 import * as path from "path";
 import { loadConfig, objectConfigSource, StackConfig } from "../config";
 import { BuiltInDashboard } from "../config/dashboards";
-import { PROJECT_ROOT, ShippedFiles, shippedFiles } from "../config/shipped-files";
+import { PROJECT_ROOT, ShippedFiles, shippedFiles, shippedRuleFile } from "../config/shipped-files";
 import { selectBuiltInDashboards } from "../components/dashboards";
 import { renderBuiltInDashboards } from "../components/render/dashboards";
 import { renderRuleFiles } from "../components/render/rules";
@@ -62,10 +62,8 @@ describe("pure renderers: files are read once, in config/ loading", () => {
     it("reads the shipped files once per process", () => {
         const first = shippedFiles();
         assert.strictEqual(shippedFiles(), first);
-        assert.ok(
-            first.rules.some((f) => f.name === "postgres.yml"),
-            "rules/postgres.yml is addressable by name",
-        );
+        assert.match(shippedRuleFile(first, "postgres.yml").content, /alert: PostgresDown/);
+        assert.throws(() => shippedRuleFile(first, "postgress.yml"), /rules\/postgress\.yml does not exist; the rule files are .*postgres\.yml/);
         assert.ok(first.dashboards.length > 0 && first.dashboards.every((d) => d.name === `${d.folder}/${d.file.replace(/\.json$/, "")}`));
     });
 

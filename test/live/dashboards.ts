@@ -28,6 +28,9 @@ const METRIC_OWNERS: [RegExp, string][] = [
     [/^node_/, "node-exporter"],
     [/^pg_/, "postgres-exporter"],
     [/^redis_/, "redis-exporter"],
+    // Only an exporter watching a replica has these; the live stack runs a single MariaDB.
+    [/^mysql_slave_status_/, "mysql-exporter watching a replica"],
+    [/^mysql_/, "mysql-exporter"],
     [/^prometheus_|^ALERTS(_FOR_STATE)?$/, "prometheus"],
     [/^alertmanager_/, "alertmanager"],
     [/^(up|scrape_.*|process_.*|go_.*)$/, "*"],

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as http from "http";
 import * as net from "net";
 import * as path from "path";
-import { postgresOwn, postgresRunAs, toolPath } from "../support/tools";
+import { mariadbOwn, mariadbRunAs, postgresOwn, postgresRunAs, toolPath } from "../support/tools";
 import { LiveProcess, waitFor } from "./processes";
 
 /**
@@ -121,6 +121,74 @@ export class PostgresServer {
                 { stdio: "ignore" },
             );
         }
+    }
+
+    async stop(): Promise<void> {
+        await this.process?.stop(10000);
+    }
+}
+
+/** A MariaDB server on 127.0.0.1 with a monitoring user `exporter` (PROCESS, REPLICATION CLIENT, SLAVE MONITOR, SELECT). */
+export class MariadbServer {
+    public process?: LiveProcess;
+    private readonly dir: string;
+
+    constructor(
+        root: string,
+        public readonly port: number,
+        private readonly logDir: string,
+        /** The exporter user's password. */
+        public readonly password = "live-mysql-pw",
+    ) {
+        this.dir = path.join(root, "mariadb");
+    }
+
+    /** `mysql://exporter:<password>@127.0.0.1:<port>`, the secret monitoring:mysqlDsn. */
+    get dsn(): string {
+        return `mysql://exporter:${encodeURIComponent(this.password)}@127.0.0.1:${this.port}`;
+    }
+
+    /** Creates the data directory and starts the server; resolves when it accepts connections. */
+    async start(): Promise<void> {
+        const [installDb, mariadbd] = [toolPath("mariadb-install-db"), toolPath("mariadbd")];
+        if (!installDb || !mariadbd) throw new Error("mariadb-install-db/mariadbd missing: run scripts/get-test-tools.sh");
+        fs.mkdirSync(this.dir, { recursive: true });
+        mariadbOwn(this.dir);
+        // The user is made at start-up from a file: no client and no root login are needed.
+        const sql = (text: string) => `'${text.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`;
+        const initFile = path.join(this.dir, "init.sql");
+        fs.writeFileSync(
+            initFile,
+            [
+                `CREATE USER IF NOT EXISTS 'exporter'@'127.0.0.1' IDENTIFIED BY ${sql(this.password)} WITH MAX_USER_CONNECTIONS 3;`,
+                "GRANT PROCESS, REPLICATION CLIENT, SLAVE MONITOR, SELECT ON *.* TO 'exporter'@'127.0.0.1';",
+            ].join("\n"),
+        );
+        mariadbOwn(initFile);
+        const data = path.join(this.dir, "data");
+        if (!fs.existsSync(data)) {
+            execFileSync(installDb, ["--no-defaults", ...mariadbRunAs(), `--datadir=${data}`, "--skip-test-db", "--auth-root-authentication-method=socket"], {
+                stdio: "ignore",
+            });
+        }
+        this.process = new LiveProcess({
+            name: "mariadb",
+            command: mariadbd,
+            args: [
+                "--no-defaults",
+                ...mariadbRunAs(),
+                `--datadir=${data}`,
+                "--bind-address=127.0.0.1",
+                `--port=${this.port}`,
+                `--socket=${path.join(this.dir, "sock")}`,
+                `--pid-file=${path.join(this.dir, "pid")}`,
+                `--init-file=${initFile}`,
+                "--innodb-buffer-pool-size=16M",
+                "--skip-log-bin",
+            ],
+            logDir: this.logDir,
+        });
+        await waitForPort("mariadb", this.port, this.process);
     }
 
     async stop(): Promise<void> {

@@ -21,6 +21,7 @@ const BINARIES: Record<string, string> = {
     "node-exporter": "node_exporter",
     "postgres-exporter": "postgres_exporter",
     "redis-exporter": "redis_exporter",
+    "mysql-exporter": "mysqld_exporter",
     "blackbox-exporter": "blackbox_exporter",
 };
 

@@ -3,7 +3,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { FlagApp, PostgresServer, RedisServer } from "./fixtures";
+import { FlagApp, MariadbServer, PostgresServer, RedisServer } from "./fixtures";
 import { LiveStack } from "./harness";
 import { freePorts, killAllNow } from "./processes";
 import { makeLoopbackCertificate, NotificationReceiver } from "./receiver";
@@ -48,7 +48,7 @@ export interface ScenarioOptions {
     readonly name: string;
     readonly alertmanagerReplicas?: number;
     readonly prometheusReplicas?: number;
-    /** Start PostgreSQL and Redis and their exporters. */
+    /** Start PostgreSQL, MariaDB and Redis and their exporters. */
     readonly databases?: boolean;
     /** Prometheus resends firing alerts every `TIMINGS.alertResendDelay` (the smoke test's Watchdog). */
     readonly fastResend?: boolean;
@@ -62,6 +62,7 @@ export class Scenario {
         public readonly app: FlagApp,
         public readonly postgres: PostgresServer | undefined,
         public readonly redis: RedisServer | undefined,
+        public readonly mariadb: MariadbServer | undefined,
         private readonly certDir: string,
     ) {}
 
@@ -72,16 +73,17 @@ export class Scenario {
         const receiver = new NotificationReceiver(tls);
         const app = new FlagApp();
         await Promise.all([receiver.start(), app.start()]);
-        const [pgPort, redisPort] = await freePorts(2);
+        const [pgPort, redisPort, mysqlPort] = await freePorts(3);
         const partial = {
             stack: undefined as LiveStack | undefined,
             postgres: undefined as PostgresServer | undefined,
             redis: undefined as RedisServer | undefined,
+            mariadb: undefined as MariadbServer | undefined,
         };
         try {
             const stack = await LiveStack.build({
                 name: options.name,
-                values: stackValues(options, receiver, app, pgPort, redisPort),
+                values: stackValues(options, receiver, app, pgPort, redisPort, mysqlPort),
                 // Alertmanager trusts the stand-in's certificate like a company CA: by environment, not by config.
                 env: { alertmanager: { SSL_CERT_FILE: tls.certFile } },
                 args: options.fastResend ? { prometheus: [`--rules.alert.resend-delay=${TIMINGS.alertResendDelay}`] } : {},
@@ -91,12 +93,13 @@ export class Scenario {
             if (options.databases) {
                 partial.postgres = new PostgresServer(stack.root, pgPort, logDir);
                 partial.redis = new RedisServer(stack.root, redisPort, logDir);
-                await Promise.all([partial.postgres.start(), partial.redis.start()]);
+                partial.mariadb = new MariadbServer(stack.root, mysqlPort, logDir);
+                await Promise.all([partial.postgres.start(), partial.redis.start(), partial.mariadb.start()]);
             }
             await stack.start();
-            return new Scenario(stack, receiver, app, partial.postgres, partial.redis, certDir);
+            return new Scenario(stack, receiver, app, partial.postgres, partial.redis, partial.mariadb, certDir);
         } catch (err) {
-            await Promise.all([partial.stack?.stop(), partial.postgres?.stop(), partial.redis?.stop(), receiver.stop(), app.stop()]);
+            await Promise.all([partial.stack?.stop(), partial.postgres?.stop(), partial.redis?.stop(), partial.mariadb?.stop(), receiver.stop(), app.stop()]);
             fs.rmSync(certDir, { recursive: true, force: true });
             if (partial.stack && err instanceof Error) err.message += `\nfiles and logs kept in ${partial.stack.root}`;
             throw err;
@@ -105,7 +108,7 @@ export class Scenario {
 
     /** Stops every process and server; keeps the files and logs when `keep` (a test failed). */
     async dispose(keep: boolean): Promise<void> {
-        await Promise.all([this.stack.stop(), this.postgres?.stop(), this.redis?.stop()]);
+        await Promise.all([this.stack.stop(), this.postgres?.stop(), this.redis?.stop(), this.mariadb?.stop()]);
         await Promise.all([this.receiver.stop(), this.app.stop()]);
         await this.stack.dispose(keep);
         fs.rmSync(this.certDir, { recursive: true, force: true });
@@ -114,11 +117,26 @@ export class Scenario {
 
     /** Logs and notifications, for a failure message. */
     context(): string {
-        return [this.stack.logs(), this.postgres?.process?.logTail(8), this.redis?.process?.logTail(8), this.receiver.describe()].filter(Boolean).join("\n");
+        return [
+            this.stack.logs(),
+            this.postgres?.process?.logTail(8),
+            this.redis?.process?.logTail(8),
+            this.mariadb?.process?.logTail(8),
+            this.receiver.describe(),
+        ]
+            .filter(Boolean)
+            .join("\n");
     }
 }
 
-function stackValues(options: ScenarioOptions, receiver: NotificationReceiver, app: FlagApp, pgPort: number, redisPort: number): Record<string, unknown> {
+function stackValues(
+    options: ScenarioOptions,
+    receiver: NotificationReceiver,
+    app: FlagApp,
+    pgPort: number,
+    redisPort: number,
+    mysqlPort: number,
+): Record<string, unknown> {
     const alertFor = { for: TIMINGS.alertFor };
     return {
         scrapeInterval: TIMINGS.scrapeInterval,
@@ -140,14 +158,15 @@ function stackValues(options: ScenarioOptions, receiver: NotificationReceiver, a
         alertmanager: { replicas: options.alertmanagerReplicas ?? 1 },
         prometheus: { replicas: options.prometheusReplicas ?? 1 },
         thresholds: { alerts: { TargetDown: alertFor, PostgresDown: alertFor } },
-        ...(options.databases ? databaseValues(pgPort, redisPort) : {}),
+        ...(options.databases ? databaseValues(pgPort, redisPort, mysqlPort) : {}),
     };
 }
 
-/** How the stack configuration points the PostgreSQL and Redis exporters at their servers. */
-function databaseValues(pgPort: number, redisPort: number): Record<string, unknown> {
+/** How the stack configuration points the PostgreSQL, MySQL and Redis exporters at their servers. */
+function databaseValues(pgPort: number, redisPort: number, mysqlPort: number): Record<string, unknown> {
     return {
         postgresDsn: `postgresql://postgres@127.0.0.1:${pgPort}/postgres?sslmode=disable`,
-        exporters: { postgres: true, redis: { address: `127.0.0.1:${redisPort}` } },
+        mysqlDsn: new MariadbServer("", mysqlPort, "").dsn,
+        exporters: { postgres: true, mysql: true, redis: { address: `127.0.0.1:${redisPort}` } },
     };
 }

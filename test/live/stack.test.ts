@@ -73,8 +73,8 @@ describe("live: the generated dev stack on loopback", function () {
         });
     });
 
-    it("reads PostgreSQL and Redis through their exporters: pg_up and redis_up are 1", async () => {
-        for (const expr of ['pg_up{job="postgres-exporter"}', 'redis_up{job="redis-exporter"}']) {
+    it("reads PostgreSQL, MariaDB and Redis through their exporters: pg_up, mysql_up and redis_up are 1", async () => {
+        for (const expr of ['pg_up{job="postgres-exporter"}', 'mysql_up{job="mysql-exporter"}', 'redis_up{job="redis-exporter"}']) {
             await waitFor(
                 `${expr} == 1`,
                 async () => {
