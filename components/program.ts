@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../config";
 import { Platform, PlatformFactory } from "./platform/spec";
+import { DEFAULT_STACK_NAME } from "./platform/naming";
 import { MonitoringStack } from "./stack";
 
 /** What `pulumi stack output` shows: URLs in plain text, passwords as secrets. */
@@ -14,9 +15,6 @@ export interface StackOutputs {
     readonly prometheusPassword: pulumi.Output<string>;
     readonly alertmanagerPassword: pulumi.Output<string>;
 }
-
-/** Name of the one MonitoringStack `index.ts` makes: every resource it makes is named `monitoring-<name>`. */
-export const DEFAULT_STACK_NAME = "monitoring";
 
 /** The program as a function of its configuration, so tests and the render can build any stack. */
 export function deployMonitoring(config: StackConfig, platform?: Platform | PlatformFactory): StackOutputs {

@@ -13,7 +13,7 @@ import * as v from "./validate";
 /** A secret an exporter reads, set with `pulumi config set --secret monitoring:<key>`. */
 export interface ExporterSecret {
     readonly key: string;
-    /** One line: what it holds, for Pulumi.yaml's declaration and docs. */
+    /** One line: what it holds; Pulumi.yaml declares it with these words (a test checks). */
     readonly description: string;
     /** A value of the right shape, shown in the error when a reader requires it and it is missing. */
     readonly example: string;

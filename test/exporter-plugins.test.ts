@@ -57,7 +57,7 @@ describe("exporter plug-ins (components/exporters/registry.ts)", () => {
         assert.deepStrictEqual(problems, []);
     });
 
-    it("are declared in Pulumi.yaml: each secret as a secret, each config key in monitoring:exporters' description", () => {
+    it("are declared in Pulumi.yaml: each secret as a secret in its definition's words, each config key in monitoring:exporters' description", () => {
         const description = project.config["monitoring:exporters"]?.description ?? "";
         const problems = problemsOf((problem) => {
             for (const e of EXPORTERS) {
@@ -66,6 +66,8 @@ describe("exporter plug-ins (components/exporters/registry.ts)", () => {
                 for (const s of e.secrets ?? []) {
                     const declared = project.config[`monitoring:${s.key}`];
                     if (!declared?.secret) problem(`${e.name}: Pulumi.yaml does not declare monitoring:${s.key} as a secret`);
+                    else if (declared.description !== s.description)
+                        problem(`${e.name}: Pulumi.yaml describes monitoring:${s.key} otherwise than its definition: ${JSON.stringify(s.description)}`);
                 }
             }
         });

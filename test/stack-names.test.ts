@@ -36,8 +36,13 @@ function assertUnderAStack(resources: RecordedResource[]): void {
     );
 }
 
+/**
+ * No URN is registered twice, and none is claimed by two resources as their URN or an alias: the
+ * engine would refuse the program, or hand one stack's deployed resource to the other.
+ */
 function assertNoDuplicateUrn(resources: RecordedResource[]): void {
     assert.deepStrictEqual(duplicates(resources.map((r) => r.urn)), {});
+    assert.deepStrictEqual(duplicates(resources.flatMap((r) => [r.urn, ...r.aliases])), {});
 }
 
 describe("two MonitoringStacks in one program", () => {

@@ -49,7 +49,6 @@ function readProbe(key: string, raw: unknown): ProbeConfig {
 export const blackboxExporter = defineExporter<BlackboxSettings>({
     name: "blackbox-exporter",
     configKey: "blackbox",
-    summary: "Probes from outside: HTTP status and latency, TCP connect, ICMP, TLS certificate expiry.",
     synopsis: "{probes: [{name, url, module}], timeout}",
     fields: ["probes", "timeout"],
     read: (block, context) => {

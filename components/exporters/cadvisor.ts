@@ -24,7 +24,6 @@ const DISABLED_METRICS = [
 export const cadvisor = defineExporter({
     name: "cadvisor",
     configKey: "cadvisor",
-    summary: "Container CPU, memory, network and disk I/O per Docker container (Docker only).",
     synopsis: "true (default on Docker) | false",
     fields: [],
     platforms: { only: "docker", why: "runs on Docker only; on Kubernetes the kubelet already serves container metrics (cAdvisor built in)" },

@@ -13,8 +13,6 @@ import type { TlsServing } from "../tls";
  * `S` is what its reader makes of its block: the rest of the definition takes exactly that.
  */
 export interface ExporterDefinition<S> extends ExporterConfigPart<S> {
-    /** One line: what it watches, for docs and Pulumi.yaml. */
-    readonly summary: string;
     /** The pinned image (components/images.ts). */
     readonly image: string;
     /** Its workload; its name and image are the definition's. */

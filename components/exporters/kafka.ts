@@ -21,7 +21,6 @@ export interface KafkaSettings {
 export const kafkaExporter = defineExporter<KafkaSettings>({
     name: "kafka-exporter",
     configKey: "kafka",
-    summary: "Kafka: brokers, topics, partitions, under-replication and consumer-group lag.",
     synopsis: "{brokers, version, topicFilter, groupFilter}",
     fields: ["brokers", "version", "topicFilter", "groupFilter"],
     read: (block, { key }) => {

@@ -43,7 +43,6 @@ const KSM_LABELS = "nodes=[topology.kubernetes.io/zone,node.kubernetes.io/instan
 export const kubeStateMetrics = defineExporter({
     name: "kube-state-metrics",
     configKey: "kubeStateMetrics",
-    summary: "Object state of the cluster: deployments' replicas, pods' phases and restarts, nodes' conditions, jobs (Kubernetes only).",
     synopsis: "true (default on Kubernetes) | false",
     fields: [],
     platforms: { only: "kubernetes", why: "runs on Kubernetes only: it reports the state of cluster objects" },

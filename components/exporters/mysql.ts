@@ -51,13 +51,12 @@ export interface MysqlSettings {
 export const mysqlExporter = defineExporter<MysqlSettings>({
     name: "mysql-exporter",
     configKey: "mysql",
-    summary: "MySQL and MariaDB: connections, queries, slow queries, aborted connections, InnoDB buffer pool, replication.",
     synopsis: "true | {}",
     fields: [],
     secrets: [
         {
             key: DSN_KEY,
-            description: "MySQL/MariaDB URL the mysqld exporter connects with: mysql://user:password@host:3306.",
+            description: "URL the MySQL/MariaDB exporter connects with: mysql://user:password@host:3306 (no $ in the password: mysqld_exporter expands it).",
             example: "mysql://exporter:password@host:3306",
             check: (key, text) => void checkMysqlDsn(key, text),
             standIn: "mysql://encrypted:encrypted@mysql:3306",

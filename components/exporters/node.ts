@@ -9,7 +9,6 @@ const PORT = 9100;
 export const nodeExporter = defineExporter({
     name: "node-exporter",
     configKey: "node",
-    summary: "Host metrics: CPU, memory, disks, filesystems, network, load, clock.",
     synopsis: "true (default) | false",
     fields: [],
     onByDefault: () => true,

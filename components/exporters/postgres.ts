@@ -42,13 +42,12 @@ export interface PostgresSettings {
 export const postgresExporter = defineExporter<PostgresSettings>({
     name: "postgres-exporter",
     configKey: "postgres",
-    summary: "PostgreSQL: connections, transactions, locks, replication, database sizes, settings.",
     synopsis: "{autoDiscoverDatabases} | true",
     fields: ["autoDiscoverDatabases"],
     secrets: [
         {
             key: DSN_KEY,
-            description: "PostgreSQL URL the postgres exporter connects with: postgresql://user:password@host:5432/db?sslmode=...",
+            description: "URL the PostgreSQL exporter connects with: postgresql://user:password@host:5432/db?sslmode=disable.",
             example: "postgresql://user:password@host:5432/db?sslmode=disable",
             check: (key, text) => void databaseUrl(key, text, POSTGRES_URL),
             standIn: "postgresql://encrypted:encrypted@postgres:5432/postgres?sslmode=disable",

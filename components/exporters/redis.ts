@@ -31,13 +31,12 @@ export interface RedisSettings {
 export const redisExporter = defineExporter<RedisSettings>({
     name: "redis-exporter",
     configKey: "redis",
-    summary: "Redis: memory, clients, keyspace, hit ratio, evictions, replication, command latency.",
     synopsis: "{address, user}",
     fields: ["address", "user"],
     secrets: [
         {
             key: PASSWORD_KEY,
-            description: "Password the Redis exporter authenticates with (optional).",
+            description: "Password the Redis exporter connects with (optional).",
             example: "'...'",
             standIn: "encrypted",
         },

@@ -112,7 +112,7 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
         this.network = new docker.Network(
             `${name}-network`,
             { name: this.project, driver: "bridge" },
-            { parent: this, aliases: [{ name: "monitoring-network", parent: pulumi.rootStackResource }] },
+            { parent: this, aliases: this.names.former([{ name: "monitoring-network", parent: pulumi.rootStackResource }]) },
         );
         this.registerOutputs({});
     }

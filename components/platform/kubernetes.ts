@@ -78,6 +78,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
     ) {
         super("monitoring:index:KubernetesPlatform", name, {}, opts);
         const { kubernetes } = args;
+        const names = new StackNames(name);
         // Aliases: stacks deployed before the platform had a parent keep their provider and namespace.
         const provider = new k8s.Provider(
             `${name}-kubernetes`,
@@ -87,18 +88,18 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
                 enableConfigMapMutable: true,
                 enableSecretMutable: true,
             },
-            { parent: this, aliases: [{ name: "kubernetes", parent: pulumi.rootStackResource }] },
+            { parent: this, aliases: names.former([{ name: "kubernetes", parent: pulumi.rootStackResource }]) },
         );
         this.checksumKey = pulumi.secret(new random.RandomPassword(`${name}-rollout-checksum-key`, { length: 48, special: false }, { parent: this }).result);
         // Every workload of the stack meets Pod Security `restricted`, and the namespace enforces it.
         const namespace = createNamespace(`${name}-namespace`, kubernetes.namespace, "restricted", {
             parent: this,
             provider,
-            aliases: [{ name: "monitoring-namespace", parent: pulumi.rootStackResource }],
+            aliases: names.former([{ name: "monitoring-namespace", parent: pulumi.rootStackResource }]),
         });
         this.formerPolicyParent = opts?.parent;
         this.prefix = name;
-        this.ctx = { namespace: kubernetes.namespace, provider, kubernetes, tls: args.tls, names: new StackNames(name) };
+        this.ctx = { namespace: kubernetes.namespace, provider, kubernetes, tls: args.tls, names };
         this.namespaceResource = namespace;
         // A certificate names its service in both namespaces: which one it lands in is decided at deploy.
         this.ca = new ClusterCa(kubernetes.namespace, [kubernetes.namespace, kubernetes.agentsNamespace], name, this);
@@ -226,7 +227,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
                 parent: this,
                 provider: this.ctx.provider,
                 dependsOn: [this.namespaceResource, ...(this.agents ? [this.agents.namespace] : [])],
-                aliases: [{ parent: this.formerPolicyParent ?? pulumi.rootStackResource }],
+                aliases: this.ctx.names.former([{ parent: this.formerPolicyParent ?? pulumi.rootStackResource }]),
             },
         );
     }

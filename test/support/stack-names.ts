@@ -1,5 +1,5 @@
 // Resources by their name within the stack `index.ts` makes, which prefixes them all with its own name.
-import { DEFAULT_STACK_NAME } from "../../components/program";
+import { DEFAULT_STACK_NAME } from "../../components/platform/naming";
 import { RecordedResource } from "../../scripts/lib/mock-runtime";
 
 /** The logical name of what the stack `index.ts` makes names `name` within itself: `monitoring-prometheus`. */

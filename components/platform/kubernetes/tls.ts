@@ -118,6 +118,6 @@ export class ClusterCa {
 
     /** Parented to the platform; the alias keeps stacks made before the CA had a parent from replacing it. */
     private opts(suffix: string): pulumi.CustomResourceOptions {
-        return { parent: this.parent, aliases: [{ name: `monitoring${suffix}`, parent: pulumi.rootStackResource }] };
+        return { parent: this.parent, aliases: this.names.former([{ name: `monitoring${suffix}`, parent: pulumi.rootStackResource }]) };
     }
 }
