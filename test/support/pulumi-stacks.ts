@@ -1,33 +1,53 @@
-// Pulumi stamps every promise it makes with `new Error().stack`, for a leak report it prints only
-// when a program exits with promises pending. A render makes tens of thousands of promises, and
-// capturing those stacks, then mapping them through ts-node's source maps, took a third of the
-// property test's CPU. In the test processes the stamp is the bare "Error" line: the leak report
-// keeps its promise contexts, loses the stacks. With PULUMI_DEBUG_PROMISE_LEAKS set (Pulumi's own
-// switch for leak hunting) the stacks stay. Required by .mocharc.json; never in the program's runs.
+// Pulumi captures a stack trace for each promise it makes (`new Error().stack`, for a leak report
+// it prints only when a program exits with promises pending) and for each resource (its source
+// position, sent to the engine). ts-node maps every such stack through source maps, and for a
+// render's thousands of resources and tens of thousands of promises that mapping, with the
+// captures, took a third of the property test's CPU. In the test processes (required by
+// .mocharc.json; never in the program's own runs):
+// - a promise's stamp is the bare "Error" line: the leak report keeps its promise contexts, loses
+//   the stacks. With PULUMI_DEBUG_PROMISE_LEAKS set (Pulumi's switch for leak hunting) they stay;
+// - a resource's source position is read from the unmapped stack (a line of the transpiled
+//   JavaScript, not of the TypeScript): the mocks record it, and nothing reads it.
 
 type DebuggablePromise = (p: Promise<unknown>, ctx: unknown) => Promise<unknown>;
 
 const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: DebuggablePromise };
+const resource = require("@pulumi/pulumi/resource") as { Resource: { callsites: () => unknown[] } };
 
-/** Runs `stamp` with V8 capturing no stack frames for the errors it makes. */
-function withoutStacks<T>(stamp: () => T): T {
+/** Runs `capture` with V8 capturing no stack frames for the errors it makes. */
+function withoutStacks<T>(capture: () => T): T {
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     try {
-        return stamp();
+        return capture();
     } finally {
         Error.stackTraceLimit = limit;
     }
 }
 
-if (typeof debuggable.debuggablePromise !== "function") {
-    // A Pulumi release that moved it: fail loudly rather than silently lose the speed-up.
-    throw new Error("@pulumi/pulumi/runtime/debuggable no longer exports debuggablePromise: update test/support/pulumi-stacks.ts");
+/** Runs `capture` with V8's own stack format: no source map lookups. */
+function withUnmappedStacks<T>(capture: () => T): T {
+    const errors = Error as { prepareStackTrace?: unknown };
+    const mapped = errors.prepareStackTrace;
+    errors.prepareStackTrace = undefined;
+    try {
+        return capture();
+    } finally {
+        errors.prepareStackTrace = mapped;
+    }
+}
+
+// A Pulumi release that moved them: fail loudly rather than silently lose the speed-up.
+if (typeof debuggable.debuggablePromise !== "function" || typeof resource.Resource?.callsites !== "function") {
+    throw new Error("@pulumi/pulumi no longer has runtime/debuggable's debuggablePromise or Resource.callsites: update test/support/pulumi-stacks.ts");
 }
 if (!process.env.PULUMI_DEBUG_PROMISE_LEAKS) {
     const stamp = debuggable.debuggablePromise;
     // Pulumi's modules call it through this exports object (`debuggable_1.debuggablePromise(...)`).
     debuggable.debuggablePromise = (p, ctx) => withoutStacks(() => stamp(p, ctx));
 }
+const callsites = resource.Resource.callsites;
+// Called as `Resource.callsites()` by the Resource constructor.
+resource.Resource.callsites = () => withUnmappedStacks(() => callsites.call(resource.Resource));
 
 export {};
