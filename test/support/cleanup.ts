@@ -1,4 +1,4 @@
-// A mocha plugin (required by .mocharc.json). Each run gets a temp root of its own, in memory
+// A mocha plugin (required by .mocharc.js). Each run gets a temp root of its own, in memory
 // where it can (see temp.ts); after each test file, in serial and in --parallel runs alike, the
 // temp folders the file made with `tempDir` are removed; at the end the run fails if any test
 // left something in the temp root.

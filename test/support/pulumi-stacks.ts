@@ -3,7 +3,7 @@
 // position, sent to the engine). ts-node maps every such stack through source maps, and for a
 // render's thousands of resources and tens of thousands of promises that mapping, with the
 // captures, took a third of the property test's CPU. In the test processes (required by
-// .mocharc.json; never in the program's own runs):
+// .mocharc.js; never in the program's own runs):
 // - a promise's stamp is the bare "Error" line: the leak report keeps its promise contexts, loses
 //   the stacks. With PULUMI_DEBUG_PROMISE_LEAKS set (Pulumi's switch for leak hunting) they stay;
 // - a resource's source position is read from the unmapped stack (a line of the transpiled
