@@ -7,10 +7,11 @@ import * as os from "os";
 import * as path from "path";
 import Docker from "dockerode";
 import { sleep } from "../live/processes";
+import { systemTempDir } from "../support/temp";
 
 const STOP_SCRIPT = path.join(__dirname, "stop-engine.sh");
-/** One test engine per machine: two would share the default bridge (docker0). Holds the owner's PID. */
-const LOCK = path.join(os.tmpdir(), "monitoring-docker.lock");
+/** One test engine per machine: two would share the default bridge (docker0). Holds the owner's PID. Not in a run's own temp root. */
+const LOCK = path.join(systemTempDir(), "monitoring-docker.lock");
 /** A binary the stand-in images are made of (scripts/get-test-tools.sh). */
 const TOOLS_PROMETHEUS = path.resolve(__dirname, "../../.tools/root/usr/bin/prometheus");
 

@@ -7,8 +7,8 @@ import { channelOf, suiteFailed, waitForNotification } from "./expect";
 import { sleep, waitFor } from "./processes";
 import { Scenario, TIMINGS } from "./scenario";
 
-/** Alertmanager's --cluster.peer-timeout: how long the second peer waits before it would send too. */
-const PEER_TIMEOUT_MS = TIMINGS.peerTimeoutMs;
+/** Alertmanager's --cluster.peer-timeout here: how long the second peer waits before it would send too. */
+const PEER_TIMEOUT_MS = TIMINGS.cluster.peerTimeoutMs;
 
 describe("live: two clustered Alertmanagers", function () {
     this.timeout(90000);
@@ -57,5 +57,7 @@ describe("live: two clustered Alertmanagers", function () {
         await sleep(PEER_TIMEOUT_MS + 3000);
         const resolved = sc.receiver.about("LiveDedup", { state: "resolved" });
         assert.strictEqual(resolved.length, 1, `expected one resolved notification\n${sc.receiver.describe()}`);
+        // Nor did a peer send the firing alert again after the resolution (stale flush, see TIMINGS.cluster).
+        assert.strictEqual(sc.receiver.about("LiveDedup", { state: "firing" }).length, 1, `the firing alert was sent again\n${sc.receiver.describe()}`);
     });
 });

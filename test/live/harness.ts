@@ -224,8 +224,18 @@ export class LiveStack {
         await Promise.all(this.runnable.map((s) => s.ready()));
     }
 
+    /**
+     * Stops every process; the replicas of a service one after another. Clustered Alertmanagers
+     * stopped together each wait for the other to take their leave until the kill, 5 s later.
+     */
     async stop(): Promise<void> {
-        await Promise.all(this.services.map((s) => s.stop()));
+        const byService = new Map<string, LiveService[]>();
+        for (const s of this.services) byService.set(s.spec.name, [...(byService.get(s.spec.name) ?? []), s]);
+        await Promise.all(
+            [...byService.values()].map(async (replicas) => {
+                for (const replica of replicas.reverse()) await replica.stop();
+            }),
+        );
     }
 
     /** Stops everything and removes the temp folder, unless `keep` (then its path is printed). */

@@ -29,13 +29,20 @@ export const TIMINGS = {
      */
     alertResendDelay: "5s",
     /**
-     * How long a clustered Alertmanager waits for its peers' notification log before it sends too:
-     * Alertmanager's default `--cluster.peer-timeout`. Shorter (3s, 5s) was tried: the second peer's
-     * flush, taken while the alert still fired, then lands after the first peer's resolved entry and
-     * sends the alert again, which the test rightly counts as a duplicate.
+     * Clustered Alertmanagers (`alertmanagerReplicas` > 1). The second peer flushes
+     * `--cluster.peer-timeout` after the first and sends unless the first's notification log entry
+     * reached it. A flush carries the alerts as they were when it started, so a peer whose flush
+     * spans a change sends stale news: with the peer timeout longer than the group interval (the
+     * default 15s against 1s), the second peer was always mid-flush, and re-sent the firing alert
+     * after the first had sent its resolution. A group interval longer than the peer timeout keeps
+     * both peers flushing at the same ticks with the same alerts, so the test can wait seconds, not
+     * the default 15s twice. Gossip every 100ms (200ms default) also settles the cluster sooner.
      */
-    peerTimeoutMs: 15000,
+    cluster: { peerTimeoutMs: 3000, groupInterval: "6s", gossipInterval: "100ms" },
 } as const;
+
+/** Alertmanager's flags for `TIMINGS.cluster`, in a stack with more than one Alertmanager. */
+export const CLUSTER_FLAGS = [`--cluster.peer-timeout=${TIMINGS.cluster.peerTimeoutMs}ms`, `--cluster.gossip-interval=${TIMINGS.cluster.gossipInterval}`];
 
 export const CHANNELS = { critical: "#live-critical", warning: "#live-warnings", info: "#live-info" } as const;
 
@@ -86,7 +93,10 @@ export class Scenario {
                 values: stackValues(options, receiver, app, pgPort, redisPort, mysqlPort),
                 // Alertmanager trusts the stand-in's certificate like a company CA: by environment, not by config.
                 env: { alertmanager: { SSL_CERT_FILE: tls.certFile } },
-                args: options.fastResend ? { prometheus: [`--rules.alert.resend-delay=${TIMINGS.alertResendDelay}`] } : {},
+                args: {
+                    ...(options.fastResend ? { prometheus: [`--rules.alert.resend-delay=${TIMINGS.alertResendDelay}`] } : {}),
+                    ...(clustered(options) ? { alertmanager: CLUSTER_FLAGS } : {}),
+                },
             });
             partial.stack = stack;
             const logDir = path.join(stack.root, "logs");
@@ -149,7 +159,11 @@ function stackValues(
             // A team's own receiver: its alerts go there and nowhere else (no `continue`).
             receivers: { "live-team": { webhook_configs: [{ url_secret: "team-url", http_config: { authorization: { credentials_secret: "team-token" } } }] } },
             routes: [{ matchers: ['team="live"'], receiver: "live-team" }],
-            route: { groupWait: TIMINGS.groupWait, groupInterval: TIMINGS.groupInterval, repeatInterval: TIMINGS.repeatInterval },
+            route: {
+                groupWait: TIMINGS.groupWait,
+                groupInterval: clustered(options) ? TIMINGS.cluster.groupInterval : TIMINGS.groupInterval,
+                repeatInterval: TIMINGS.repeatInterval,
+            },
         },
         // Secret keys, given in plain text here as `pulumi config set --secret` would store them.
         slackWebhookUrl: receiver.url("slack"),
@@ -160,6 +174,11 @@ function stackValues(
         thresholds: { alerts: { TargetDown: alertFor, PostgresDown: alertFor } },
         ...(options.databases ? databaseValues(pgPort, redisPort, mysqlPort) : {}),
     };
+}
+
+/** Whether the scenario runs more than one Alertmanager: then `TIMINGS.cluster` applies. */
+function clustered(options: ScenarioOptions): boolean {
+    return (options.alertmanagerReplicas ?? 1) > 1;
 }
 
 /** How the stack configuration points the PostgreSQL, MySQL and Redis exporters at their servers. */

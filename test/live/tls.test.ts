@@ -14,6 +14,7 @@ import { basicAuth, LiveService, LiveStack, request } from "./harness";
 import { LoopbackCa } from "./loopback-ca";
 import { freePorts, killAllNow, sleep, waitFor } from "./processes";
 import { makeLoopbackCertificate, NotificationReceiver } from "./receiver";
+import { CLUSTER_FLAGS, TIMINGS } from "./scenario";
 
 async function getJson(service: LiveService, pathAndQuery: string): Promise<any> {
     const res = await request(`${service.url}${pathAndQuery}`, { headers: basicAuth(service.password ?? ""), ca: service.ca });
@@ -126,11 +127,13 @@ describe("live: the prod TLS paths on loopback", function () {
                     alertmanager: { replicas: 2 },
                     alerting: {
                         slack: { channels: { critical: "#live-critical", warning: "#live-warnings", info: "#live-info" } },
-                        route: { groupWait: "1s", groupInterval: "1s", repeatInterval: "1h" },
+                        // The cluster timings of the live scenarios (TIMINGS.cluster): seconds, not 15 s, to wait for a duplicate.
+                        route: { groupWait: "1s", groupInterval: TIMINGS.cluster.groupInterval, repeatInterval: "1h" },
                     },
                     slackWebhookUrl: receiver.url("slack"),
                 },
                 env: { alertmanager: { SSL_CERT_FILE: receiverCert.certFile } },
+                args: { alertmanager: CLUSTER_FLAGS },
             });
             const replicas = stack.all("alertmanager");
             replicas.forEach((s) => s.start());
@@ -184,8 +187,8 @@ describe("live: the prod TLS paths on loopback", function () {
                 timeoutMs: 30000,
                 context: () => `${stack!.logs()}\n${receiver!.describe()}`,
             });
-            // The second peer would send once its peer timeout (15 s) passed without the first one's log entry.
-            await sleep(18000);
+            // The second peer would send once its peer timeout passed without the first one's log entry.
+            await sleep(TIMINGS.cluster.peerTimeoutMs + 3000);
             assert.strictEqual(receiver!.about("LiveTlsCluster", { state: "firing" }).length, 1, receiver!.describe());
         });
     });

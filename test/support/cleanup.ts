@@ -1,6 +1,23 @@
-// A mocha root hook plugin (required by .mocharc.json): after each test file, in serial and in
-// --parallel runs alike, the temp folders the file made with `tempDir` are removed.
-import { removeTempDirs } from "./temp";
+// A mocha plugin (required by .mocharc.json). Each run gets a temp root of its own, in memory
+// where it can (see temp.ts); after each test file, in serial and in --parallel runs alike, the
+// temp folders the file made with `tempDir` are removed; at the end the run fails if any test
+// left something in the temp root.
+import { endRunTempRoot, removeTempDirs, startRunTempRoot } from "./temp";
+
+let root: string | undefined;
+
+/** Runs once in the main mocha process, before the parallel workers start (they inherit TMPDIR). */
+export function mochaGlobalSetup(): void {
+    root = startRunTempRoot();
+}
+
+export function mochaGlobalTeardown(this: Mocha.Runner): void {
+    if (root === undefined) return;
+    const left = endRunTempRoot(root, this.failures > 0);
+    if (this.failures === 0 && left.length > 0) {
+        throw new Error(`the tests left ${left.length} temp entries behind (now removed): ${left.join(", ")}`);
+    }
+}
 
 export const mochaHooks = {
     afterAll(): void {
