@@ -110,7 +110,7 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
         this.project = `${name}-${args.stack}`;
         // The alias: stacks deployed before the platform had a parent keep their network.
         this.network = new docker.Network(
-            `${name}-network`,
+            this.names.of("network"),
             { name: this.project, driver: "bridge" },
             { parent: this, aliases: this.names.former([{ name: "monitoring-network", parent: pulumi.rootStackResource }]) },
         );

@@ -64,13 +64,11 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
     private readonly checksumKey: pulumi.Output<string>;
     /** Where the NetworkPolicies sat before the platform was a component (the stack), for their aliases. */
     private readonly formerPolicyParent: pulumi.Resource | undefined;
-    /** Prefix of the platform's own resource names. */
-    private readonly prefix: string;
     private agents?: { ctx: KubeContext; namespace: k8s.core.v1.Namespace };
     /** The namespace each deployed service runs in. */
     private readonly homes = new Map<string, string>();
 
-    /** @param name prefix of the provider, namespace and CA resources (`<name>-kubernetes`, `<name>-namespace`, ...) */
+    /** @param name the MonitoringStack's name: prefix of every resource name (`<name>-kubernetes`, `<name>-prometheus`, ...) */
     constructor(
         name: string,
         private readonly args: KubernetesPlatformArgs,
@@ -81,7 +79,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
         const names = new StackNames(name);
         // Aliases: stacks deployed before the platform had a parent keep their provider and namespace.
         const provider = new k8s.Provider(
-            `${name}-kubernetes`,
+            names.of("kubernetes"),
             {
                 ...(kubernetes.context ? { context: kubernetes.context } : {}),
                 // Hot reload: an edited ConfigMap is updated in place; replaced, its pods would lose the volume's source.
@@ -90,19 +88,18 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
             },
             { parent: this, aliases: names.former([{ name: "kubernetes", parent: pulumi.rootStackResource }]) },
         );
-        this.checksumKey = pulumi.secret(new random.RandomPassword(`${name}-rollout-checksum-key`, { length: 48, special: false }, { parent: this }).result);
+        this.checksumKey = pulumi.secret(new random.RandomPassword(names.of("rollout-checksum-key"), { length: 48, special: false }, { parent: this }).result);
         // Every workload of the stack meets Pod Security `restricted`, and the namespace enforces it.
-        const namespace = createNamespace(`${name}-namespace`, kubernetes.namespace, "restricted", {
+        const namespace = createNamespace(names.of("namespace"), kubernetes.namespace, "restricted", {
             parent: this,
             provider,
             aliases: names.former([{ name: "monitoring-namespace", parent: pulumi.rootStackResource }]),
         });
         this.formerPolicyParent = opts?.parent;
-        this.prefix = name;
         this.ctx = { namespace: kubernetes.namespace, provider, kubernetes, tls: args.tls, names };
         this.namespaceResource = namespace;
         // A certificate names its service in both namespaces: which one it lands in is decided at deploy.
-        this.ca = new ClusterCa(kubernetes.namespace, [kubernetes.namespace, kubernetes.agentsNamespace], name, this);
+        this.ca = new ClusterCa(kubernetes.namespace, [kubernetes.namespace, kubernetes.agentsNamespace], names, this);
         const addressing = kubernetesAddressing(kubernetes.namespace);
         this.replicaAddresses = addressing.replicaAddresses;
         this.addressOf = (service, port) => kubernetesAddressing(this.namespaceOf(service)).addressOf(service, port);
@@ -126,7 +123,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
             const name = this.ctx.kubernetes.agentsNamespace;
             this.agents = {
                 ctx: { ...this.ctx, namespace: name },
-                namespace: createNamespace(`${this.prefix}-agents-namespace`, name, "privileged", { parent: this, provider: this.ctx.provider }),
+                namespace: createNamespace(this.ctx.names.of("agents-namespace"), name, "privileged", { parent: this, provider: this.ctx.provider }),
             };
         }
         return this.agents;
@@ -175,7 +172,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
     private backendCaSecret(): string {
         if (!this.caSecret) {
             this.caSecret = new k8s.core.v1.Secret(
-                `${this.prefix}-backend-ca`,
+                this.ctx.names.of("backend-ca"),
                 {
                     metadata: { name: BACKEND_CA_SECRET, namespace: this.ctx.namespace, labels: labelsOf("monitoring") },
                     type: "Opaque",

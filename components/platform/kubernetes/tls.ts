@@ -33,22 +33,19 @@ export function serviceDnsNames(service: string, namespaces: string[]): string[]
  */
 export class ClusterCa {
     private ca?: { keyPem: pulumi.Output<string>; certPem: pulumi.Output<string> };
-    private readonly names: StackNames;
 
     /**
      * @param namespace the stack's namespace: certificates are verified against `<service>.<namespace>.svc`.
      * @param namespaces every namespace a service may run in: each certificate names it in all of them.
-     * @param name prefix of the CA's resource names (`<name>-ca`, `<name>-ca-key`)
+     * @param names the stack's resource names (`<stack>-ca`, `<stack>-prometheus-tls`)
      * @param parent the platform, so the CA sits under the stack that made it
      */
     constructor(
         private readonly namespace: string,
         private readonly namespaces: string[],
-        private readonly name: string,
+        private readonly names: StackNames,
         private readonly parent: pulumi.Resource,
-    ) {
-        this.names = new StackNames(name);
-    }
+    ) {}
 
     /** The certificate of `service`, as files under `dir`: tls.crt, tls.key (secret), ca.crt. */
     issue(service: string, dir: string, parent: pulumi.Resource): ServiceTls {
@@ -98,10 +95,10 @@ export class ClusterCa {
     /** Made on first use, so a stack without in-cluster TLS has no CA. */
     private authority(): { keyPem: pulumi.Output<string>; certPem: pulumi.Output<string> } {
         if (!this.ca) {
-            const key = new tls.PrivateKey(`${this.name}-ca-key`, { algorithm: "RSA", rsaBits: 3072 }, this.opts("-ca-key"));
+            const key = new tls.PrivateKey(this.names.of("ca-key"), { algorithm: "RSA", rsaBits: 3072 }, this.opts("-ca-key"));
             const keyPem = pulumi.secret(key.privateKeyPem);
             const cert = new tls.SelfSignedCert(
-                `${this.name}-ca`,
+                this.names.of("ca"),
                 {
                     privateKeyPem: keyPem,
                     isCaCertificate: true,
