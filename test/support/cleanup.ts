@@ -6,9 +6,12 @@ import { endRunTempRoot, removeTempDirs, startRunTempRoot } from "./temp";
 
 let root: string | undefined;
 
-/** Runs once in the main mocha process, before the parallel workers start (they inherit TMPDIR). */
+/** Runs once in the main mocha process, before the parallel workers start (they inherit its environment). */
 export function mochaGlobalSetup(): void {
     root = startRunTempRoot();
+    // The Go tools the tests run (promtool, amtool, blackbox_exporter, dockerd) collect garbage at
+    // 4x heap growth instead of 2x: a third less CPU for promtool's unit tests, ~230 MB instead of 130.
+    process.env.GOGC ??= "400";
 }
 
 export function mochaGlobalTeardown(this: Mocha.Runner): void {
