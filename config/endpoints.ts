@@ -66,7 +66,6 @@ export interface DatabaseUrlKind {
 }
 
 export const POSTGRES_URL: DatabaseUrlKind = { schemes: ["postgresql", "postgres"], defaultPort: 5432 };
-export const MYSQL_URL: DatabaseUrlKind = { schemes: ["mysql", "mariadb"], defaultPort: 3306 };
 
 const DATABASE_URL = /^([a-z]+):\/\/([^:@/?#\s]+)(?::([^@/?#\s]*))?@(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?(?:\/([^?#\s]*))?(\?[^#\s]*)?$/;
 

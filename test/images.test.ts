@@ -13,6 +13,7 @@ const TESTED: { image: keyof typeof IMAGES; binary: string; version: RegExp }[] 
     { image: "nodeExporter", binary: "node_exporter", version: /^node_exporter, version (\d+\.\d+\.\d+)/m },
     { image: "postgresExporter", binary: "postgres_exporter", version: /^postgres_exporter, version (\d+\.\d+\.\d+)/m },
     { image: "redisExporter", binary: "redis_exporter", version: /Redis Metrics Exporter v?(\d+\.\d+\.\d+)/ },
+    { image: "mysqlExporter", binary: "mysqld_exporter", version: /^mysqld_exporter, version (\d+\.\d+\.\d+)/m },
     { image: "blackboxExporter", binary: "blackbox_exporter", version: /^blackbox_exporter, version (\d+\.\d+\.\d+)/m },
 ];
 

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DatabaseUrl, databaseUrl, MYSQL_URL } from "../../config/endpoints";
+import { DatabaseUrl, databaseUrl, DatabaseUrlKind } from "../../config/endpoints";
 import { ConfigError } from "../../config/errors";
 import { IMAGES } from "../images";
 import { staticJob } from "../render/prometheus";
@@ -8,6 +8,7 @@ import { defineExporter } from "./definition";
 
 const PORT = 9104;
 const DSN_KEY = "mysqlDsn";
+const MYSQL_URL: DatabaseUrlKind = { schemes: ["mysql", "mariadb"], defaultPort: 3306 };
 /** The [client] option file mysqld_exporter reads its credentials and address from. */
 export const MYSQL_OPTION_FILE = "/etc/mysql-exporter/secrets/my.cnf";
 
