@@ -136,17 +136,42 @@ function withParentDeathSignal(command: string, args: string[]): [string, string
     return [SETPRIV, ["--pdeathsig", "SIGKILL", "--", command, ...args]];
 }
 
-/** Resolves to `count` distinct free TCP ports on 127.0.0.1 (held together so none repeats). */
+/**
+ * Where free ports are looked for: below the kernel's ephemeral range, which outgoing connections
+ * (every scrape and request of the tests) and port-0 listeners draw from. A port taken from that
+ * range could be in use by one of them by the time the server binds it ("address already in use").
+ */
+function portRange(): { from: number; to: number } {
+    try {
+        const [low] = fs.readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/).map(Number);
+        if (low > 12000) return { from: 10000, to: low - 1 };
+    } catch {
+        // not Linux: any port the kernel hands out
+    }
+    return { from: 0, to: 0 };
+}
+
+function listen(port: number): Promise<net.Server> {
+    return new Promise((resolve, reject) => {
+        const server = net.createServer();
+        server.once("error", reject);
+        server.listen(port, "127.0.0.1", () => resolve(server));
+    });
+}
+
+/** Resolves to `count` distinct free TCP ports on 127.0.0.1 (held together so none repeats), chosen at random in `portRange()`. */
 export async function freePorts(count: number): Promise<number[]> {
+    const { from, to } = portRange();
     const servers: net.Server[] = [];
     try {
-        for (let i = 0; i < count; i++) {
-            const server = net.createServer();
-            await new Promise<void>((resolve, reject) => {
-                server.once("error", reject);
-                server.listen(0, "127.0.0.1", () => resolve());
-            });
-            servers.push(server);
+        for (let attempt = 0; servers.length < count; attempt++) {
+            if (attempt > count * 50) throw new Error(`found only ${servers.length} of ${count} free ports in ${from}-${to}`);
+            const port = to > from ? from + Math.floor(Math.random() * (to - from + 1)) : 0;
+            try {
+                servers.push(await listen(port));
+            } catch {
+                // taken: another
+            }
         }
         return servers.map((s) => (s.address() as net.AddressInfo).port);
     } finally {
