@@ -1,5 +1,6 @@
 // Mocha: every test file, in parallel (each file stands alone), with the reporter that lists the
-// ten slowest tests. A file given on the command line (`npx mocha test/x.test.ts`) runs alone.
+// ten slowest tests. Files or folders given on the command line (`npx mocha test/x.test.ts`,
+// `npx mocha test/live`) run alone.
 const fs = require("fs");
 const path = require("path");
 
@@ -31,7 +32,9 @@ function testFiles(dir) {
 }
 
 const all = testFiles("test");
-const givenFiles = process.argv.slice(2).some((arg) => arg.endsWith(".test.ts") || (!arg.startsWith("-") && arg.includes("*")));
+/** A test file, folder or glob on the command line: then mocha runs those (it would add them to `spec`). */
+const isSpec = (arg) => arg.endsWith(".test.ts") || (!arg.startsWith("-") && (arg.includes("*") || (fs.existsSync(arg) && fs.statSync(arg).isDirectory())));
+const givenFiles = process.argv.slice(2).some(isSpec);
 
 module.exports = {
     require: ["test/support/transpile.js", "test/support/pulumi-stacks.ts", "test/support/cleanup.ts"],

@@ -49,11 +49,14 @@ describe("ops: npm run backup and npm run restore", function () {
     let noAdmin: LiveStack;
     let grafana: GrafanaStandIn;
     let prometheus: ServiceEndpoint;
-    const tmp = tempDir("monitoring-ops-backup-");
-    const out = path.join(tmp, "backup");
+    // Made in `before`, not when the file loads: a run that filters these tests out would leave it behind.
+    let tmp: string;
+    let out: string;
 
     before(async function () {
         this.timeout(120000);
+        tmp = tempDir("monitoring-ops-backup-");
+        out = path.join(tmp, "backup");
         const values = { scrapeInterval: "1s", evaluationInterval: "1s", prometheus: { adminApi: true } };
         stack = await startLiveStack(this, { name: "ops-backup", values }, ["prometheus"]);
         noAdmin = await startLiveStack(this, { name: "ops-backup-no-admin", values: { prometheus: { adminApi: false } } }, ["prometheus"]);
@@ -68,7 +71,7 @@ describe("ops: npm run backup and npm run restore", function () {
     after(async function () {
         const keep = suiteFailed(this);
         await Promise.all([stack?.dispose(keep), noAdmin?.dispose(keep), grafana?.stop()]);
-        if (!keep) fs.rmSync(tmp, { recursive: true, force: true });
+        if (!keep && tmp) fs.rmSync(tmp, { recursive: true, force: true });
     });
 
     const grafanaEndpoint = (g: GrafanaStandIn = grafana): ServiceEndpoint => ({ url: g.url, password: g.password });
