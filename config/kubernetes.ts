@@ -3,7 +3,7 @@ import { EXPORTERS } from "../components/exporters/registry";
 import { databaseUrl, POSTGRES_URL } from "./endpoints";
 import { Secrets } from "./secrets";
 import { ConfigSource } from "./source";
-import { PlatformName } from "./types";
+import { PlatformName, STACK_SERVICES } from "./types";
 import { parseCidr } from "./formats";
 import * as v from "./validate";
 
@@ -77,16 +77,7 @@ const RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node
  * Every service whose requests and limits `monitoring:resources.<service>` can set (the reloader
  * is the Kubernetes sidecar of Prometheus and Alertmanager). A test checks it against the render.
  */
-export const RESOURCE_SERVICES: readonly string[] = [
-    "prometheus",
-    "alertmanager",
-    "grafana",
-    "loki",
-    "promtail",
-    "alloy",
-    "reloader",
-    ...EXPORTERS.map((e) => e.name),
-];
+export const RESOURCE_SERVICES: readonly string[] = [...STACK_SERVICES, "reloader", ...EXPORTERS.map((e) => e.name)];
 
 /** A DNS-1123 label (namespaces, names of one part): at most 63 lowercase letters, digits and -. */
 function dnsLabel(key: string, value: unknown): string {

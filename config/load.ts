@@ -17,7 +17,7 @@ import { Secrets } from "./secrets";
 import { readRuleFiles } from "./rule-files";
 import { builtInGroupNames } from "./thresholds";
 import { ShippedFiles, shippedFiles } from "./shipped-files";
-import { PlatformName, ScrapeTarget, StackConfig } from "./types";
+import { PlatformName, ScrapeTarget, STACK_SERVICES, StackConfig } from "./types";
 import * as v from "./validate";
 
 /** Every top-level key `monitoring:<key>` the program reads; anything else in the namespace is a typo. */
@@ -55,19 +55,7 @@ const PLATFORMS: readonly PlatformName[] = ["docker", "kubernetes"];
  * scrape config with the same name, which Prometheus refuses. A test checks this list against the
  * jobs of full renders on both platforms.
  */
-export const BUILT_IN_JOBS: readonly string[] = [
-    "prometheus",
-    "alertmanager",
-    "grafana",
-    "loki",
-    "promtail",
-    "alloy",
-    ...EXPORTERS.map((e) => e.name),
-    "kubelet",
-    "kubelet-cadvisor",
-    "apiserver",
-    "coredns",
-];
+export const BUILT_IN_JOBS: readonly string[] = [...STACK_SERVICES, ...EXPORTERS.map((e) => e.name), "kubelet", "kubelet-cadvisor", "apiserver", "coredns"];
 /** Prefixes of built-in job families (blackbox-http, kubernetes-pods, ...). */
 const BUILT_IN_JOB_PREFIXES = ["blackbox-", "kubernetes-", "kube-"];
 

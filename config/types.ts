@@ -17,6 +17,9 @@ export type PlatformName = "docker" | "kubernetes";
 export type Severity = "critical" | "warning" | "info";
 export const SEVERITIES: readonly Severity[] = ["critical", "warning", "info"];
 
+/** The stack's own services besides the exporters: each is a scrape job and a monitoring:resources key. */
+export const STACK_SERVICES = ["prometheus", "alertmanager", "grafana", "loki", "promtail", "alloy"] as const;
+
 export type { ScrapeTarget } from "./targets";
 import type { ScrapeTarget } from "./targets";
 
